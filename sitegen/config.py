@@ -1,0 +1,220 @@
+"""sitegen.toml → a frozen, typed SiteConfig.
+
+Every key is checked here, unknown ones included, and every problem comes back at once
+with its line. The `[images]` and `[publish]` tables belong to the stages that use them;
+this module only hands them their table and collects what they report.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from sitegen.errors import Problem, did_you_mean
+from sitegen.images.settings import ImageSettings, parse_image_settings
+from sitegen.publish.settings import PublishSettings, parse_publish_settings
+from sitegen.tomllines import key_lines, line_of
+
+CONFIG_FILE = "sitegen.toml"
+CATEGORY_ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+LANGUAGE = re.compile(r"^[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$")
+
+
+@dataclass(frozen=True, slots=True)
+class Term:
+    """A category or certification: its id and display names."""
+
+    id: str
+    zh: str
+    en: str
+    description: str = ""
+    url: str = ""  # where shoppers can verify a certificate (e.g. the registry's lookup page)
+
+    def name(self, language: str) -> str:
+        return self.en if language.startswith("en") and self.en else self.zh
+
+
+@dataclass(frozen=True, slots=True)
+class Contact:
+    phone: str = ""
+    email: str = ""
+    address: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class SiteConfig:
+    root: Path
+    title: str
+    base_url: str
+    language: str = "zh-CN"
+    description: str = ""
+    theme: str = "default"
+    icp_record: str = ""
+    police_record: str = ""
+    contact: Contact = field(default_factory=Contact)
+    categories: Mapping[str, Term] = field(default_factory=dict)
+    certifications: Mapping[str, Term] = field(default_factory=dict)
+    images: ImageSettings = field(default_factory=ImageSettings)
+    publish: PublishSettings = field(default_factory=PublishSettings)
+
+    def url(self, path: str) -> str:
+        """Absolute URL for a site path such as '/brands/x/'."""
+        return self.base_url.rstrip("/") + "/" + path.lstrip("/")
+
+
+_TOP_KEYS = {
+    "title", "base_url", "language", "description", "theme", "icp_record", "police_record",
+    "contact", "categories", "certifications", "images", "publish",
+}
+_TERM_KEYS = {"zh", "en", "description", "url"}
+_CONTACT_KEYS = {"phone", "email", "address"}
+
+
+def load_config(root: Path) -> tuple[SiteConfig | None, list[Problem]]:
+    """Read and check `root/sitegen.toml`. Returns (None, problems) when it cannot be used."""
+    path = root / CONFIG_FILE
+    if not path.is_file():
+        return None, [Problem("missing-config", CONFIG_FILE)]
+    raw = path.read_bytes()
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        return None, [Problem("not-utf8", CONFIG_FILE, 1, {"offset": exc.start})]
+    duplicates = [
+        Problem("duplicate-id", CONFIG_FILE, line, {"kind": kind, "value": term_id})
+        for kind, term_id, line in _duplicate_ids(text)
+    ]
+    if duplicates:  # tomllib would stop at the first with a message that names no id
+        return None, duplicates
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        match = re.search(r"line (\d+)", str(exc))
+        return None, [
+            Problem("toml-syntax", CONFIG_FILE, int(match.group(1)) if match else None, {"problem": str(exc)})
+        ]
+    lines = key_lines(text)
+    return _from_data(root, data, lambda p: line_of(lines, p), [])
+
+
+def _from_data(
+    root: Path, data: dict[str, Any], line: Callable[[tuple[str, ...]], int | None], problems: list[Problem]
+) -> tuple[SiteConfig | None, list[Problem]]:
+    def add(code: str, key: tuple[str, ...], **params: Any) -> None:
+        problems.append(Problem(code, CONFIG_FILE, line(key), params))
+
+    for key in data.keys() - _TOP_KEYS:
+        add("unknown-key", (key,), field=key, hint=did_you_mean(key, _TOP_KEYS))
+    strings: dict[str, str] = {}
+    for key in ("title", "base_url", "language", "description", "theme", "icp_record", "police_record"):
+        value = data.get(key, "")
+        if not isinstance(value, str):
+            add("wrong-type", (key,), field=key, expected="text in quotes", got=type(value).__name__)
+            value = ""
+        strings[key] = value.strip()
+    for key in ("title", "base_url"):
+        if not strings[key]:
+            problems.append(Problem("missing-field", CONFIG_FILE, 1, {"field": key}))
+    if strings["base_url"] and not re.match(r"^https?://[^/\s]+", strings["base_url"]):
+        add("bad-url", ("base_url",), field="base_url", value=strings["base_url"])
+    language = strings["language"] or "zh-CN"
+    if not LANGUAGE.match(language):
+        add("bad-language", ("language",), value=language)
+
+    contact = _contact(data.get("contact", {}), ("contact",), add)
+    categories = _terms(data, "categories", add, slug_ids=True)
+    certifications = _terms(data, "certifications", add, slug_ids=False)
+    images, image_problems = parse_image_settings(data.get("images", {}), line)
+    publish, publish_problems = parse_publish_settings(data.get("publish", {}), line)
+    problems += [Problem(p.code, CONFIG_FILE, p.line, p.params) for p in image_problems + publish_problems]
+    if any(p.severity == "error" for p in problems):
+        return None, problems
+    base_url = strings["base_url"].rstrip("/") + "/"
+    return (
+        SiteConfig(
+            root=root,
+            title=strings["title"],
+            base_url=base_url,
+            language=language,
+            description=strings["description"],
+            theme=strings["theme"] or "default",
+            icp_record=strings["icp_record"],
+            police_record=strings["police_record"],
+            contact=contact,
+            categories=categories,
+            certifications=certifications,
+            images=images,
+            publish=publish,
+        ),
+        problems,
+    )
+
+
+AddProblem = Callable[..., None]
+
+
+def _contact(value: Any, key: tuple[str, ...], add: AddProblem) -> Contact:
+    if isinstance(value, str):
+        return Contact(address=value)
+    if not isinstance(value, dict):
+        add("wrong-type", key, field="contact", expected="a table with phone, email, address", got="value")
+        return Contact()
+    for extra in value.keys() - _CONTACT_KEYS:
+        add("unknown-key", (*key, extra), field=f"contact.{extra}", hint=did_you_mean(extra, _CONTACT_KEYS))
+    return Contact(**{k: str(value.get(k, "")) for k in _CONTACT_KEYS})
+
+
+def _terms(data: dict[str, Any], kind: str, add: AddProblem, slug_ids: bool) -> dict[str, Term]:
+    table = data.get(kind, {})
+    if not isinstance(table, dict):
+        add("wrong-type", (kind,), field=kind, expected=f"tables such as [{kind}.some-id]", got="value")
+        return {}
+    terms: dict[str, Term] = {}
+    for term_id, spec in table.items():
+        key = (kind, term_id)
+        if slug_ids and not CATEGORY_ID.match(term_id):
+            add("bad-id", key, value=term_id, suggestion=_slug_suggestion(term_id))
+            continue
+        if isinstance(spec, str):
+            spec = {"zh": spec}
+        if not isinstance(spec, dict):
+            add("wrong-type", key, field=f"{kind}.{term_id}", expected="a table with zh and en", got="value")
+            continue
+        for extra in spec.keys() - _TERM_KEYS:
+            add("unknown-key", (*key, extra), field=extra, hint=did_you_mean(extra, _TERM_KEYS))
+        if not spec.get("zh"):
+            add("missing-field", key, field=f"{kind}.{term_id}.zh")
+        terms[term_id] = Term(
+            id=term_id,
+            zh=str(spec.get("zh", term_id)),
+            en=str(spec.get("en", "")),
+            description=str(spec.get("description", "")),
+            url=str(spec.get("url", "")),
+        )
+    return terms
+
+
+def _slug_suggestion(value: str) -> str:
+    slug = re.sub(r"[^a-z0-9]+", "-", value.lower()).strip("-")
+    return slug or "my-id"
+
+
+_KIND_NAMES = {"categories": "category", "certifications": "certification"}
+
+
+def _duplicate_ids(text: str) -> list[tuple[str, str, int]]:
+    """TOML forbids a table twice, but tomllib's message does not say which id; say it plainly."""
+    seen: dict[tuple[str, str], int] = {}
+    found = []
+    for number, raw in enumerate(text.splitlines(), start=1):
+        m = re.match(r"""^\s*\[\s*(categories|certifications)\.("?)([^"\]]+)\2\s*\]""", raw)
+        if m:
+            key = (m.group(1), m.group(3))
+            if key in seen:
+                found.append((_KIND_NAMES[m.group(1)], m.group(3), number))
+            seen[key] = number
+    return found

@@ -1,0 +1,123 @@
+"""Problems found in a catalog, as data.
+
+A problem is a stable code plus parameters, the file and the line; its English text is
+derived from a message table so that a translation (e.g. into Chinese for county editors)
+replaces the table without touching any check. Stages collect problems and return them;
+only the CLI decides how they are printed.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+Severity = Literal["error", "warning"]
+
+# One entry per problem code. Every message tells a non-programmer what to write instead.
+MESSAGES: dict[str, str] = {
+    # files and syntax
+    "not-utf8": "this file is not saved as UTF-8 text (byte {offset} is not valid); "
+    "save it again as 'UTF-8' in your editor",
+    "no-front-matter": "the file must start with a line '---', then the fields, then another '---' line",
+    "unclosed-front-matter": "the front matter opened with '---' is never closed; "
+    "add a line '---' after the last field",
+    "yaml-syntax": "the front matter is not valid YAML: {problem}; check the indentation and quotes here",
+    "toml-syntax": "sitegen.toml is not valid TOML: {problem}",
+    "not-a-mapping": "the front matter must be a list of 'field: value' lines",
+    "missing-config": "there is no sitegen.toml here; run this inside a catalog folder or pass --root",
+    # fields
+    "missing-field": "the required field '{field}' is missing; add a line '{field}: …'",
+    "wrong-type": "'{field}' must be {expected}, not {got}",
+    "unknown-key": "unknown field '{field}'{hint}",
+    "empty-value": "'{field}' is empty; write a value or remove the line",
+    "negative-amount": "'{field}' must be 0 or more, not {value}",
+    "bad-month": "'{field}' has month {value}; months are whole numbers from 1 to 12",
+    "bad-url": "'{field}' must be a web address starting with http:// or https://, not '{value}'",
+    "bad-date": "'{field}' must be a date written as YYYY-MM-DD, e.g. 2024-09-01, not '{value}'",
+    "duplicate-key": "'{field}' is written twice; keep only one",
+    # ids and references
+    "bad-id": "the folder name '{value}' is not a valid id; use lowercase letters a-z, digits and "
+    "hyphens only, e.g. '{suggestion}'",
+    "unknown-category": "category '{value}' is not defined in sitegen.toml; use one of: {valid}",
+    "unknown-certification": "certification '{value}' is not defined in sitegen.toml; use one of: {valid}",
+    "unknown-brand": "this product is in products/{value}/, but there is no brand folder brands/{value}/; "
+    "create it with 'sitegen new brand {value} --name …' or move the product",
+    "duplicate-id": "{kind} id '{value}' is defined twice in sitegen.toml; keep only one",
+    "stray-file": "this folder has no index.md, so it is ignored; add an index.md or remove the folder",
+    # files referenced from content
+    "missing-image": "the image '{value}' is not in this folder; check the file name (letters, "
+    "upper/lower case and extension must match exactly)",
+    "path-escapes": "'{value}' points outside this folder; put the file beside index.md and write "
+    "only its name",
+    "missing-alt": "image '{value}' has no 'alt' text; write {{file: {value}, alt: what the photo shows}} "
+    "so blind shoppers and slow connections get a description",
+    "bad-image": "'{value}' cannot be used as an image: {problem}",
+    # site config
+    "bad-language": "language '{value}' is not a language code such as zh-CN or en",
+    "unknown-theme": "theme '{value}' was not found in themes/ or inside sitegen; use one of: {valid}",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """One thing wrong with the catalog: where, what (a stable code) and the values involved."""
+
+    code: str
+    path: str
+    line: int | None = None
+    params: dict[str, Any] = field(default_factory=dict)
+    severity: Severity = "error"
+
+    @property
+    def message(self) -> str:
+        template = MESSAGES.get(self.code, self.code)
+        try:
+            return template.format(**{k: _show(v) for k, v in self.params.items()})
+        except (KeyError, IndexError):
+            return f"{template} {self.params}"
+
+    def location(self) -> str:
+        return f"{self.path}:{self.line}" if self.line else self.path
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "severity": self.severity,
+            "code": self.code,
+            "path": self.path,
+            "line": self.line,
+            "params": self.params,
+            "message": self.message,
+        }
+
+
+def _show(value: Any) -> str:
+    if isinstance(value, list | tuple):
+        return ", ".join(str(v) for v in value) if value else "(none defined)"
+    return str(value)
+
+
+def did_you_mean(word: str, choices: Iterable[str]) -> str:
+    """A ' (did you mean …?)' hint for a near-miss, else a list of what is allowed."""
+    choices = sorted(choices)
+    close = difflib.get_close_matches(word, choices, n=1, cutoff=0.6)
+    if close:
+        return f"; did you mean '{close[0]}'?"
+    return "; allowed fields are: " + ", ".join(choices)
+
+
+class ContentError(Exception):
+    """Raised by a stage that cannot go on; carries every problem found so far."""
+
+    def __init__(self, problems: list[Problem]):
+        super().__init__(f"{len(problems)} problem(s)")
+        self.problems = problems
+
+
+class UsageError(Exception):
+    """A wrong command line: exit status 2."""
+
+
+def errors_only(problems: Iterable[Problem]) -> list[Problem]:
+    return [p for p in problems if p.severity == "error"]

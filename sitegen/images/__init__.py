@@ -1,0 +1,1 @@
+"""The image stage: photos in, responsive variants out (see `pipeline`)."""

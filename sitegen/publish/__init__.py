@@ -1,0 +1,1 @@
+"""The publish stage: the built output/ into S3-compatible object storage."""

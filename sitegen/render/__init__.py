@@ -1,0 +1,1 @@
+"""Rendering: Markdown to safe HTML, the page plan, and templates to HTML strings (no file I/O)."""

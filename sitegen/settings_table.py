@@ -1,0 +1,47 @@
+"""Checking one settings table of sitegen.toml against its expected keys and types.
+
+Shared by the stages that own a table (`[images]`, `[publish]`) so that each reports
+unknown keys and wrong types with the same codes and lines as the rest of the config.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from sitegen.errors import Problem, did_you_mean
+
+LineOf = Callable[[tuple[str, ...]], int | None]
+
+_TYPE_WORDS = {str: "text in quotes", int: "a whole number", bool: "true or false", list: "a list [...]",
+               float: "a number", dict: "a table"}
+
+
+def check_table(
+    name: str, table: Any, spec: Mapping[str, type | tuple[type, ...]], line: LineOf
+) -> tuple[dict[str, Any], list[Problem]]:
+    """Keep the well-typed known keys of `table`; report the rest. Path is filled in by config."""
+    problems: list[Problem] = []
+    if not isinstance(table, dict):
+        problems.append(Problem("wrong-type", "", line((name,)), {"field": name, "expected": "a table",
+                                                                   "got": type(table).__name__}))
+        return {}, problems
+    kept: dict[str, Any] = {}
+    for key, value in table.items():
+        if key not in spec:
+            problems.append(Problem("unknown-key", "", line((name, key)),
+                                    {"field": f"{name}.{key}", "hint": did_you_mean(key, spec)}))
+            continue
+        expected = spec[key]
+        types = expected if isinstance(expected, tuple) else (expected,)
+        if isinstance(value, bool) and bool not in types:
+            ok = False
+        else:
+            ok = isinstance(value, types)
+        if not ok:
+            problems.append(Problem("wrong-type", "", line((name, key)), {
+                "field": f"{name}.{key}", "expected": " or ".join(_TYPE_WORDS.get(t, t.__name__) for t in types),
+                "got": type(value).__name__}))
+            continue
+        kept[key] = value
+    return kept, problems
