@@ -54,6 +54,11 @@ MESSAGES: dict[str, str] = {
     "missing-alt": "image '{value}' has no 'alt' text; write {{file: {value}, alt: what the photo shows}} "
     "so blind shoppers and slow connections get a description",
     "bad-image": "'{value}' cannot be used as an image: {problem}",
+    "image-profile": "'{value}' has a damaged colour profile ({problem}), so it was treated as sRGB "
+    "and its colours may look a little off; export it again as sRGB JPEG",
+    "image-cache": "the image cache {value} cannot be written: {problem}; check that the folder is "
+    "writable and the disk is not full (it is safe to delete the folder)",
+    "bad-setting": "'{field}' {problem}",
     # site config
     "bad-language": "language '{value}' is not a language code such as zh-CN or en",
     "unknown-theme": "theme '{value}' was not found in themes/ or inside sitegen; use one of: {valid}",

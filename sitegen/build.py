@@ -1,0 +1,252 @@
+"""The build, as a pipeline: config → content → validation → images → pages → output.
+
+Each step takes explicit inputs and returns plain data; this module only wires them
+together, decides what needs rendering, and fans rendering out to worker processes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import multiprocessing
+import os
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sitegen import __version__
+from sitegen.config import CONFIG_FILE, SiteConfig, load_config
+from sitegen.content.discover import discover
+from sitegen.content.load import Content, ParseCache, load_content
+from sitegen.errors import ContentError, Problem, errors_only
+from sitegen.images.model import ImageRequest
+from sitegen.images.passthrough import process_images
+from sitegen.incremental import BuildState, Written, fingerprint
+from sitegen.output import OutFile, commit, read_manifest, staging_dir
+from sitegen.render.pages import Renderer
+from sitegen.render.seo import robots, sitemap
+from sitegen.render.theme import Theme, available_themes, load_theme
+from sitegen.structure import Page, Site, plan_pages
+from sitegen.validate import index_folders, published_products, validate
+
+Progress = Callable[[int, int], None]
+
+
+@dataclass(frozen=True, slots=True)
+class BuildOptions:
+    root: Path
+    output: Path
+    drafts: bool = False
+    jobs: int = 0  # 0: one per core
+    today: dt.date | None = None  # for "in season now"; tests pin it
+
+
+@dataclass(frozen=True, slots=True)
+class BuildResult:
+    pages: int  # HTML pages in the site
+    rendered: int  # pages rendered this time (the rest were unchanged)
+    files: int  # files in output/
+    written: int  # files written, linked or copied this time
+    seconds: float
+    warnings: tuple[Problem, ...] = ()
+    timings: dict[str, float] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class Checked:
+    """A catalog that passed validation: what the render steps need."""
+
+    config: SiteConfig
+    theme: Theme
+    content: Content
+    warnings: tuple[Problem, ...]
+
+
+def check(root: Path, cache_dir: Path | None = None) -> Checked:
+    """Load and validate everything; raise ContentError with every problem found."""
+    config, problems = load_config(root)
+    if config is None:
+        raise ContentError(problems)
+    theme = load_theme(root, config.theme)
+    if theme is None:
+        problems.append(Problem("unknown-theme", CONFIG_FILE, None,
+                                {"value": config.theme, "valid": available_themes(root)}))
+    tree = discover(root)
+    cache = ParseCache((cache_dir or root / config.images.cache_dir) / "content.pickle")
+    content = load_content(tree, cache)
+    problems += content.problems
+    problems += validate(config, content, index_folders(tree.brands, tree.products))
+    if errors_only(problems) or theme is None:
+        raise ContentError(problems)
+    cache.save()
+    return Checked(config, theme, content, tuple(problems))
+
+
+def image_requests(root: Path, checked: Checked, products) -> list[ImageRequest]:
+    requests = []
+    for brand in checked.content.brands:
+        for ref, role in ((brand.logo, "logo"), (brand.banner, "banner")):
+            if ref is not None:
+                requests.append(ImageRequest(root / brand.folder / ref.file, f"{brand.folder}/{ref.file}", role))
+    for product in products:
+        for ref in product.images:
+            requests.append(ImageRequest(root / product.folder / ref.file, f"{product.folder}/{ref.file}"))
+    return requests
+
+
+def build(options: BuildOptions, progress: Progress | None = None) -> BuildResult:
+    started = time.perf_counter()
+    timings: dict[str, float] = {}
+
+    def lap(name: str, since: list[float] = [started]) -> None:  # noqa: B006 - a stopwatch, by design
+        now = time.perf_counter()
+        timings[name] = now - since[0]
+        since[0] = now
+
+    root, output = options.root, options.output
+    config, problems = load_config(root)
+    cache_dir = root / (config.images.cache_dir if config else ".sitegen-cache")
+    checked = check(root, cache_dir)
+    config = checked.config
+    lap("load+validate")
+    products = published_products(checked.content.products, options.drafts)
+    images, image_problems = process_images(image_requests(root, checked, products), config.images, cache_dir,
+                                            options.jobs)
+    if errors_only(image_problems):
+        raise ContentError(list(image_problems))
+    lap("images")
+    site = Site.create(config, checked.content.brands, products, images, options.today or dt.date.today())
+    pages = plan_pages(site, config.language)
+    state = BuildState.load(cache_dir, output)
+    manifest = read_manifest(output)
+    config_digest = hashlib.blake2b((root / CONFIG_FILE).read_bytes(), digest_size=16).hexdigest()
+    files: dict[str, OutFile] = {}
+    written: dict[str, Written] = {}
+    todo: list[tuple[Page, str]] = []
+    for page in pages:
+        fp = fingerprint(__version__, checked.theme.digest, config_digest, page)
+        old = state.reusable(page.output, fp, output, manifest)
+        if old is None:
+            todo.append((page, fp))
+        else:
+            files[page.output] = OutFile(page.output, old.sha256, old.size)
+            written[page.output] = old
+    lap("plan")
+    staging = staging_dir(output)
+    try:
+        for rel, fp, sha, size in _render_all(site, checked.theme, config.language, todo, staging, options.jobs,
+                                              progress):
+            files[rel] = OutFile(rel, sha, size, staged=staging / rel)
+            written[rel] = Written(fp, sha, size, (0, 0))
+        lap("render")
+        extra = {
+            "sitemap.xml": sitemap(config.url(p.url) for p in pages if p.kind != "404").encode(),
+            "robots.txt": robots(config.url("/sitemap.xml")).encode(),
+        }
+        for rel, data in extra.items():
+            _add_small(files, written, state, rel, data, staging, output, manifest)
+        for asset in checked.theme.assets.values():
+            _add_source(files, written, state, asset.output, asset.source, output, manifest, link=True)
+        for image in images.values():
+            for rel, source in image.files:
+                _add_source(files, written, state, rel, source, output, manifest,
+                            link=not _is_inside(source, root))
+        changes = sum(1 for f in files.values() if f.staged or f.source)
+        if changes or manifest is None or manifest.keys() != files.keys():
+            commit(output, staging, files, manifest, f"sitegen {__version__}")
+            for rel, f in files.items():
+                if f.staged or f.source:
+                    st = os.stat(output / rel)
+                    written[rel] = Written(written[rel].fingerprint, f.sha256, f.size, (st.st_size, st.st_mtime_ns))
+        lap("write")
+    finally:
+        if staging.exists():
+            import shutil
+
+            shutil.rmtree(staging, ignore_errors=True)
+    state.files = written
+    state.save()
+    return BuildResult(
+        pages=len(pages), rendered=len(todo), files=len(files), written=changes,
+        seconds=time.perf_counter() - started, warnings=checked.warnings, timings=timings,
+    )
+
+
+def _is_inside(path: Path, root: Path) -> bool:
+    return path.resolve().is_relative_to(root.resolve())
+
+
+def _add_small(files: dict[str, OutFile], written: dict[str, Written], state: BuildState, rel: str, data: bytes,
+               staging: Path, output: Path, manifest: dict | None) -> None:
+    sha = hashlib.sha256(data).hexdigest()
+    old = state.reusable(rel, sha, output, manifest)
+    if old is not None:
+        files[rel] = OutFile(rel, sha, len(data))
+        written[rel] = old
+        return
+    path = staging / rel
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(data)
+    files[rel] = OutFile(rel, sha, len(data), staged=path)
+    written[rel] = Written(sha, sha, len(data), (0, 0))
+
+
+def _add_source(files: dict[str, OutFile], written: dict[str, Written], state: BuildState, rel: str, source: Path,
+                output: Path, manifest: dict | None, link: bool) -> None:
+    sha, size = state.file_sha256(source)
+    old = state.reusable(rel, sha, output, manifest)
+    if old is not None:
+        files[rel] = OutFile(rel, sha, size)
+        written[rel] = old
+    else:
+        files[rel] = OutFile(rel, sha, size, source=source, link=link)
+        written[rel] = Written(sha, sha, size, (0, 0))
+
+
+# -- rendering, in worker processes when there is enough of it
+
+_WORKER: tuple[Renderer, Path] | None = None
+
+
+def _render_chunk(chunk: list[tuple[Page, str]]) -> list[tuple[str, str, str, int]]:
+    assert _WORKER is not None
+    renderer, staging = _WORKER
+    out = []
+    made: set[Path] = set()
+    for page, fp in chunk:
+        data = renderer.render(page).encode()
+        path = staging / page.output
+        if path.parent not in made:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            made.add(path.parent)
+        path.write_bytes(data)
+        out.append((page.output, fp, hashlib.sha256(data).hexdigest(), len(data)))
+    return out
+
+
+def _render_all(site: Site, theme: Theme, lang: str, todo: list[tuple[Page, str]], staging: Path, jobs: int,
+                progress: Progress | None):
+    global _WORKER
+    _WORKER = (Renderer(site, theme, lang), staging)
+    workers = jobs or os.cpu_count() or 1
+    chunk = 64
+    chunks = [todo[i : i + chunk] for i in range(0, len(todo), chunk)]
+    done = 0
+    try:
+        if workers > 1 and len(todo) > 2 * chunk and "fork" in multiprocessing.get_all_start_methods():
+            with multiprocessing.get_context("fork").Pool(workers) as pool:
+                for results in pool.imap_unordered(_render_chunk, chunks):
+                    done += len(results)
+                    if progress:
+                        progress(done, len(todo))
+                    yield from results
+        else:
+            for c in chunks:
+                results = _render_chunk(c)
+                done += len(results)
+                if progress:
+                    progress(done, len(todo))
+                yield from results
+    finally:
+        _WORKER = None

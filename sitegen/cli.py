@@ -1,0 +1,182 @@
+"""The command line: parse arguments, run one command, and print problems.
+
+This is the only module that prints. Problems arrive as data and leave as
+`path:line: message` lines (or JSON lines); a traceback is shown only for a real bug.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from pathlib import Path
+
+from sitegen import __version__
+from sitegen.errors import ContentError, Problem, UsageError
+
+
+class Reporter:
+    """Where human-readable output goes: summaries on stdout, problems and progress on stderr."""
+
+    def __init__(self, verbosity: int = 0):
+        self.verbosity = verbosity
+        self.tty = sys.stderr.isatty()
+        self._last = 0.0
+
+    def info(self, message: str) -> None:
+        if self.verbosity >= 0:
+            print(message)
+
+    def detail(self, message: str) -> None:
+        if self.verbosity > 0:
+            print(message, file=sys.stderr)
+
+    def progress(self, done: int, total: int, label: str = "pages") -> None:
+        if not self.tty or self.verbosity < 0 or total < 200:
+            return
+        now = time.monotonic()
+        if done < total and now - self._last < 0.1:
+            return
+        self._last = now
+        width = 30
+        filled = width * done // max(total, 1)
+        end = "\n" if done >= total else ""
+        print(f"\r[{'#' * filled}{'.' * (width - filled)}] {done:,}/{total:,} {label}", end=end, file=sys.stderr,
+              flush=True)
+
+    def problems(self, problems: list[Problem], as_json: bool = False, limit: int | None = None) -> None:
+        shown = problems if limit is None else problems[:limit]
+        for p in shown:
+            if as_json:
+                print(json.dumps(p.as_json(), ensure_ascii=False), file=sys.stdout)
+            else:
+                prefix = "warning: " if p.severity == "warning" else ""
+                print(f"{p.location()}: {prefix}{p.message}", file=sys.stderr)
+        if len(shown) < len(problems):
+            print(f"… and {len(problems) - len(shown):,} more warnings (run 'sitegen check' to see all)",
+                  file=sys.stderr)
+
+
+def _parser() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--root", type=Path, default=Path("."), help="the catalog folder (default: here)")
+    common.add_argument("-q", "--quiet", action="count", default=0, help="print only problems")
+    common.add_argument("-v", "--verbose", action="count", default=0, help="print more")
+    parser = argparse.ArgumentParser(prog="sitegen", description="Build county brand catalogs as static sites.")
+    parser.add_argument("--version", action="version", version=f"sitegen {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    sub.required = True
+
+    b = sub.add_parser("build", parents=[common], help="check the catalog and build the site into output/")
+    b.add_argument("--output", type=Path, help="where to write the site (default: ROOT/output)")
+    b.add_argument("--drafts", action="store_true", help="include products marked draft: true")
+    b.add_argument("--jobs", type=int, default=0, help="worker processes (default: one per core)")
+
+    c = sub.add_parser("check", parents=[common], help="report every problem in the catalog; change nothing")
+    c.add_argument("--format", choices=["text", "json"], default="text", help="json: one problem per line")
+
+    n = sub.add_parser("new", parents=[common], help="create a brand or product with every field explained")
+    kinds = n.add_subparsers(dest="kind", metavar="KIND")
+    kinds.required = True
+    nb = kinds.add_parser("brand", help="sitegen new brand <id> --name 名称")
+    nb.add_argument("id")
+    nb.add_argument("--name", required=True)
+    np_ = kinds.add_parser("product", help='sitegen new product <brand-id> "中文标题" [--id ID]')
+    np_.add_argument("brand")
+    np_.add_argument("title")
+    np_.add_argument("--id", dest="product_id", help="folder name (default: pinyin of the title)")
+
+    try:
+        from sitegen.publish import command as publish_command
+    except ImportError:  # the publish stage is optional at import time only while it is being written
+        publish_command = None
+    if publish_command is not None and hasattr(publish_command, "add_arguments"):
+        p = sub.add_parser("publish", parents=[common], help="upload output/ to S3-compatible object storage")
+        p.add_argument("--output", type=Path, help="the built site (default: ROOT/output)")
+        publish_command.add_arguments(p)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = _parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:
+        return int(exc.code or 0) if exc.code in (0, None) else 2
+    ui = Reporter(args.verbose - args.quiet)
+    try:
+        return _run(args, ui)
+    except ContentError as exc:
+        as_json = getattr(args, "format", "text") == "json"
+        ui.problems(sorted(exc.problems, key=_order), as_json=as_json)
+        errors = sum(1 for p in exc.problems if p.severity == "error")
+        if not as_json:
+            print(f"{errors:,} error(s): nothing was built or changed" if args.command == "build"
+                  else f"{errors:,} error(s)", file=sys.stderr)
+        return 1
+    except UsageError as exc:
+        print(f"sitegen: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("interrupted: output/ was left as it was", file=sys.stderr)
+        return 130
+
+
+def _order(p: Problem) -> tuple:
+    return (p.path, p.line or 0, p.code)
+
+
+def _run(args: argparse.Namespace, ui: Reporter) -> int:
+    root: Path = args.root
+    if not root.is_dir():
+        raise UsageError(f"--root {root} is not a folder")
+    if args.command == "check":
+        return _check(args, ui)
+    if args.command == "build":
+        return _build(args, ui)
+    if args.command == "new":
+        from sitegen.scaffold import new_brand, new_product
+
+        path = new_brand(root, args.id, args.name) if args.kind == "brand" else new_product(
+            root, args.brand, args.title, args.product_id)
+        ui.info(f"created {path.relative_to(root)}")
+        return 0
+    if args.command == "publish":
+        from sitegen.config import load_config
+        from sitegen.publish import command as publish_command
+
+        config, problems = load_config(root)
+        if config is None:
+            raise ContentError(problems)
+        output = args.output or root / "output"
+        return publish_command.run(args, config, output, ui)
+    raise UsageError(f"unknown command {args.command}")
+
+
+def _check(args: argparse.Namespace, ui: Reporter) -> int:
+    from sitegen.build import check
+
+    started = time.perf_counter()
+    checked = check(args.root)
+    warnings = sorted(checked.warnings, key=_order)
+    ui.problems(warnings, as_json=args.format == "json")
+    if args.format == "text":
+        content = checked.content
+        ui.info(f"checked {len(content.brands):,} brands and {len(content.products):,} products in "
+                f"{time.perf_counter() - started:.1f} s: no errors, {len(warnings):,} warning(s)")
+    return 0
+
+
+def _build(args: argparse.Namespace, ui: Reporter) -> int:
+    from sitegen.build import BuildOptions, build
+
+    output = args.output or args.root / "output"
+    result = build(BuildOptions(args.root, output, drafts=args.drafts, jobs=args.jobs),
+                   progress=lambda done, total: ui.progress(done, total))
+    ui.problems(sorted(result.warnings, key=_order), limit=None if ui.verbosity > 0 else 10)
+    if ui.verbosity > 0:
+        ui.detail(", ".join(f"{k} {v:.2f} s" for k, v in result.timings.items()))
+    ui.info(f"built {result.pages:,} pages in {result.seconds:.1f} s "
+            f"({result.rendered:,} rendered, {result.written:,} files written) → {output}")
+    return 0

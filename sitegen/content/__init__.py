@@ -1,0 +1,1 @@
+"""Content: discover files, split front matter, read typed Brand/Product records."""

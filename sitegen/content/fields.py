@@ -1,0 +1,225 @@
+"""Typed reading of front matter fields, one small method per kind of value.
+
+Each method returns a usable value even when the input is wrong (and records a problem
+with the key's line), so one pass over a file reports everything wrong with it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Any
+
+from sitegen.content.frontmatter import FrontMatter
+from sitegen.content.models import CertRef, ImageRef, Price, ProductVariant, ShopLink
+from sitegen.errors import Problem, did_you_mean
+
+_TYPE_NAMES = {str: "text", int: "a whole number", float: "a number", bool: "true or false",
+               list: "a list", dict: "a group of fields", type(None): "nothing"}
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def describe(value: Any) -> str:
+    if isinstance(value, dt.date):
+        return "a date"
+    return _TYPE_NAMES.get(type(value), type(value).__name__)
+
+
+class FieldReader:
+    """Reads fields of one file's front matter, collecting problems as it goes."""
+
+    def __init__(self, fm: FrontMatter, rel: str):
+        self.fm = fm
+        self.rel = rel
+        self.problems: list[Problem] = list(fm.problems)
+
+    def problem(self, code: str, *path: str | int, **params: Any) -> None:
+        self.problems.append(Problem(code, self.rel, self.fm.line(*path), params))
+
+    def check_keys(self, allowed: set[str] | frozenset[str], values: dict[str, Any], *path: str | int) -> None:
+        for key in values:
+            if key not in allowed:
+                name = ".".join(str(p) for p in (*path, key))
+                self.problem("unknown-key", *path, key, field=name, hint=did_you_mean(key, allowed))
+
+    def _wrong(self, path: tuple[str | int, ...], expected: str, value: Any) -> None:
+        self.problem("wrong-type", *path, field=_name(path), expected=expected, got=describe(value))
+
+    def get(self, *path: str | int) -> Any:
+        value: Any = self.fm.values
+        for part in path:
+            if isinstance(value, dict) and isinstance(part, str):
+                value = value.get(part)
+            elif isinstance(value, list) and isinstance(part, int) and part < len(value):
+                value = value[part]
+            else:
+                return None
+        return value
+
+    def text(self, *path: str | int, required: bool = False, value: Any = None) -> str:
+        value = self.get(*path) if value is None else value
+        if value is None:
+            if required:
+                self.problem("missing-field", *path, field=_name(path))
+            return ""
+        if isinstance(value, bool) or isinstance(value, dict | list):
+            self._wrong(path, "text", value)
+            return ""
+        if isinstance(value, dt.date):
+            return value.isoformat()
+        text = str(value).strip()
+        if required and not text:
+            self.problem("empty-value", *path, field=_name(path))
+        return text
+
+    def number(self, *path: str | int, value: Any = None) -> float | None:
+        value = self.get(*path) if value is None else value
+        if value is None:
+            return None
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            if isinstance(value, str):
+                try:
+                    value = float(value.replace(",", "").strip())
+                except ValueError:
+                    self._wrong(path, "a number such as 68 or 12.5", value)
+                    return None
+            else:
+                self._wrong(path, "a number such as 68 or 12.5", value)
+                return None
+        if value < 0:
+            self.problem("negative-amount", *path, field=_name(path), value=value)
+        return float(value)
+
+    def boolean(self, *path: str, default: bool) -> bool:
+        value = self.get(*path)
+        if value is None:
+            return default
+        if not isinstance(value, bool):
+            self._wrong(path, "true or false", value)
+            return default
+        return value
+
+    def url(self, *path: str | int, value: Any = None, required: bool = False) -> str:
+        text = self.text(*path, value=value, required=required)
+        if text and not re.match(r"^https?://[^\s/]+\S*$", text, re.IGNORECASE):
+            self.problem("bad-url", *path, field=_name(path), value=text)
+            return ""
+        return text
+
+    def date(self, *path: str) -> str:
+        value = self.get(*path)
+        if value is None:
+            return ""
+        if isinstance(value, dt.date):
+            return value.isoformat()[:10]
+        if isinstance(value, int) and 1900 <= value <= 2200:  # a year alone, e.g. established: 2014
+            return str(value)
+        text = str(value).strip()
+        if _DATE.match(text):
+            try:
+                return dt.date.fromisoformat(text).isoformat()
+            except ValueError:
+                pass
+        self.problem("bad-date", *path, field=_name(path), value=text)
+        return ""
+
+    def items(self, *path: str) -> list[Any]:
+        """A list field; a single value is accepted as a list of one."""
+        value = self.get(*path)
+        if value is None:
+            return []
+        if isinstance(value, list):
+            return value
+        if isinstance(value, dict):
+            self._wrong(path, "a list (lines starting with '- ')", value)
+            return []
+        return [value]
+
+    def strings(self, *path: str) -> tuple[str, ...]:
+        return tuple(t for i, v in enumerate(self.items(*path)) if (t := self.text(*path, i, value=v)))
+
+    def months(self, *path: str) -> tuple[int, ...]:
+        months: list[int] = []
+        for i, value in enumerate(self.items(*path)):
+            if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 12:
+                self.problem("bad-month", *path, i, field=_name(path), value=value)
+            else:
+                months.append(value)
+        return tuple(sorted(set(months)))
+
+    def image(self, *path: str | int, value: Any = None) -> ImageRef | None:
+        value = self.get(*path) if value is None else value
+        if value is None:
+            return None
+        if isinstance(value, dict):
+            self.check_keys({"file", "alt"}, value, *path)
+            file = self.text(*path, "file", value=value.get("file"), required=True)
+            alt = self.text(*path, "alt", value=value.get("alt"))
+        else:
+            file, alt = self.text(*path, value=value), ""
+        return ImageRef(file, alt, self.fm.line(*path)) if file else None
+
+    def images(self, *path: str, required: bool) -> tuple[ImageRef, ...]:
+        entries = self.items(*path)
+        if not entries and required:
+            self.problem("missing-field", *path, field=_name(path))
+        return tuple(ref for i, v in enumerate(entries) if (ref := self.image(*path, i, value=v)))
+
+    def certifications(self, *path: str) -> tuple[CertRef, ...]:
+        refs: list[CertRef] = []
+        for i, value in enumerate(self.items(*path)):
+            if isinstance(value, dict):
+                self.check_keys({"id", "number"}, value, *path, i)
+                cert_id = self.text(*path, i, "id", value=value.get("id"), required=True)
+                number = self.text(*path, i, "number", value=value.get("number"))
+            else:
+                cert_id, number = self.text(*path, i, value=value), ""
+            if cert_id:
+                refs.append(CertRef(cert_id, number, self.fm.line(*path, i)))
+        return tuple(refs)
+
+    def price(self, *path: str) -> Price | None:
+        value = self.get(*path)
+        if value is None:
+            return None
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            value = {"amount": value}
+        if not isinstance(value, dict):
+            self._wrong(path, "amount, currency and unit on indented lines", value)
+            return None
+        self.check_keys({"amount", "currency", "unit"}, value, *path)
+        amount = self.number(*path, "amount", value=value.get("amount"))
+        if amount is None:
+            self.problem("missing-field", *path, field=_name((*path, "amount")))
+            return None
+        currency = self.text(*path, "currency", value=value.get("currency")) or "CNY"
+        return Price(amount, currency.upper(), self.text(*path, "unit", value=value.get("unit")))
+
+    def variants(self, *path: str) -> tuple[ProductVariant, ...]:
+        out: list[ProductVariant] = []
+        for i, value in enumerate(self.items(*path)):
+            if not isinstance(value, dict):
+                self._wrong((*path, i), "name, price and unit", value)
+                continue
+            self.check_keys({"name", "price", "unit"}, value, *path, i)
+            name = self.text(*path, i, "name", value=value.get("name"), required=True)
+            price = self.number(*path, i, "price", value=value.get("price"))
+            out.append(ProductVariant(name, price, self.text(*path, i, "unit", value=value.get("unit"))))
+        return tuple(out)
+
+    def shop_links(self, *path: str) -> tuple[ShopLink, ...]:
+        out: list[ShopLink] = []
+        for i, value in enumerate(self.items(*path)):
+            if not isinstance(value, dict):
+                self._wrong((*path, i), "platform and url", value)
+                continue
+            self.check_keys({"platform", "url"}, value, *path, i)
+            platform = self.text(*path, i, "platform", value=value.get("platform"), required=True)
+            url = self.url(*path, i, "url", value=value.get("url"), required=True)
+            if platform and url:
+                out.append(ShopLink(platform, url))
+        return tuple(out)
+
+
+def _name(path: tuple[str | int, ...]) -> str:
+    return ".".join(str(p) for p in path if isinstance(p, str)) or "?"

@@ -1,0 +1,190 @@
+"""Reading editors' files with Pillow: what is wrong with a file, and pixels in sRGB.
+
+Everything that parses untrusted bytes lives here, and turns every way a file can be bad
+into `BadImage` with a plain-words reason for a county editor (never a traceback).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import io
+import warnings
+from collections.abc import Iterator
+
+from PIL import Image, ImageCms, UnidentifiedImageError
+
+# What editors drop beside a product. MPO is how Pillow names many camera JPEGs.
+SUPPORTED = {"JPEG": "JPEG", "MPO": "JPEG", "PNG": "PNG", "WEBP": "WebP", "GIF": "GIF", "TIFF": "TIFF",
+             "HEIF": "HEIC", "AVIF": "AVIF"}
+_NAMES = "JPEG, PNG, WebP, GIF, TIFF or HEIC"
+_TRANSPOSE = {2: Image.Transpose.FLIP_LEFT_RIGHT, 3: Image.Transpose.ROTATE_180,
+              4: Image.Transpose.FLIP_TOP_BOTTOM, 5: Image.Transpose.TRANSPOSE,
+              6: Image.Transpose.ROTATE_270, 7: Image.Transpose.TRANSVERSE, 8: Image.Transpose.ROTATE_90}
+_SRGB = ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB"))
+
+
+class BadImage(Exception):
+    """A file that cannot become an image; the message is for the editor."""
+
+
+@functools.cache
+def register_plugins() -> None:
+    """HEIC/HEIF (iPhone photos) through pillow-heif; once per process."""
+    from pillow_heif import register_heif_opener
+
+    register_heif_opener()
+
+
+@contextlib.contextmanager
+def pixel_cap(max_pixels: int) -> Iterator[None]:
+    """Let Pillow open anything up to twice our cap, so that our own check gives the message."""
+    old = Image.MAX_IMAGE_PIXELS
+    Image.MAX_IMAGE_PIXELS = max_pixels
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            yield
+    finally:
+        Image.MAX_IMAGE_PIXELS = old
+
+
+def describe_non_image(head: bytes) -> str:
+    """Why the bytes are not a picture we take, in words an editor understands."""
+    if not head:
+        return "the file is empty (0 bytes); copy the photo again from the phone or camera"
+    if head.startswith(b"%PDF"):
+        return f"it is a PDF document, not a picture; save the picture as {_NAMES}"
+    try:
+        text = head.decode("utf-8")
+    except UnicodeDecodeError:
+        text = ""
+    if text and "\x00" not in text:
+        return f"it contains text, not a picture, whatever its name says; use a {_NAMES} file"
+    return f"it is not a picture in a format sitegen reads ({_NAMES}), whatever its name says"
+
+
+def open_image(data: bytes, max_pixels: int) -> Image.Image:
+    """Open from memory and check the header: format, size. Decodes no pixels."""
+    register_plugins()
+    if not data:
+        raise BadImage(describe_non_image(data))
+    try:
+        im = Image.open(io.BytesIO(data))
+    except UnidentifiedImageError:
+        raise BadImage(describe_non_image(data[:512])) from None
+    except Image.DecompressionBombError:
+        raise BadImage(f"it declares far more than {max_pixels // 1_000_000} megapixels") from None
+    except Exception as exc:  # a decoder's header parser rejects bad bytes in many ways
+        raise BadImage(f"the file is damaged ({_reason(exc)}); copy it again from the original") from None
+    if im.format not in SUPPORTED:
+        raise BadImage(f"{im.format} pictures are not supported; save it as JPEG (photos) or PNG "
+                       f"(logos, cut-outs)")
+    width, height = im.size
+    if width * height > max_pixels:
+        raise BadImage(f"it declares {width} × {height} pixels ({width * height / 1e6:.0f} megapixels), "
+                       f"more than the limit of {max_pixels // 1_000_000}; this is usually a damaged file; "
+                       "for a real giant picture, make it smaller or raise max_megapixels under [images] "
+                       "in sitegen.toml")
+    if width < 1 or height < 1:
+        raise BadImage("it declares a size of 0 pixels")
+    return im
+
+
+def orientation(im: Image.Image) -> int:
+    """EXIF orientation 1-8 (1 when absent or nonsense). pillow-heif has applied HEIC's already."""
+    try:
+        value = im.getexif().get(0x0112, 1)
+    except Exception:  # unreadable EXIF is no reason to refuse the photo; it is dropped anyway
+        return 1
+    return value if isinstance(value, int) and 1 <= value <= 8 else 1
+
+
+def load(im: Image.Image, decode_size: tuple[int, int]) -> Image.Image:
+    """Decode the pixels once, shrunk in the JPEG DCT domain as far as `decode_size` allows."""
+    if im.format in ("JPEG", "MPO"):
+        im.draft(im.mode, decode_size)
+    try:
+        im.load()
+    except Exception as exc:
+        raise BadImage(f"the file is cut short or damaged ({_reason(exc)}); copy it again from the phone "
+                       "or camera") from None
+    return im
+
+
+def transpose(im: Image.Image, orient: int) -> Image.Image:
+    """Make the picture upright, as the camera meant it."""
+    method = _TRANSPOSE.get(orient)
+    return im.transpose(method) if method is not None else im
+
+
+def to_srgb(im: Image.Image) -> tuple[Image.Image, str | None]:
+    """8-bit RGB or RGBA in sRGB, with no metadata left; also a warning for a broken profile.
+
+    Browsers assume sRGB, and we strip every profile (with the rest of the metadata), so Display P3,
+    Adobe RGB and CMYK pixels are converted here rather than shown washed out or garish.
+    """
+    icc = im.info.get("icc_profile")
+    im = _eight_bit(im)
+    warning = None
+    if icc:
+        try:
+            im = _convert_profile(im, bytes(icc))
+        except (ImageCms.PyCMSError, OSError, ValueError, TypeError) as exc:
+            warning = _reason(exc)
+    if im.mode not in ("RGB", "RGBA"):
+        im = im.convert("RGBA" if im.mode == "LA" else "RGB")
+    im.info = {}
+    return im, warning
+
+
+def _eight_bit(im: Image.Image) -> Image.Image:
+    """Bring any mode to L, LA, RGB, RGBA or CMYK with 8 bits per channel."""
+    mode = im.mode
+    if mode in ("L", "LA", "RGB", "RGBA", "CMYK"):
+        return im
+    if mode in ("P", "PA"):
+        return im.convert("RGBA" if mode == "PA" or "transparency" in im.info else "RGB")
+    if mode.startswith("I;16") or mode == "I":  # 16-bit grey: scale, since convert("L") clips at 255
+        wide = im.convert("I") if mode != "I" else im
+        top = wide.getextrema()[1]
+        scale = 1 / 257 if isinstance(top, int) and top > 255 else 1
+        return wide.point(lambda v: v * scale).convert("L")
+    if mode == "La":
+        return im.convert("LA")
+    if mode == "RGBa":
+        return im.convert("RGBA")
+    return im.convert("RGB")  # 1, F, YCbCr, HSV; LAB raises ValueError → caller reports it
+
+
+def _convert_profile(im: Image.Image, icc: bytes) -> Image.Image:
+    transform = _transform(icc, "RGB" if im.mode == "RGBA" else im.mode)
+    if transform is None:
+        return im
+    if im.mode in ("RGBA", "LA"):
+        alpha = im.getchannel("A")
+        colour = ImageCms.applyTransform(im.convert("RGB" if im.mode == "RGBA" else "L"), transform)
+        assert colour is not None
+        colour.putalpha(alpha)
+        return colour
+    out = ImageCms.applyTransform(im, transform)
+    assert out is not None
+    return out
+
+
+@functools.lru_cache(maxsize=16)
+def _transform(icc: bytes, mode: str) -> ImageCms.ImageCmsTransform | None:
+    """Source profile → sRGB, cached: a phone's photos all share one profile (e.g. Display P3)."""
+    source = ImageCms.ImageCmsProfile(io.BytesIO(icc))
+    if ImageCms.getProfileDescription(source).strip().startswith("sRGB") and mode != "CMYK":
+        return None
+    in_mode = "LA" if mode == "LA" else mode
+    if in_mode == "LA":
+        in_mode = "L"
+    return ImageCms.buildTransform(source, _SRGB, in_mode, "RGB",
+                                   renderingIntent=ImageCms.Intent.PERCEPTUAL)
+
+
+def _reason(exc: BaseException) -> str:
+    text = str(exc).strip() or type(exc).__name__
+    return text[:160]

@@ -1,0 +1,81 @@
+"""Which sizes and crops an image gets: pure arithmetic, no Pillow, no files.
+
+Kept apart from the Pillow I/O (as Lektor's imagetools does) so that the rules — never
+upscale, how far the JPEG decoder may shrink, where the og:image crop falls — are tested
+with plain numbers in a table.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+OG_SIZE = (1200, 630)  # what Facebook, WeChat and others show for og:image
+ROTATED = frozenset({5, 6, 7, 8})  # EXIF orientations that swap width and height
+
+Box = tuple[int, int, int, int]
+
+
+@dataclass(frozen=True, slots=True)
+class Plan:
+    """Every size made from one source, in display (upright) pixels."""
+
+    widths: tuple[tuple[int, int], ...]  # responsive variants, widest first
+    fallback: tuple[int, int]  # the <img src> (JPEG or PNG)
+    og_box: Box  # crop of the widest variant that becomes og:image
+    og_size: tuple[int, int]
+    decode_size: tuple[int, int]  # smallest decode (stored axes) that loses no detail
+
+
+def scaled(width: int, height: int, target_width: int) -> tuple[int, int]:
+    """Size at `target_width`, keeping the aspect ratio (at least 1 px high)."""
+    return target_width, max(1, round(height * target_width / width))
+
+
+def upright(width: int, height: int, orientation: int) -> tuple[int, int]:
+    """Displayed size of a stored image with this EXIF orientation."""
+    return (height, width) if orientation in ROTATED else (width, height)
+
+
+def variant_widths(source_width: int, widths: tuple[int, ...]) -> tuple[int, ...]:
+    """The configured widths, clamped to the source: a 300-px photo yields one 300-px variant."""
+    return tuple(sorted({min(w, source_width) for w in widths}))
+
+
+def fallback_width(source_width: int, widths: tuple[int, ...]) -> int:
+    """The middle configured width (960 of 480/960/1600; the lower middle of an even count),
+    never wider than the source."""
+    ordered = sorted(set(widths))
+    return min(ordered[(len(ordered) - 1) // 2], source_width)
+
+
+def cover_box(width: int, height: int, target: tuple[int, int] = OG_SIZE) -> tuple[Box, tuple[int, int]]:
+    """Centred crop of `width`×`height` with the target's aspect ratio, and its output size.
+
+    The output is the target size, or the crop itself when the source is smaller (no upscaling).
+    """
+    tw, th = target
+    if width * th > height * tw:  # wider than the target: cut the sides
+        cw, ch = max(1, round(height * tw / th)), height
+    else:  # taller: cut top and bottom
+        cw, ch = width, max(1, round(width * th / tw))
+    left, top = (width - cw) // 2, (height - ch) // 2
+    out = (tw, th) if cw >= tw else (cw, ch)
+    return (left, top, left + cw, top + ch), out
+
+
+def plan(stored: tuple[int, int], orientation: int, widths: tuple[int, ...],
+         og: tuple[int, int] = OG_SIZE) -> Plan:
+    """Sizes for one source of `stored` pixels (as in the file) and EXIF `orientation`."""
+    w, h = upright(*stored, orientation)
+    sizes = tuple(scaled(w, h, tw) for tw in reversed(variant_widths(w, widths)))
+    top_w, top_h = sizes[0]
+    box, og_size = cover_box(top_w, top_h, og)
+    decode = (top_h, top_w) if orientation in ROTATED else (top_w, top_h)
+    return Plan(widths=sizes, fallback=scaled(w, h, fallback_width(w, widths)), og_box=box,
+                og_size=og_size, decode_size=decode)
+
+
+def draft_scale(stored: tuple[int, int], needed: tuple[int, int]) -> int:
+    """The JPEG DCT scale (1, 2, 4 or 8) Pillow's `draft` picks: the largest that keeps `needed`."""
+    ratio = min(stored[0] // max(1, needed[0]), stored[1] // max(1, needed[1]))
+    return next(s for s in (8, 4, 2, 1) if ratio >= s)

@@ -1,0 +1,162 @@
+"""Writing output/ so that a reader never sees a half-built site.
+
+Everything is rendered before anything in output/ changes. Then either
+- many files changed: a new tree is assembled beside output/ (unchanged files hard-linked
+  from the old one, so this costs links, not copies) and swapped in with one rename; or
+- few files changed: the new files are staged in output/.sitegen-staging/, then renamed
+  into place one by one, with the manifest removed first and written last so that an
+  interrupted commit can never pass for a finished build.
+The manifest (every file, its sha256 and size) is what `publish` trusts.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import ctypes
+import json
+import os
+import shutil
+import tempfile
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+MANIFEST = ".sitegen-manifest.json"
+STAGING = ".sitegen-staging"
+
+
+@dataclass(frozen=True, slots=True)
+class OutFile:
+    """One file of the new output: where its bytes are now, and what they are."""
+
+    rel: str
+    sha256: str
+    size: int
+    staged: Path | None = None  # rendered into the staging area this build
+    source: Path | None = None  # copy or link from here (theme asset, image, unchanged old output)
+    link: bool = True  # False: copy (the source may be edited in place later, e.g. an editor's photo)
+
+
+def atomic_write_bytes(path: Path, data: bytes) -> None:
+    """Temp file in the same folder, then rename: readers see the old or the new file, never a part."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+
+
+def read_manifest(output: Path) -> dict[str, dict] | None:
+    try:
+        data = json.loads((output / MANIFEST).read_text("utf-8"))
+        return data["files"] if data.get("version") == 1 else None
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
+def _manifest_bytes(files: Iterable[OutFile], generator: str) -> bytes:
+    entries = {f.rel: {"sha256": f.sha256, "size": f.size} for f in sorted(files, key=lambda f: f.rel)}
+    return json.dumps({"version": 1, "generator": generator, "files": entries}, ensure_ascii=False,
+                      indent=0).encode()
+
+
+def staging_dir(output: Path) -> Path:
+    """A fresh staging area beside (not inside) output/, on the same file system so renames work."""
+    output.parent.mkdir(parents=True, exist_ok=True)
+    return Path(tempfile.mkdtemp(dir=output.parent, prefix=f".{output.name}.new-"))
+
+
+def commit(output: Path, staging: Path, files: Mapping[str, OutFile], old: Mapping[str, dict] | None,
+           generator: str) -> None:
+    """Make output/ hold exactly `files`. `staging` holds the rendered ones under their rel paths."""
+    changed = [f for f in files.values() if f.staged is not None or f.source is not None]
+    in_place = old is not None and output.is_dir() and len(changed) <= max(64, len(files) // 10)
+    try:
+        if in_place:
+            _commit_in_place(output, staging, files, old or {}, generator)
+        else:
+            _commit_new_tree(output, staging, files, generator)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+
+
+def _place(f: OutFile, target: Path) -> None:
+    if f.staged is not None:
+        os.replace(f.staged, target)
+    elif f.source is not None:
+        if f.link:
+            try:
+                os.link(f.source, target)
+                return
+            except OSError:
+                pass
+        shutil.copyfile(f.source, target)
+
+
+def _commit_in_place(output: Path, staging: Path, files: Mapping[str, OutFile], old: Mapping[str, dict],
+                     generator: str) -> None:
+    (output / MANIFEST).unlink(missing_ok=True)
+    made: set[Path] = set()
+    for f in files.values():
+        if f.staged is None and f.source is None:
+            continue  # unchanged, already in place
+        target = output / f.rel
+        if target.parent not in made:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            made.add(target.parent)
+        if f.staged is None:  # a link or copy: build it beside the target, then rename over it
+            tmp = target.with_name(f".{target.name}.tmp")
+            tmp.unlink(missing_ok=True)
+            _place(f, tmp)
+            os.replace(tmp, target)
+        else:
+            _place(f, target)
+    for rel in old.keys() - files.keys():
+        path = output / rel
+        path.unlink(missing_ok=True)
+        _prune_empty(path.parent, output)
+    atomic_write_bytes(output / MANIFEST, _manifest_bytes(files.values(), generator))
+
+
+def _commit_new_tree(output: Path, staging: Path, files: Mapping[str, OutFile], generator: str) -> None:
+    made: set[Path] = {staging}
+    for f in files.values():
+        target = staging / f.rel
+        if f.staged is not None:
+            continue  # rendered straight into place
+        if target.parent not in made:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            made.add(target.parent)
+        _place(f if f.source is not None else OutFile(f.rel, f.sha256, f.size, source=output / f.rel), target)
+    (staging / MANIFEST).write_bytes(_manifest_bytes(files.values(), generator))
+    if output.exists():
+        if not _exchange(staging, output):
+            old = output.with_name(f".{output.name}.old-{os.getpid()}")
+            os.rename(output, old)
+            os.rename(staging, output)
+            staging = old
+        shutil.rmtree(staging, ignore_errors=True)  # now the old tree
+    else:
+        os.rename(staging, output)
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Swap two directories in one step (Linux renameat2 RENAME_EXCHANGE); False where unsupported."""
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        renameat2 = libc.renameat2
+    except (OSError, AttributeError):
+        return False
+    at_fdcwd, rename_exchange = -100, 2
+    return renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange) == 0
+
+
+def _prune_empty(folder: Path, stop: Path) -> None:
+    while folder != stop and folder.is_dir() and not any(folder.iterdir()):
+        folder.rmdir()
+        folder = folder.parent

@@ -1,0 +1,100 @@
+"""Reading the build manifest, the contract between `sitegen build` and `sitegen publish`.
+
+A successful build writes `output/.sitegen-manifest.json` as its last step and a failed
+build never touches output/, so a readable manifest means "this is a finished build".
+Publish trusts its hashes instead of re-hashing thousands of images, and checks only what
+is cheap: every listed file exists with the listed size.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from sitegen.publish.errors import PublishError, examples
+
+MANIFEST_NAME = ".sitegen-manifest.json"
+MANIFEST_VERSION = 1
+_SHA256 = re.compile(r"^[0-9a-f]{64}$")
+
+
+@dataclass(frozen=True, slots=True)
+class ManifestFile:
+    path: str  # posix, relative to output/
+    sha256: str
+    size: int
+
+
+@dataclass(frozen=True, slots=True)
+class Manifest:
+    generator: str
+    files: tuple[ManifestFile, ...]  # sorted by path
+
+
+def read_manifest(output_dir: Path, verify: bool = True) -> Manifest:
+    """The manifest of `output_dir`, or a PublishError saying why this is not a publishable build."""
+    if not output_dir.is_dir():
+        raise PublishError("no-output", path=str(output_dir))
+    manifest_path = output_dir / MANIFEST_NAME
+    if not manifest_path.is_file():
+        if not any(output_dir.iterdir()):
+            raise PublishError("empty-output", path=str(output_dir))
+        raise PublishError("no-manifest", path=str(output_dir))
+    try:
+        data = json.loads(manifest_path.read_bytes())
+        manifest = _parse(data)
+    except (OSError, ValueError) as exc:
+        raise PublishError("bad-manifest", path=str(manifest_path), problem=str(exc)) from None
+    if not manifest.files:
+        raise PublishError("empty-output", path=str(output_dir))
+    if verify:
+        verify_files(output_dir, manifest)
+    return manifest
+
+
+def _parse(data: object) -> Manifest:
+    if not isinstance(data, dict):
+        raise ValueError("not a JSON object")
+    if data.get("version") != MANIFEST_VERSION:
+        raise ValueError(f"version {data.get('version')!r}, expected {MANIFEST_VERSION}")
+    files = data.get("files")
+    if not isinstance(files, dict):
+        raise ValueError("'files' is not an object")
+    out = []
+    for path, entry in files.items():
+        if not valid_path(path):
+            raise ValueError(f"bad path {path!r}")
+        if not isinstance(entry, dict):
+            raise ValueError(f"entry for {path!r} is not an object")
+        sha, size = entry.get("sha256"), entry.get("size")
+        if not isinstance(sha, str) or not _SHA256.match(sha):
+            raise ValueError(f"bad sha256 for {path!r}")
+        if not isinstance(size, int) or isinstance(size, bool) or size < 0:
+            raise ValueError(f"bad size for {path!r}")
+        out.append(ManifestFile(path, sha, size))
+    out.sort(key=lambda f: f.path)
+    return Manifest(str(data.get("generator", "")), tuple(out))
+
+
+def valid_path(path: object) -> bool:
+    """A posix relative path that stays inside output/ and is not the manifest itself."""
+    if not isinstance(path, str) or not path or path.startswith("/") or "\\" in path or "\0" in path:
+        return False
+    parts = path.split("/")
+    return all(p not in ("", ".", "..") for p in parts) and path != MANIFEST_NAME
+
+
+def verify_files(output_dir: Path, manifest: Manifest) -> None:
+    """Every listed file is there with its size (a stat each, no hashing)."""
+    bad = []
+    for entry in manifest.files:
+        try:
+            if os.stat(output_dir / entry.path).st_size != entry.size:
+                bad.append(entry.path)
+        except OSError:
+            bad.append(entry.path)
+    if bad:
+        raise PublishError("manifest-mismatch", count=len(bad), examples=examples(bad))

@@ -1,0 +1,113 @@
+"""Where to publish: the `[publish]` settings with the command line's overrides, checked.
+
+Also the warnings a county team needs before its first publish: OSS and COS serve HTML from
+their default domains as a download, and newer COS buckets (and all of OSS) refuse
+path-style requests. Pure functions over settings, so each case is a table row in tests.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any
+from urllib.parse import unquote, urlsplit
+
+from sitegen.publish.errors import PublishError
+from sitegen.publish.settings import ADDRESSING_STYLES, MAX_WORKERS, PublishSettings
+
+_OSS = ".aliyuncs.com"
+_COS = ".myqcloud.com"
+
+
+@dataclass(frozen=True, slots=True)
+class S3Target:
+    bucket: str
+    prefix: str = ""  # "" or ends with "/"
+    endpoint_url: str = ""
+    region: str = ""
+    addressing_style: str = ""
+    signature_version: str = ""
+    profile: str = ""
+    workers: int = 8
+
+    def describe(self) -> str:
+        where = f"s3://{self.bucket}/{self.prefix}"
+        return f"{where} at {self.endpoint_url}" if self.endpoint_url else where
+
+
+@dataclass(frozen=True, slots=True)
+class LocalTarget:
+    folder: Path
+    workers: int = 8
+
+    def describe(self) -> str:
+        return self.folder.as_uri()
+
+
+Target = S3Target | LocalTarget
+_FIELDS = ("bucket", "prefix", "endpoint_url", "region", "addressing_style", "signature_version", "profile",
+           "workers")
+
+
+def normalize_prefix(prefix: str) -> str:
+    """'catalog', '/catalog/' and 'catalog//' all mean the folder 'catalog/'; '' is the bucket root.
+
+    The trailing slash is what keeps prefix 'tea' from also matching the keys of 'tea-2023/'."""
+    parts = [p for p in prefix.replace("\\", "/").split("/") if p]
+    if any(p in (".", "..") for p in parts):
+        raise PublishError("bad-option", option="--prefix", expected="a folder path without '.' or '..'",
+                           value=prefix)
+    return "/".join(parts) + "/" if parts else ""
+
+
+def resolve_target(settings: PublishSettings, overrides: Mapping[str, Any], target: str | None = None) -> Target:
+    """Settings overridden by every flag that was given (None means not given)."""
+    values = {name: getattr(settings, name) for name in _FIELDS}
+    values.update({k: v for k, v in overrides.items() if k in _FIELDS and v is not None})
+    workers = values["workers"]
+    if not isinstance(workers, int) or not 1 <= workers <= MAX_WORKERS:
+        raise PublishError("bad-option", option="--workers", expected=f"from 1 to {MAX_WORKERS}", value=workers)
+    if values["addressing_style"] and values["addressing_style"] not in ADDRESSING_STYLES:
+        raise PublishError("bad-option", option="--addressing-style", expected="'virtual' or 'path'",
+                           value=values["addressing_style"])
+    if target:
+        parts = urlsplit(target)
+        if parts.scheme == "file" and parts.netloc in ("", "localhost") and parts.path:
+            return LocalTarget(Path(unquote(parts.path)), workers)
+        if parts.scheme == "s3" and parts.netloc:
+            values["bucket"] = parts.netloc
+            values["prefix"] = unquote(parts.path)
+        else:
+            raise PublishError("bad-target", value=target)
+    if not values["bucket"]:
+        raise PublishError("no-bucket")
+    resolved = S3Target(**values)
+    return replace(resolved, prefix=normalize_prefix(resolved.prefix))
+
+
+def _host(url: str) -> str:
+    if "://" not in url:
+        url = "https://" + url
+    return (urlsplit(url).hostname or "").lower()
+
+
+def target_warnings(target: Target, base_url: str) -> list[str]:
+    """Things that will not fail the publish but will break the site for shoppers."""
+    if isinstance(target, LocalTarget):
+        return []
+    warnings = []
+    site = _host(base_url)
+    endpoint = _host(target.endpoint_url)
+    for host in {site, _host(target.bucket)} - {""}:
+        if host.endswith((_OSS, _COS)):
+            cloud = "OSS" if host.endswith(_OSS) else "COS"
+            warnings.append(
+                f"{host} is a {cloud} default domain, which makes browsers download HTML pages instead "
+                "of showing them; serve the site from your own domain (with its ICP filing) and set "
+                "base_url to it (see docs/hosting.md)")
+    if target.addressing_style == "path" and endpoint.endswith((_OSS, _COS)):
+        cloud = "OSS" if endpoint.endswith(_OSS) else "COS"
+        warnings.append(f"{cloud} refuses path-style requests (COS for buckets created since 2024); "
+                        "set addressing_style = \"virtual\"")
+    return warnings

@@ -1,0 +1,161 @@
+"""Page → HTML string, through the theme's Jinja2 templates (autoescaped; no file I/O).
+
+Each page kind gets a small context function; everything common (site settings, the
+translator, URL helpers, the <picture> helper) is a template global set once.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from typing import Any
+
+import jinja2
+
+from sitegen.config import Term
+from sitegen.content.models import Brand, CertRef, Product
+from sitegen.images.model import ProcessedImage
+from sitegen.render.i18n import translator
+from sitegen.render.markdown import plain_text, render_markdown
+from sitegen.render.picture import picture
+from sitegen.render.seo import json_ld, product_ld
+from sitegen.render.theme import Theme
+from sitegen.structure import Page, Site, paged_url, related_products
+
+TEMPLATES = {"home": "home.html", "brands": "brands.html", "brand": "brand.html", "product": "product.html",
+             "categories": "categories.html", "category": "category.html", "404": "404.html"}
+
+
+class Renderer:
+    """Holds the Jinja environment for one site and language; `render` is safe to call from workers."""
+
+    def __init__(self, site: Site, theme: Theme, lang: str):
+        self.site = site
+        self.lang = lang
+        self.env = jinja2.Environment(
+            loader=theme.loader(), autoescape=True, trim_blocks=True, lstrip_blocks=True,
+            undefined=jinja2.StrictUndefined,
+        )
+        self._ = translator(lang)
+        self.env.globals.update(
+            site=site.config, _=self._, asset=theme.asset_url, picture=picture, lang=lang,
+            product_url=product_url, brand_url=brand_url, category_url=category_url,
+            image=site.image, term_name=self.term_name, month_names=self.month_names,
+            cert_terms=self.cert_terms, money=money, categories=site.config.categories,
+            category_counts={k: len(v) for k, v in site.by_category.items()},
+            police_code=re.sub(r"\D", "", site.config.police_record),
+        )
+        self._contexts: dict[str, Callable[[Page], dict[str, Any]]] = {
+            "home": self._home, "brands": self._brands, "brand": self._brand, "product": self._product,
+            "categories": self._categories, "category": self._category, "404": self._not_found,
+        }
+
+    def render(self, page: Page) -> str:
+        context = self._contexts[page.kind](page)
+        context.setdefault("canonical", self.site.config.url(page.url))
+        context.setdefault("og_image", "")
+        context.setdefault("description", self.site.config.description or self.site.config.title)
+        context["page"] = page
+        return self.env.get_template(TEMPLATES[page.kind]).render(context)
+
+    # -- helpers exposed to templates
+    def term_name(self, term: Term | None) -> str:
+        return term.name(self.lang) if term else ""
+
+    def month_names(self, months: tuple[int, ...]) -> str:
+        return "、".join(self._("month", m=m) for m in months) if self.lang.startswith("zh") else ", ".join(
+            self._("month", m=m) for m in months)
+
+    def cert_terms(self, refs: tuple[CertRef, ...]) -> list[tuple[Term, str]]:
+        certs = self.site.config.certifications
+        return [(certs[r.id], r.number) for r in refs if r.id in certs]
+
+    def _og(self, image: ProcessedImage | None) -> str:
+        if image is None:
+            return ""
+        return self.site.config.url((image.og or image.fallback).url)
+
+    # -- one context per page kind
+    def _home(self, page: Page) -> dict[str, Any]:
+        site = self.site
+        first_brand = next(iter(site.brands.values()), None)
+        banner = site.image(first_brand.folder, first_brand.banner.file) if first_brand and first_brand.banner \
+            else None
+        return {"title": site.config.title, "brands": list(site.brands.values()),
+                "new_products": site.new_products(), "in_season": site.in_season(), "og_image": self._og(banner)}
+
+    def _brands(self, page: Page) -> dict[str, Any]:
+        return {"title": self._("all_brands"), "brands": list(self.site.brands.values())}
+
+    def _brand(self, page: Page) -> dict[str, Any]:
+        brand = self.site.brands[page.subject]
+        body = render_markdown(brand.body)
+        items = _page_items(self.site.by_brand.get(brand.id, ()), page)
+        banner = self.site.image(brand.folder, brand.banner.file) if brand.banner else None
+        logo = self.site.image(brand.folder, brand.logo.file) if brand.logo else None
+        return {"title": brand.name, "brand": brand, "body": body, "products": items, "banner": banner,
+                "logo": logo, "pager": _pager(page), "og_image": self._og(banner or logo),
+                "description": brand.summary or plain_text(body) or brand.name}
+
+    def _product(self, page: Page) -> dict[str, Any]:
+        brand_id, product_id = page.subject.split("/")
+        product = next(p for p in self.site.by_brand[brand_id] if p.id == product_id)
+        brand = self.site.brands.get(brand_id)
+        body = render_markdown(product.body)
+        images = [(img, ref.alt or product.title) for ref in product.images
+                  if (img := self.site.image(product.folder, ref.file))]
+        description = product.summary or plain_text(body) or product.title
+        canonical = self.site.config.url(page.url)
+        return {
+            "title": product.title, "product": product, "brand": brand, "body": body, "images": images,
+            "category": self.site.config.categories.get(product.category), "description": description,
+            "related": related_products(self.site, product), "canonical": canonical,
+            "og_image": self._og(images[0][0] if images else None),
+            "json_ld": json_ld(product_ld(self.site, product, brand, description, canonical)),
+        }
+
+    def _categories(self, page: Page) -> dict[str, Any]:
+        return {"title": self._("all_categories")}
+
+    def _category(self, page: Page) -> dict[str, Any]:
+        term = self.site.config.categories[page.subject]
+        items = _page_items(self.site.by_category.get(page.subject, ()), page)
+        return {"title": self.term_name(term), "term": term, "products": items, "pager": _pager(page),
+                "description": term.description or self.term_name(term)}
+
+    def _not_found(self, page: Page) -> dict[str, Any]:
+        return {"title": self._("not_found")}
+
+
+def _page_items(items: tuple[Product, ...], page: Page) -> tuple[Product, ...]:
+    from sitegen.structure import PER_PAGE
+
+    return items[(page.number - 1) * PER_PAGE : page.number * PER_PAGE]
+
+
+def _pager(page: Page) -> dict[str, Any]:
+    base = page.url if page.number == 1 else page.url.rsplit("page/", 1)[0]
+    return {
+        "number": page.number, "count": page.pages,
+        "prev": paged_url(base, page.number - 1) if page.number > 1 else "",
+        "next": paged_url(base, page.number + 1) if page.number < page.pages else "",
+    }
+
+
+def product_url(product: Product) -> str:
+    return f"/products/{product.brand_id}/{product.id}/"
+
+
+def brand_url(brand: Brand | str) -> str:
+    return f"/brands/{brand if isinstance(brand, str) else brand.id}/"
+
+
+def category_url(category: str) -> str:
+    return f"/categories/{category}/"
+
+
+def money(amount: float | None, currency: str = "CNY") -> str:
+    if amount is None:
+        return ""
+    symbol = {"CNY": "¥", "RMB": "¥", "USD": "$", "EUR": "€"}.get(currency, currency + " ")
+    return f"{symbol}{amount:,.2f}".replace(".00", "")

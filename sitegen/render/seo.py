@@ -1,0 +1,63 @@
+"""Machine-readable page data: schema.org JSON-LD, sitemap.xml and robots.txt."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from xml.sax.saxutils import escape
+
+from markupsafe import Markup
+
+from sitegen.content.models import Brand, Product
+from sitegen.structure import Site
+
+
+def json_ld(data: dict) -> Markup:
+    """JSON inside <script> must not be able to close the tag, whatever editors wrote."""
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+    return Markup(f'<script type="application/ld+json">{text}</script>')
+
+
+def product_ld(site: Site, product: Product, brand: Brand | None, description: str, url: str) -> dict:
+    images = [site.config.url(img.fallback.url) for ref in product.images
+              if (img := site.image(product.folder, ref.file))]
+    data: dict = {
+        "@context": "https://schema.org",
+        "@type": "Product",
+        "name": product.title,
+        "url": url,
+        "image": images,
+        "description": description,
+        "category": site.config.categories[product.category].zh if product.category in site.config.categories
+        else product.category,
+    }
+    if brand:
+        data["brand"] = {"@type": "Brand", "name": brand.name}
+    if product.producer:
+        data["manufacturer"] = {"@type": "Organization", "name": product.producer}
+    if product.gtin:
+        data[f"gtin{len(product.gtin)}" if len(product.gtin) in (8, 12, 13, 14) else "gtin"] = product.gtin
+    if product.price:
+        data["offers"] = {
+            "@type": "Offer",
+            "price": f"{product.price.amount:.2f}",
+            "priceCurrency": product.price.currency,
+            "availability": "https://schema.org/InStock" if product.available
+            else "https://schema.org/OutOfStock",
+            "url": url,
+        }
+    return data
+
+
+def sitemap(urls: Iterable[str]) -> str:
+    rows = "".join(f"<url><loc>{escape(u)}</loc></url>\n" for u in urls)
+    return (
+        '<?xml version="1.0" encoding="UTF-8"?>\n'
+        '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n'
+        f"{rows}</urlset>\n"
+    )
+
+
+def robots(sitemap_url: str) -> str:
+    return f"User-agent: *\nAllow: /\n\nSitemap: {sitemap_url}\n"

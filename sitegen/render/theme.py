@@ -1,0 +1,77 @@
+"""Themes: where templates and static files come from, and their fingerprinted names.
+
+A site's `themes/<name>/` overrides the theme shipped inside the package one file at a
+time, so a county can restyle one template without copying the whole theme. Static files
+get content-hash names (style.3f2a9c1e0b.css) so they can be cached forever.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path
+
+import jinja2
+
+PACKAGE_THEMES = Path(__file__).resolve().parent.parent / "themes"
+
+
+@dataclass(frozen=True, slots=True)
+class Asset:
+    name: str  # 'style.css' as templates ask for it
+    output: str  # 'assets/style.3f2a9c1e0b.css'
+    source: Path
+    digest: str
+
+
+@dataclass(frozen=True, slots=True)
+class Theme:
+    name: str
+    template_dirs: tuple[Path, ...]  # most specific first
+    assets: dict[str, Asset]
+    digest: str  # of every template and static file: any change re-renders every page
+
+    def loader(self) -> jinja2.BaseLoader:
+        return jinja2.FileSystemLoader([str(d) for d in self.template_dirs])
+
+    def asset_url(self, name: str) -> str:
+        return "/" + self.assets[name].output
+
+
+def available_themes(root: Path) -> list[str]:
+    names = {p.name for base in (root / "themes", PACKAGE_THEMES) if base.is_dir() for p in base.iterdir()
+             if p.is_dir()}
+    return sorted(names)
+
+
+def load_theme(root: Path, name: str) -> Theme | None:
+    """The theme `name`, layered over the packaged default. None if no such theme exists."""
+    layers = [base / name for base in (root / "themes", PACKAGE_THEMES) if (base / name).is_dir()]
+    if not layers:
+        return None
+    if name != "default":
+        layers.append(PACKAGE_THEMES / "default")
+    digest = hashlib.blake2b(digest_size=16)
+    template_dirs = []
+    static: dict[str, Path] = {}
+    for layer in layers:
+        if (layer / "templates").is_dir():
+            template_dirs.append(layer / "templates")
+        static_dir = layer / "static"
+        if static_dir.is_dir():
+            for path in sorted(static_dir.rglob("*")):
+                if path.is_file():
+                    static.setdefault(path.relative_to(static_dir).as_posix(), path)
+    for directory in template_dirs:
+        for path in sorted(directory.rglob("*")):
+            if path.is_file():
+                digest.update(path.relative_to(directory).as_posix().encode() + b"\0" + path.read_bytes())
+    assets = {}
+    for rel, path in sorted(static.items()):
+        data = path.read_bytes()
+        file_digest = hashlib.sha256(data).hexdigest()
+        digest.update(rel.encode() + b"\0" + file_digest.encode())
+        stem, dot, ext = rel.rpartition(".")
+        output = f"assets/{stem}.{file_digest[:10]}.{ext}" if dot else f"assets/{rel}.{file_digest[:10]}"
+        assets[rel] = Asset(rel, output, path, file_digest)
+    return Theme(name, tuple(template_dirs), assets, digest.hexdigest())

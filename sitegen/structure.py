@@ -1,0 +1,141 @@
+"""The site's structure: which pages exist, at which URLs, showing which records.
+
+Pure functions over typed records. Each Page names the records and values it shows
+(`deps`); the build hashes them to know, without rendering, whether a page changed. The
+same knowledge lets the live preview re-render only what an edit affects.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from sitegen.config import SiteConfig
+from sitegen.content.models import Brand, ImageRef, Product
+from sitegen.images.model import ProcessedImage
+
+PER_PAGE = 48  # cards on one listing page: a phone on 4G should not load 600 cards at once
+
+
+@dataclass(frozen=True, slots=True)
+class Site:
+    """Everything templates may show. Built once per build; never mutated."""
+
+    config: SiteConfig
+    brands: Mapping[str, Brand]
+    products: tuple[Product, ...]  # published ones, sorted by brand then id
+    images: Mapping[str, ProcessedImage]  # by site-relative source path
+    today: dt.date
+    by_brand: Mapping[str, tuple[Product, ...]] = field(default_factory=dict)
+    by_category: Mapping[str, tuple[Product, ...]] = field(default_factory=dict)
+
+    @staticmethod
+    def create(config: SiteConfig, brands: tuple[Brand, ...], products: tuple[Product, ...],
+               images: Mapping[str, ProcessedImage], today: dt.date) -> Site:
+        ordered = tuple(sorted(products, key=lambda p: (p.brand_id, p.id)))
+        by_brand: dict[str, list[Product]] = defaultdict(list)
+        by_category: dict[str, list[Product]] = defaultdict(list)
+        for p in ordered:
+            by_brand[p.brand_id].append(p)
+            by_category[p.category].append(p)
+        return Site(config, {b.id: b for b in sorted(brands, key=lambda b: b.id)}, ordered, images, today,
+                    {k: tuple(v) for k, v in by_brand.items()}, {k: tuple(v) for k, v in by_category.items()})
+
+    def image(self, folder: str, file: str) -> ProcessedImage | None:
+        return self.images.get(f"{folder}/{file}")
+
+    def card(self, product: Product) -> str:
+        """What listing pages show of a product, as a dependency string (the processed cover included)."""
+        cover = self.image(product.folder, product.cover.file)
+        return f"{product.card_digest}:{cover.fallback.url if cover else ''}"
+
+    def brand_card(self, brand: Brand) -> str:
+        logo = self.image(brand.folder, brand.logo.file) if brand.logo else None
+        return f"{brand.card_digest}:{logo.fallback.url if logo else ''}"
+
+    def new_products(self, limit: int = 8) -> tuple[Product, ...]:
+        dated = sorted((p for p in self.products if p.date), key=lambda p: (p.date, p.id), reverse=True)
+        return tuple(dated[:limit])
+
+    def in_season(self, limit: int = 8) -> tuple[Product, ...]:
+        month = self.today.month
+        return tuple([p for p in self.products if month in p.season and p.available][:limit])
+
+
+@dataclass(frozen=True, slots=True)
+class Page:
+    kind: str  # home | brands | brand | product | categories | category | 404
+    url: str  # site path, '/products/b/p/'
+    output: str  # 'products/b/p/index.html'
+    lang: str
+    subject: str = ""  # id of the brand / category, 'brand/product' for a product
+    number: int = 1  # listing page number
+    pages: int = 1  # listing pages in all
+    deps: tuple[str, ...] = ()
+
+
+def url_to_output(url: str) -> str:
+    return url.strip("/") + "/index.html" if url != "/" else "index.html"
+
+
+def paged_url(base: str, number: int) -> str:
+    return base if number == 1 else f"{base}page/{number}/"
+
+
+def _listing(site: Site, kind: str, base: str, subject: str, items: tuple[Product, ...], lang: str,
+             extra: tuple[str, ...]) -> list[Page]:
+    count = max(1, -(-len(items) // PER_PAGE))
+    pages = []
+    for n in range(1, count + 1):
+        chunk = items[(n - 1) * PER_PAGE : n * PER_PAGE]
+        url = paged_url(base, n)
+        deps = (*extra, str(count), *(site.card(p) for p in chunk))
+        pages.append(Page(kind, url, url_to_output(url), lang, subject, n, count, deps))
+    return pages
+
+
+def plan_pages(site: Site, lang: str) -> list[Page]:
+    """Every HTML page of one language, with what each depends on."""
+    brands_cards = tuple(site.brand_card(b) for b in site.brands.values())
+    pages = [
+        Page("home", "/", "index.html", lang, deps=(
+            *brands_cards, str(site.today.month),
+            *(site.card(p) for p in site.new_products()), *(site.card(p) for p in site.in_season()),
+            *site.config.categories)),
+        Page("brands", "/brands/", "brands/index.html", lang, deps=brands_cards),
+        Page("categories", "/categories/", "categories/index.html", lang,
+             deps=tuple(f"{c}:{len(site.by_category.get(c, ()))}" for c in site.config.categories)),
+        Page("404", "/404.html", "404.html", lang),
+    ]
+    for brand in site.brands.values():
+        items = site.by_brand.get(brand.id, ())
+        pages += _listing(site, "brand", f"/brands/{brand.id}/", brand.id, items, lang,
+                          (brand.digest, site.brand_card(brand), _image_key(site, brand.folder, brand.banner)))
+    for category in site.config.categories:
+        items = site.by_category.get(category, ())
+        pages += _listing(site, "category", f"/categories/{category}/", category, items, lang, ())
+    for product in site.products:
+        brand = site.brands.get(product.brand_id)
+        related = related_products(site, product)
+        url = f"/products/{product.brand_id}/{product.id}/"
+        pages.append(Page("product", url, url_to_output(url), lang, f"{product.brand_id}/{product.id}", deps=(
+            product.digest, site.brand_card(brand) if brand else "", *(site.card(p) for p in related),
+            *(_image_key(site, product.folder, ref) for ref in product.images))))
+    return pages
+
+
+def _image_key(site: Site, folder: str, ref: ImageRef | None) -> str:
+    image = site.image(folder, ref.file) if ref else None
+    return repr(image) if image else ""
+
+
+def related_products(site: Site, product: Product, limit: int = 4) -> tuple[Product, ...]:
+    """Others of the same brand, nearest in the brand's list (stable, so pages don't churn)."""
+    siblings = site.by_brand.get(product.brand_id, ())
+    if len(siblings) <= 1:
+        return ()
+    index = next((i for i, p in enumerate(siblings) if p.id == product.id), 0)
+    picks = [siblings[(index + k) % len(siblings)] for k in range(1, min(limit, len(siblings) - 1) + 1)]
+    return tuple(picks)

@@ -1,0 +1,83 @@
+"""Rules that span files: references to brands, taxonomies and image files.
+
+Per-file rules (types, required fields, unknown keys) run when a file is read; these run
+on every build over the typed records, and touch the disk only for the rare image path
+that names a sub-folder.
+"""
+
+from __future__ import annotations
+
+import os
+import posixpath
+from collections.abc import Iterable, Mapping
+
+from sitegen.config import SiteConfig, Term
+from sitegen.content.discover import Folder
+from sitegen.content.load import Content
+from sitegen.content.models import CertRef, ImageRef, Product
+from sitegen.errors import Problem
+
+
+def validate(config: SiteConfig, content: Content, folders: Mapping[str, Folder]) -> list[Problem]:
+    problems: list[Problem] = []
+    brand_ids = {b.id for b in content.brands}
+    for brand in content.brands:
+        problems += _certs(brand.rel, brand.certifications, config.certifications)
+        for ref in (brand.logo, brand.banner):
+            if ref is not None:
+                problems += _image(brand.rel, ref, folders[brand.folder], want_alt=False)
+    for product in content.products:
+        if product.brand_id not in brand_ids:
+            problems.append(Problem("unknown-brand", product.rel, product.line, {"value": product.brand_id}))
+        if product.category and product.category not in config.categories:
+            problems.append(Problem("unknown-category", product.rel, product.category_line,
+                                    {"value": product.category, "valid": sorted(config.categories)}))
+        problems += _certs(product.rel, product.certifications, config.certifications)
+        folder = folders[product.folder]
+        for ref in product.images:
+            problems += _image(product.rel, ref, folder, want_alt=True)
+    return problems
+
+
+def _certs(rel: str, refs: Iterable[CertRef], terms: Mapping[str, Term]) -> list[Problem]:
+    return [
+        Problem("unknown-certification", rel, ref.line, {"value": ref.id, "valid": sorted(terms)})
+        for ref in refs
+        if ref.id not in terms
+    ]
+
+
+def _image(rel: str, ref: ImageRef, folder: Folder, want_alt: bool) -> list[Problem]:
+    found: list[Problem] = []
+    name = ref.file.replace("\\", "/")
+    if name in folder.outside or not is_inside(name):
+        return [Problem("path-escapes", rel, ref.line, {"value": ref.file})]
+    if name not in folder.files and not _nested_file_inside(folder, name):
+        found.append(Problem("missing-image", rel, ref.line, {"value": ref.file}))
+    elif want_alt and not ref.alt:
+        found.append(Problem("missing-alt", rel, ref.line, {"value": ref.file}, severity="warning"))
+    return found
+
+
+def is_inside(name: str) -> bool:
+    """A relative path that stays inside its folder once normalised ('a/../b.jpg' is fine, '../b' is not)."""
+    if not name or name.startswith("/") or (len(name) > 1 and name[1] == ":"):
+        return False
+    normal = posixpath.normpath(name)
+    return normal != ".." and not normal.startswith("../") and normal != "."
+
+
+def _nested_file_inside(folder: Folder, name: str) -> bool:
+    if "/" not in name:
+        return False
+    target = os.path.realpath(folder.path / name)
+    return os.path.isfile(target) and target.startswith(os.path.realpath(folder.path) + os.sep)
+
+
+def published_products(products: Iterable[Product], drafts: bool) -> tuple[Product, ...]:
+    return tuple(p for p in products if drafts or not p.draft)
+
+
+def index_folders(brands: Iterable[Folder], products: Iterable[Folder]) -> dict[str, Folder]:
+    return {f.rel: f for f in (*brands, *products)}
+
