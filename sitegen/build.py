@@ -105,9 +105,8 @@ def build(options: BuildOptions, progress: Progress | None = None) -> BuildResul
         since[0] = now
 
     root, output = options.root, options.output
-    config, problems = load_config(root)
-    cache_dir = root / (config.images.cache_dir if config else ".sitegen-cache")
-    checked = check(root, cache_dir)
+    checked = check(root)
+    cache_dir = root / checked.config.images.cache_dir
     config = checked.config
     lap("load+validate")
     products = published_products(checked.content.products, options.drafts)

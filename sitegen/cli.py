@@ -174,7 +174,8 @@ def _build(args: argparse.Namespace, ui: Reporter) -> int:
     output = args.output or args.root / "output"
     result = build(BuildOptions(args.root, output, drafts=args.drafts, jobs=args.jobs),
                    progress=lambda done, total: ui.progress(done, total))
-    ui.problems(sorted(result.warnings, key=_order), limit=None if ui.verbosity > 0 else 10)
+    if ui.verbosity >= 0:
+        ui.problems(sorted(result.warnings, key=_order), limit=None if ui.verbosity > 0 else 10)
     if ui.verbosity > 0:
         ui.detail(", ".join(f"{k} {v:.2f} s" for k, v in result.timings.items()))
     ui.info(f"built {result.pages:,} pages in {result.seconds:.1f} s "

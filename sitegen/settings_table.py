@@ -34,11 +34,8 @@ def check_table(
             continue
         expected = spec[key]
         types = expected if isinstance(expected, tuple) else (expected,)
-        if isinstance(value, bool) and bool not in types:
-            ok = False
-        else:
-            ok = isinstance(value, types)
-        if not ok:
+        # TOML's true is a Python int too; only accept it where a bool is wanted
+        if not isinstance(value, types) or (isinstance(value, bool) and bool not in types):
             problems.append(Problem("wrong-type", "", line((name, key)), {
                 "field": f"{name}.{key}", "expected": " or ".join(_TYPE_WORDS.get(t, t.__name__) for t in types),
                 "got": type(value).__name__}))

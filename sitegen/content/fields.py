@@ -62,7 +62,7 @@ class FieldReader:
             if required:
                 self.problem("missing-field", *path, field=_name(path))
             return ""
-        if isinstance(value, bool) or isinstance(value, dict | list):
+        if isinstance(value, bool | dict | list):
             self._wrong(path, "text", value)
             return ""
         if isinstance(value, dt.date):
