@@ -11,6 +11,7 @@ import functools
 import io
 import warnings
 from collections.abc import Iterator
+from typing import IO
 
 from PIL import Image, ImageCms, UnidentifiedImageError
 
@@ -64,15 +65,17 @@ def describe_non_image(head: bytes) -> str:
     return f"it is not a picture in a format sitegen reads ({_NAMES}), whatever its name says"
 
 
-def open_image(data: bytes, max_pixels: int) -> Image.Image:
-    """Open from memory and check the header: format, size. Decodes no pixels."""
+def open_image(fp: IO[bytes], max_pixels: int) -> Image.Image:
+    """Open and check the header only (format, size): no pixels are decoded here."""
     register_plugins()
-    if not data:
-        raise BadImage(describe_non_image(data))
+    head = fp.read(512)
+    fp.seek(0)
+    if not head:
+        raise BadImage(describe_non_image(head))
     try:
-        im = Image.open(io.BytesIO(data))
+        im = Image.open(fp)
     except UnidentifiedImageError:
-        raise BadImage(describe_non_image(data[:512])) from None
+        raise BadImage(describe_non_image(head)) from None
     except Image.DecompressionBombError:
         raise BadImage(f"it declares far more than {max_pixels // 1_000_000} megapixels") from None
     except Exception as exc:  # a decoder's header parser rejects bad bytes in many ways
@@ -158,12 +161,13 @@ def _eight_bit(im: Image.Image) -> Image.Image:
 
 
 def _convert_profile(im: Image.Image, icc: bytes) -> Image.Image:
-    transform = _transform(icc, "RGB" if im.mode == "RGBA" else im.mode)
+    colour_mode = {"RGBA": "RGB", "LA": "L"}.get(im.mode, im.mode)
+    transform = _transform(icc, colour_mode)
     if transform is None:
         return im
-    if im.mode in ("RGBA", "LA"):
+    if colour_mode != im.mode:  # LittleCMS converts colour; alpha is carried across unchanged
         alpha = im.getchannel("A")
-        colour = ImageCms.applyTransform(im.convert("RGB" if im.mode == "RGBA" else "L"), transform)
+        colour = ImageCms.applyTransform(im.convert(colour_mode), transform)
         assert colour is not None
         colour.putalpha(alpha)
         return colour
@@ -178,10 +182,7 @@ def _transform(icc: bytes, mode: str) -> ImageCms.ImageCmsTransform | None:
     source = ImageCms.ImageCmsProfile(io.BytesIO(icc))
     if ImageCms.getProfileDescription(source).strip().startswith("sRGB") and mode != "CMYK":
         return None
-    in_mode = "LA" if mode == "LA" else mode
-    if in_mode == "LA":
-        in_mode = "L"
-    return ImageCms.buildTransform(source, _SRGB, in_mode, "RGB",
+    return ImageCms.buildTransform(source, _SRGB, mode, "RGB",
                                    renderingIntent=ImageCms.Intent.PERCEPTUAL)
 
 

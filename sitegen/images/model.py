@@ -36,3 +36,4 @@ class ProcessedImage:
     og: Variant | None = None  # 1200×630 crop for og:image
     placeholder: str = ""  # CSS background shown while loading (colour or data: URI)
     files: tuple[tuple[str, Path], ...] = ()  # (output-relative path, file to copy or link there)
+    colour: str = ""  # mean colour '#rrggbb', e.g. for a theme-color or a card background

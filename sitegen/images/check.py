@@ -1,0 +1,69 @@
+"""`sitegen check` for images: every bad photo found from headers and file ends, fast.
+
+No pixels are decoded unless a file's end looks wrong; then a tiny (1/8 scale) decode
+settles whether it is really cut short, so a trailer some phones append is not an error.
+"""
+
+from __future__ import annotations
+
+import struct
+from collections.abc import Iterable
+from pathlib import Path
+from typing import BinaryIO
+
+from sitegen.errors import Problem
+from sitegen.images.decode import BadImage, load, open_image, pixel_cap
+from sitegen.images.model import ImageRequest
+from sitegen.images.settings import ImageSettings
+
+_TAIL = 64 * 1024
+
+
+def check_images(requests: Iterable[ImageRequest], settings: ImageSettings) -> list[Problem]:
+    problems: list[Problem] = []
+    seen: set[str] = set()
+    for request in requests:
+        if request.rel in seen:
+            continue
+        seen.add(request.rel)
+        reason = check_one(request.source, settings.max_megapixels * 1_000_000)
+        if reason:
+            problems.append(Problem("bad-image", request.rel, None, {"value": request.source.name,
+                                                                     "problem": reason}))
+    return problems
+
+
+def check_one(source: Path, max_pixels: int) -> str | None:
+    """The plain-words reason `source` cannot be used, or None when it looks fine."""
+    try:
+        with open(source, "rb") as fp, pixel_cap(max_pixels):
+            im = open_image(fp, max_pixels)
+            if _looks_cut_short(fp, im.format or ""):
+                im.draft(im.mode, (max(1, im.width // 8), max(1, im.height // 8)))
+                load(im, im.size)
+    except BadImage as exc:
+        return str(exc)
+    except OSError as exc:
+        return f"the file cannot be read ({exc.strerror or exc})"
+    return None
+
+
+def _looks_cut_short(fp: BinaryIO, fmt: str) -> bool:
+    """Does the end of the file lack the marker its format closes with?"""
+    size = fp.seek(0, 2)
+    fp.seek(max(0, size - _TAIL))
+    tail = fp.read()
+    fp.seek(0)
+    if fmt in ("JPEG", "MPO"):
+        return b"\xff\xd9" not in tail
+    if fmt == "PNG":
+        return b"IEND" not in tail[-64:]
+    if fmt == "GIF":
+        return not tail.endswith(b";")
+    if fmt == "WEBP":
+        head = fp.read(8)
+        fp.seek(0)
+        return len(head) < 8 or struct.unpack("<I", head[4:8])[0] + 8 > size
+    return False  # TIFF, HEIC, AVIF: header checks only
+
+

@@ -1,0 +1,154 @@
+"""The image stage: requested photos → responsive variants in the content-addressed cache.
+
+    results, problems = process_images(requests, settings, cache_dir, jobs)
+
+For each source the stage first asks the cache (via the stat index, without reading the
+photo); only the misses go to a process pool, largest files first, one photo per worker at
+a time. The build then links each `ProcessedImage.files` entry into output/.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import time
+from collections.abc import Iterable
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from sitegen.errors import Problem
+from sitegen.images import worker
+from sitegen.images.cache import Layout, SourceIndex, StatKey, image_key, read_meta, stat_key
+from sitegen.images.check import check_images
+from sitegen.images.model import ImageRequest, ProcessedImage, Variant
+from sitegen.images.settings import ImageSettings
+
+__all__ = ["RunStats", "check_images", "last_run", "process_images"]
+
+URL_PREFIX = "img/"  # output-relative folder of every published variant
+
+
+@dataclass(slots=True)
+class RunStats:
+    """What the last run did, for tests ("a warm build decodes nothing") and the benchmark."""
+
+    sources: int = 0
+    cached: int = 0  # found complete without reading the photo
+    read: int = 0  # photos read and hashed
+    decoded: int = 0  # photos decoded (each at most once)
+    workers: int = 0  # pool size, 0 when run in-process
+    seconds: float = 0.0
+
+
+_last = RunStats()
+
+
+def last_run() -> RunStats:
+    return _last
+
+
+def process_images(
+    requests: Iterable[ImageRequest], settings: ImageSettings, cache_dir: Path, jobs: int = 0
+) -> tuple[dict[str, ProcessedImage], list[Problem]]:
+    """Every requested image, processed or found in the cache; a Problem for each bad one."""
+    global _last
+    started = time.perf_counter()
+    stats = RunStats()
+    by_source: dict[Path, list[ImageRequest]] = {}
+    seen: set[str] = set()
+    for request in requests:
+        if request.rel not in seen:
+            seen.add(request.rel)
+            by_source.setdefault(request.source, []).append(request)
+    stats.sources = len(by_source)
+
+    layout = Layout(Path(cache_dir))
+    index = SourceIndex(layout)
+    fingerprint = settings.fingerprint()
+    records: dict[Path, dict[str, Any]] = {}
+    stats_of: dict[Path, StatKey | None] = {}
+    for source in by_source:
+        stats_of[source] = stat_key(source)
+        digest = index.lookup(source, stats_of[source])
+        record = read_meta(layout, image_key(digest, fingerprint)) if digest else None
+        if record is not None:
+            records[source] = record
+    stats.cached = len(records)
+
+    pending = sorted((s for s in by_source if s not in records),
+                     key=lambda s: -(stats_of[s] or (0,))[0])  # big files first: no long tail
+    outcomes, stats.workers = _run([worker.Job(s, settings, layout.root) for s in pending], jobs)
+
+    problems: list[Problem] = []
+    cache_error = None
+    for out in outcomes:
+        stats.read += out.digest is not None
+        stats.decoded += out.decoded
+        reqs = by_source[out.source]
+        for code, text in out.warnings:
+            problems += [Problem(code, r.rel, None, {"value": r.source.name, "problem": text}, "warning")
+                         for r in reqs]
+        if out.bad is not None:
+            problems += [Problem("bad-image", r.rel, None, {"value": r.source.name, "problem": out.bad})
+                         for r in reqs]
+        elif out.cache_error is not None:
+            cache_error = out.cache_error
+        elif out.record is not None and out.digest is not None:
+            records[out.source] = out.record
+            index.remember(out.source, stats_of[out.source], out.digest)
+    try:
+        index.save()
+    except OSError as exc:
+        cache_error = cache_error or (exc.strerror or str(exc))
+    if cache_error is not None:
+        problems.append(Problem("image-cache", str(layout.root), None,
+                                {"value": str(layout.root), "problem": cache_error}))
+
+    done = {r.rel: _processed(r.rel, records[source], layout)
+            for source, reqs in by_source.items() if source in records for r in reqs}
+    stats.seconds = time.perf_counter() - started
+    _last = stats
+    return done, sorted(problems, key=lambda p: (p.path, p.code))
+
+
+def _run(jobs: list[worker.Job], workers: int) -> tuple[list[worker.Outcome], int]:
+    """In a process pool across all cores; in-process when there is only one photo to make."""
+    n = min(workers if workers > 0 else _cores(), len(jobs))
+    if n <= 1:
+        return [worker.run(job) for job in jobs], 0
+    with ProcessPoolExecutor(n, mp_context=_context()) as pool:
+        return list(pool.map(worker.run, jobs, chunksize=1)), n
+
+
+def _cores() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # macOS, Windows
+        return os.cpu_count() or 1
+
+
+def _context() -> multiprocessing.context.BaseContext:
+    """forkserver: safe when the build has threads (serve's watcher); workers import PIL once."""
+    if "forkserver" in multiprocessing.get_all_start_methods():
+        ctx = multiprocessing.get_context("forkserver")
+        ctx.set_forkserver_preload(["sitegen.images.worker"])
+        return ctx
+    return multiprocessing.get_context("spawn")
+
+
+def _processed(rel: str, record: dict[str, Any], layout: Layout) -> ProcessedImage:
+    def variant(entry: list[Any]) -> Variant:
+        name, width, height, fmt = entry
+        return Variant("/" + URL_PREFIX + name, int(width), int(height), str(fmt))
+
+    entries = [*record["sources"], record["fallback"], *([record["og"]] if record.get("og") else [])]
+    names = sorted({e[0] for e in entries})
+    return ProcessedImage(
+        rel=rel, width=int(record["width"]), height=int(record["height"]),
+        fallback=variant(record["fallback"]), sources=tuple(variant(e) for e in record["sources"]),
+        og=variant(record["og"]) if record.get("og") else None, placeholder=str(record.get("placeholder", "")),
+        files=tuple((URL_PREFIX + name, layout.img / name) for name in names),
+        colour=str(record.get("colour", "")),
+    )
