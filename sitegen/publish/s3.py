@@ -10,6 +10,7 @@ botocore error becomes a PublishError here, with credential values redacted.
 from __future__ import annotations
 
 import base64
+import contextlib
 import gzip
 import hashlib
 import threading
@@ -181,10 +182,9 @@ class S3Store:
             with self._errors("CompleteMultipartUpload", obj.path):
                 answer = self.client.complete_multipart_upload(MultipartUpload={"Parts": parts}, **ids)
         except BaseException:
-            try:
+            # the upload is already failing; should the abort fail too, a lifecycle rule removes the parts
+            with contextlib.suppress(bx.BotoCoreError, bx.ClientError):
                 self.client.abort_multipart_upload(**ids)
-            except (bx.BotoCoreError, bx.ClientError):
-                pass  # the upload is already failing; a stale part expires with the bucket's lifecycle rule
             raise
         return Stored(obj.size, normalize_etag(answer.get("ETag")))
 

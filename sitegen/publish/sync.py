@@ -126,7 +126,8 @@ def upload_all(
             wait(pending)  # let in-flight uploads settle so the count below is honest
             stored.update({futures[f]: f.result() for f in pending if not f.cancelled() and not f.exception()})
             if exc.code == "unreachable":
-                raise PublishError("unreachable-midway", **{**exc.params, "done": len(stored), "total": total}) from None
+                params = {**exc.params, "done": len(stored), "total": total}
+                raise PublishError("unreachable-midway", **params) from None
             raise
     return stored
 
