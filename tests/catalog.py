@@ -1,0 +1,99 @@
+"""Small catalogs written by the tests themselves, and a way to run the CLI on them."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+from PIL import Image
+
+CONFIG = """\
+title = "测试品牌目录"
+base_url = "https://shop.example.com/"
+icp_record = "浙ICP备00000000号-1"
+police_record = "浙公网安备 33000002000001号"
+
+[categories.tea]
+zh = "茶叶"
+en = "Tea"
+
+[categories.rice]
+zh = "大米"
+en = "Rice"
+
+[certifications.gi]
+zh = "地理标志产品"
+en = "Geographical Indication"
+"""
+
+BRAND = """\
+---
+name: 丽水山耕
+province: 浙江省
+county: 丽水市
+summary: 丽水的生态农产品
+---
+
+## 品牌故事
+
+丽水山耕是丽水市的区域公用品牌。
+"""
+
+PRODUCT = """\
+---
+title: {title}
+category: {category}
+images:
+  - {{file: photo.jpg, alt: 一杯茶}}
+price: {{amount: 68, unit: 250g}}
+season: [9, 10]
+certifications: [{{id: gi, number: "AGI-0001"}}]
+---
+
+## 介绍
+
+遂昌菊米，香气清雅。
+"""
+
+
+def photo(path: Path, size: tuple[int, int] = (640, 480), color: tuple[int, int, int] = (120, 160, 90)) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    Image.new("RGB", size, color).save(path, "JPEG", quality=80)
+
+
+@dataclass
+class Catalog:
+    root: Path
+
+    def write(self, rel: str, text: str) -> Path:
+        path = self.root / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+        return path
+
+    def product(self, brand: str, pid: str, title: str = "遂昌菊米", category: str = "tea",
+                text: str | None = None) -> Path:
+        photo(self.root / "products" / brand / pid / "photo.jpg")
+        return self.write(f"products/{brand}/{pid}/index.md",
+                          text if text is not None else PRODUCT.format(title=title, category=category))
+
+    @property
+    def output(self) -> Path:
+        return self.root / "output"
+
+
+def make_catalog(root: Path, products: int = 2) -> Catalog:
+    cat = Catalog(root)
+    cat.write("sitegen.toml", CONFIG)
+    cat.write("brands/lishui/index.md", BRAND)
+    for i in range(products):
+        cat.product("lishui", f"p{i + 1}", title=f"遂昌菊米{i + 1}")
+    return cat
+
+
+def run(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    """The CLI as a user runs it: a new process, real files, exit status and both streams."""
+    return subprocess.run([sys.executable, "-m", "sitegen", *args, "--root", str(root)],
+                          capture_output=True, text=True, timeout=120)

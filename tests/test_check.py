@@ -1,0 +1,152 @@
+"""`sitegen check`: each kind of bad input gives its code at the right file and line."""
+
+from __future__ import annotations
+
+import json
+import os
+
+import pytest
+
+from tests.catalog import PRODUCT, Catalog, photo, run
+
+P = "products/lishui/p1/index.md"
+
+
+def _product(**fields: str) -> str:
+    """The standard product with some front matter lines replaced or added."""
+    lines = PRODUCT.format(title="遂昌菊米", category="tea").split("\n")
+    for key, value in fields.items():
+        if f"{key}:" in "\n".join(lines):
+            at = next(i for i, ln in enumerate(lines) if ln.startswith(f"{key}:"))
+            end = at + 1
+            while end < len(lines) and lines[end].startswith("  "):
+                end += 1  # the key's indented continuation lines go with it
+            del lines[at:end]
+        if value:
+            lines.insert(1, value)
+    return "\n".join(lines)
+
+
+# (what to write at P, code, line, a param that must be in the problem)
+CASES = [
+    ("---\ntitle: [oops\n---\n", "yaml-syntax", 3, {}),
+    ("no front matter here\n", "no-front-matter", 1, {}),
+    ("---\ntitle: x\n", "unclosed-front-matter", 1, {}),
+    (_product(title=""), "missing-field", 1, {"field": "title"}),
+    (_product(titel="titel: 遂昌菊米"), "unknown-key", 2, {"field": "titel"}),
+    (_product(category="category: tee"), "unknown-category", 2, {"value": "tee", "valid": ["rice", "tea"]}),
+    (_product(season="season: [9, 13]"), "bad-month", 2, {"value": 13}),
+    (_product(price="price: {amount: -5}"), "negative-amount", 2, {}),
+    (_product(price="price: {amount: lots}"), "wrong-type", 2, {"field": "price.amount"}),
+    (_product(available="available: maybe"), "wrong-type", 2, {"field": "available"}),
+    (_product(shop_links="shop_links: [{platform: 淘宝, url: 'javascript:alert(1)'}]"), "bad-url", 2, {}),
+    (_product(shop_links="shop_links: [{platform: 淘宝, url: 'ftp://x.cn/a'}]"), "bad-url", 2, {}),
+    (_product(certifications="certifications: [organic]"), "unknown-certification", 2, {"value": "organic"}),
+    (_product(images="images: [missing.jpg]"), "missing-image", 2, {"value": "missing.jpg"}),
+    (_product(images="images: [../../../sitegen.toml]"), "path-escapes", 2, {}),
+    (_product(images="images: [/etc/passwd]"), "path-escapes", 2, {}),
+    (_product(images="images: []"), "missing-field", 2, {"field": "images"}),
+    (_product(date="date: 2024-13-01"), "bad-date", 2, {}),
+    (_product(gtin="gtin: '12ab'"), "wrong-type", 2, {"field": "gtin"}),
+    ("---\ntitle: a\ntitle: b\ncategory: tea\nimages: [photo.jpg]\n---\n", "duplicate-key", 3, {}),
+]
+
+
+@pytest.mark.parametrize(("text", "code", "line", "params"), CASES, ids=[c[1] + str(i) for i, c in enumerate(CASES)])
+def test_bad_product_is_reported_at_its_line(catalog: Catalog, text: str, code: str, line: int, params: dict) -> None:
+    catalog.write(P, text)
+    result = run(catalog.root, "check", "--format", "json")
+    assert result.returncode == 1, result.stderr
+    problems = [json.loads(x) for x in result.stdout.splitlines()]
+    matching = [p for p in problems if p["code"] == code and p["path"] == P]
+    assert matching, problems
+    assert matching[0]["line"] == line
+    for key, value in params.items():
+        assert matching[0]["params"][key] == value
+    assert "Traceback" not in result.stderr
+
+
+def test_text_format_is_path_line_message_with_every_problem_in_one_run(catalog: Catalog) -> None:
+    catalog.write(P, _product(titel="titel: x", category="category: tee"))
+    catalog.write("products/lishui/p2/index.md", _product(season="season: [0]"))
+    result = run(catalog.root, "check")
+    assert result.returncode == 1
+    lines = [ln for ln in result.stderr.splitlines() if ln.startswith("products/")]
+    assert f"{P}:3: unknown field 'titel'; did you mean 'title'?" in lines
+    assert any(ln.startswith(f"{P}:2: category 'tee' is not defined") and "rice, tea" in ln for ln in lines)
+    assert any(ln.startswith("products/lishui/p2/index.md:2: ") and "month 0" in ln for ln in lines)
+    assert "Traceback" not in result.stderr
+
+
+def test_symlink_pointing_outside_is_refused(catalog: Catalog, tmp_path) -> None:
+    secret = tmp_path / "secret.jpg"
+    photo(secret)
+    os.symlink(secret, catalog.root / "products/lishui/p1/linked.jpg")
+    catalog.write(P, _product(images="images: [linked.jpg]"))
+    result = run(catalog.root, "check", "--format", "json")
+    codes = {json.loads(x)["code"] for x in result.stdout.splitlines()}
+    assert result.returncode == 1 and "path-escapes" in codes
+
+
+def test_not_utf8_names_the_line(catalog: Catalog) -> None:
+    (catalog.root / P).write_bytes("---\ntitle: 菊米\n".encode() + "category: 茶\n".encode("gbk") + b"---\n")
+    result = run(catalog.root, "check")
+    assert result.returncode == 1
+    assert f"{P}:3: this file is not saved as UTF-8" in result.stderr
+
+
+def test_bom_and_crlf_are_fine(catalog: Catalog) -> None:
+    text = "\ufeff" + PRODUCT.format(title="菊米", category="tea").replace("\n", "\r\n")
+    (catalog.root / P).write_bytes(text.encode("utf-8"))
+    result = run(catalog.root, "check")
+    assert result.returncode == 0, result.stderr
+
+
+def test_product_under_missing_brand_and_bad_ids(catalog: Catalog) -> None:
+    catalog.product("nobrand", "p1")
+    catalog.product("lishui", "Bad_ID")
+    result = run(catalog.root, "check", "--format", "json")
+    problems = [json.loads(x) for x in result.stdout.splitlines()]
+    assert {"code": "unknown-brand", "path": "products/nobrand/p1/index.md"}.items() <= problems[0].items() or any(
+        p["code"] == "unknown-brand" and p["path"] == "products/nobrand/p1/index.md" for p in problems)
+    bad = [p for p in problems if p["code"] == "bad-id"]
+    assert bad and bad[0]["path"] == "products/lishui/Bad_ID" and bad[0]["params"]["suggestion"] == "bad-id"
+
+
+CONFIG_CASES = [
+    ('titel = "x"\n', "unknown-key", "did you mean 'title'?"),
+    ("[categories.tea]\nzh = '茶'\n[categories.tea]\nzh = '茶2'\n", "duplicate-id", "category id 'tea'"),
+    ('[images]\nwidth = [1]\n', "unknown-key", "images.width"),
+    ('base_url = 5\n', "wrong-type", "base_url"),
+    ('title = "unterminated\n', "toml-syntax", "not valid TOML"),
+]
+
+
+@pytest.mark.parametrize(("extra", "code", "text"), CONFIG_CASES, ids=[c[1] for c in CONFIG_CASES])
+def test_bad_config_is_reported_with_its_line(catalog: Catalog, extra: str, code: str, text: str) -> None:
+    config = catalog.root / "sitegen.toml"
+    original = config.read_text("utf-8").replace('base_url = "https://shop.example.com/"\n', "")
+    if code != "wrong-type":
+        original = 'base_url = "https://shop.example.com/"\n' + original
+    config.write_text(extra + original, encoding="utf-8")
+    result = run(catalog.root, "check", "--format", "json")
+    assert result.returncode == 1, result.stdout + result.stderr
+    problems = [json.loads(x) for x in result.stdout.splitlines()]
+    found = [p for p in problems if p["code"] == code]
+    assert found, problems
+    assert found[0]["path"] == "sitegen.toml" and isinstance(found[0]["line"], int)
+    assert text in found[0]["message"]
+
+
+def test_missing_alt_is_a_warning_not_an_error(catalog: Catalog) -> None:
+    catalog.write(P, _product(images="images: [photo.jpg]"))
+    result = run(catalog.root, "check")
+    assert result.returncode == 0
+    assert f"{P}:2: warning: image 'photo.jpg' has no 'alt' text" in result.stderr
+
+
+def test_unknown_theme(catalog: Catalog) -> None:
+    config = catalog.root / "sitegen.toml"
+    config.write_text('theme = "fancy"\n' + config.read_text("utf-8"), encoding="utf-8")
+    result = run(catalog.root, "check")
+    assert result.returncode == 1 and "theme 'fancy' was not found" in result.stderr and "default" in result.stderr
