@@ -1,15 +1,19 @@
-"""The one template helper that writes a complete responsive <picture> element."""
+"""The one template helper that writes a complete responsive <picture> element.
+
+Browsers pick the first <source> whose type they decode (AVIF, then WebP) and, within it,
+the smallest width that fills `sizes` at the screen's density; old browsers take the JPEG
+(or PNG) <img>. width/height give the box its shape before any byte arrives (no layout
+shift) and the placeholder fills it meanwhile.
+"""
 
 from __future__ import annotations
 
-from itertools import groupby
-
 from markupsafe import Markup, escape
 
-from sitegen.images.model import ProcessedImage
+from sitegen.images.model import ProcessedImage, Variant
 
 _MIME = {"avif": "image/avif", "webp": "image/webp", "jpeg": "image/jpeg", "png": "image/png", "gif": "image/gif"}
-_ORDER = {"avif": 0, "webp": 1, "jpeg": 2, "png": 2, "gif": 3}
+_ORDER = {"avif": 0, "webp": 1, "jpeg": 2, "png": 2, "gif": 3}  # most compact first
 
 
 def picture(image: ProcessedImage | None, alt: str, sizes: str = "100vw", cover: bool = False,
@@ -18,16 +22,27 @@ def picture(image: ProcessedImage | None, alt: str, sizes: str = "100vw", cover:
     if image is None:
         return Markup("")
     fb = image.fallback
+    by_format: dict[str, list[Variant]] = {}
+    for v in image.sources:
+        by_format.setdefault(v.format, []).append(v)
     parts = ["<picture>"]
-    modern = sorted((v for v in image.sources if v.format != fb.format), key=lambda v: _ORDER.get(v.format, 9))
-    for fmt, group in groupby(modern, key=lambda v: v.format):
-        srcset = ", ".join(f"{escape(v.url)} {v.width}w" for v in sorted(group, key=lambda v: v.width))
-        parts.append(f'<source type="{_MIME.get(fmt, "image/" + fmt)}" srcset="{srcset}" sizes="{escape(sizes)}">')
-    loading = 'fetchpriority="high" decoding="async"' if cover else 'loading="lazy" decoding="async"'
-    style = f' style="background:{escape(image.placeholder)}"' if image.placeholder else ""
-    cls = f' class="{escape(css_class)}"' if css_class else ""
-    parts.append(
-        f'<img src="{escape(fb.url)}" width="{image.width}" height="{image.height}" alt="{escape(alt)}"'
-        f"{cls}{style} {loading}></picture>"
-    )
+    for fmt in sorted(by_format, key=lambda f: _ORDER.get(f, 9)):
+        if fmt != fb.format:
+            parts.append(f'<source type="{_MIME.get(fmt, "image/" + fmt)}" srcset="{_srcset(by_format[fmt])}" '
+                         f'sizes="{escape(sizes)}">')
+    attrs = [f'src="{escape(fb.url)}"']
+    same = by_format.get(fb.format, [])
+    if len(same) > 1:  # the fallback format is also the responsive one (e.g. formats = ["webp"])
+        attrs.append(f'srcset="{_srcset(same)}" sizes="{escape(sizes)}"')
+    attrs += [f'width="{image.width}"', f'height="{image.height}"', f'alt="{escape(alt)}"']
+    if css_class:
+        attrs.append(f'class="{escape(css_class)}"')
+    if image.placeholder:
+        attrs.append(f'style="background:{escape(image.placeholder)}"')
+    attrs.append('fetchpriority="high"' if cover else 'loading="lazy" decoding="async"')
+    parts.append(f"<img {' '.join(attrs)}></picture>")
     return Markup("".join(parts))
+
+
+def _srcset(variants: list[Variant]) -> str:
+    return ", ".join(f"{escape(v.url)} {v.width}w" for v in sorted(variants, key=lambda v: v.width))

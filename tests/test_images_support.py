@@ -1,0 +1,112 @@
+"""Helpers shared by the image tests (no tests here): tiny generated photos and one call.
+
+Named test_images_* only so that it sits with the tests it serves.
+"""
+
+from __future__ import annotations
+
+import io
+import struct
+import zlib
+from pathlib import Path
+
+from PIL import Image
+
+from sitegen.errors import Problem
+from sitegen.images.model import ImageRequest, ProcessedImage
+from sitegen.images.pipeline import process_images
+from sitegen.images.settings import ImageSettings
+
+# Corners of a test card: any rotation or mirror moves a known colour to another corner.
+CORNERS = {"tl": (220, 30, 30), "tr": (30, 200, 40), "bl": (30, 40, 220), "br": (240, 220, 30)}
+
+
+def card(size: tuple[int, int]) -> Image.Image:
+    """An upright picture with a distinct colour in each quadrant."""
+    w, h = size
+    im = Image.new("RGB", size)
+    for name, box in (("tl", (0, 0, w // 2, h // 2)), ("tr", (w // 2, 0, w, h // 2)),
+                      ("bl", (0, h // 2, w // 2, h)), ("br", (w // 2, h // 2, w, h))):
+        im.paste(CORNERS[name], box)
+    return im
+
+
+def corner_colours(im: Image.Image) -> dict[str, tuple[int, ...]]:
+    rgb = im.convert("RGB")
+    w, h = rgb.size
+    points = {"tl": (w // 4, h // 4), "tr": (3 * w // 4, h // 4), "bl": (w // 4, 3 * h // 4),
+              "br": (3 * w // 4, 3 * h // 4)}
+    return {name: rgb.getpixel(p) for name, p in points.items()}  # type: ignore[misc]
+
+
+def close(a: tuple[int, ...], b: tuple[int, ...], tolerance: int = 30) -> bool:
+    return all(abs(x - y) <= tolerance for x, y in zip(a, b, strict=False))
+
+
+def save(im: Image.Image, path: Path, fmt: str, **options: object) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    im.save(path, fmt, **options)
+    return path
+
+
+def run(sources: list[Path], root: Path, settings: ImageSettings | None = None, jobs: int = 1,
+        cache: Path | None = None) -> tuple[dict[str, ProcessedImage], list[Problem]]:
+    """process_images over files under `root`, with the cache in root/.cache unless given."""
+    requests = [ImageRequest(p, p.relative_to(root).as_posix()) for p in sources]
+    return process_images(requests, settings or ImageSettings(), cache or root / ".cache", jobs)
+
+
+def open_output(image: ProcessedImage, url: str) -> Image.Image:
+    """The published file behind `url`, opened from the cache where the build links it from."""
+    files = {"/" + rel: path for rel, path in image.files}
+    im = Image.open(files[url])
+    im.load()
+    return im
+
+
+def png_declaring(width: int, height: int) -> bytes:
+    """A valid little PNG whose header claims `width`×`height`: a decompression bomb's calling card."""
+    buf = io.BytesIO()
+    Image.new("L", (8, 8)).save(buf, "PNG")
+    data = bytearray(buf.getvalue())
+    ihdr = bytearray(data[12:29])  # b"IHDR" + 13 bytes of fields
+    ihdr[4:12] = struct.pack(">II", width, height)
+    data[12:29] = ihdr
+    data[29:33] = struct.pack(">I", zlib.crc32(bytes(ihdr)))
+    return bytes(data)
+
+
+def _s15(v: float) -> bytes:
+    return struct.pack(">i", round(v * 65536))
+
+
+def rgb_profile(red: tuple[float, float, float], green: tuple[float, float, float],
+                blue: tuple[float, float, float], description: str = "test RGB") -> bytes:
+    """A minimal ICC v2 matrix/TRC RGB profile (gamma 2.2) with the given D50 primaries.
+
+    Lets a test tag a photo with a non-sRGB space (as Display P3 or Adobe RGB photos are)
+    without shipping profile files.
+    """
+    def xyz(v: tuple[float, float, float]) -> bytes:
+        return b"XYZ \0\0\0\0" + b"".join(_s15(c) for c in v)
+
+    text = description.encode() + b"\0"
+    desc = (b"desc\0\0\0\0" + struct.pack(">I", len(text)) + text + b"\0" * 8 + b"\0\0\0" + b"\0" * 67)
+    curve = b"curv\0\0\0\0" + struct.pack(">IH", 1, round(2.2 * 256)) + b"\0\0"
+    tags = [(b"desc", desc), (b"wtpt", xyz((0.9642, 1.0, 0.8249))), (b"rXYZ", xyz(red)), (b"gXYZ", xyz(green)),
+            (b"bXYZ", xyz(blue)), (b"rTRC", curve), (b"gTRC", curve), (b"bTRC", curve)]
+    offset = 128 + 4 + 12 * len(tags)
+    table, body = b"", b""
+    for sig, data in tags:
+        data += b"\0" * (-len(data) % 4)
+        table += sig + struct.pack(">II", offset + len(body), len(data))
+        body += data
+    size = offset + len(body)
+    header = (struct.pack(">I", size) + b"lcms" + bytes([2, 0x10, 0, 0]) + b"mntrRGB XYZ " + b"\0" * 12
+              + b"acsp" + b"\0" * 24 + struct.pack(">I", 0) + _s15(0.9642) + _s15(1.0) + _s15(0.8249)
+              + b"\0" * 48)
+    assert len(header) == 128
+    return header + struct.pack(">I", len(tags)) + table + body
+
+
+SRGB_RED, SRGB_GREEN, SRGB_BLUE = (0.4361, 0.2225, 0.0139), (0.3851, 0.7169, 0.0971), (0.1431, 0.0606, 0.7141)
