@@ -76,13 +76,13 @@ def _parser() -> argparse.ArgumentParser:
     c = sub.add_parser("check", parents=[common], help="report every problem in the catalog; change nothing")
     c.add_argument("--format", choices=["text", "json"], default="text", help="json: one problem per line")
 
-    n = sub.add_parser("new", parents=[common], help="create a brand or product with every field explained")
+    n = sub.add_parser("new", help="create a brand or product with every field explained")
     kinds = n.add_subparsers(dest="kind", metavar="KIND")
     kinds.required = True
-    nb = kinds.add_parser("brand", help="sitegen new brand <id> --name 名称")
+    nb = kinds.add_parser("brand", parents=[common], help="sitegen new brand <id> --name 名称")
     nb.add_argument("id")
     nb.add_argument("--name", required=True)
-    np_ = kinds.add_parser("product", help='sitegen new product <brand-id> "中文标题" [--id ID]')
+    np_ = kinds.add_parser("product", parents=[common], help='sitegen new product <brand-id> "中文标题" [--id ID]')
     np_.add_argument("brand")
     np_.add_argument("title")
     np_.add_argument("--id", dest="product_id", help="folder name (default: pinyin of the title)")

@@ -29,7 +29,8 @@ def _product(**fields: str) -> str:
 
 # (what to write at P, code, line, a param that must be in the problem)
 CASES = [
-    ("---\ntitle: [oops\n---\n", "yaml-syntax", 3, {}),
+    ("---\ntitle: [oops\n---\n", "yaml-syntax", 2, {}),
+    ("---\ntitle: a\n  bad: indent\n---\n", "yaml-syntax", 3, {}),
     ("no front matter here\n", "no-front-matter", 1, {}),
     ("---\ntitle: x\n", "unclosed-front-matter", 1, {}),
     (_product(title=""), "missing-field", 1, {"field": "title"}),

@@ -66,8 +66,10 @@ def split(text: str, rel: str) -> FrontMatter:
     try:
         node = yaml.compose(yaml_text, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 2 if mark else 1  # +1 for 1-based, +1 for the '---' line
+        # An unclosed bracket or quote is noticed at the end; the context mark is where it opened.
+        mark = exc.context_mark or exc.problem_mark
+        last = yaml_text.count("\n") + 1
+        line = min(mark.line + 2, last) if mark else 1  # +1 for 1-based, +1 for the '---' line
         problem = " ".join(str(x) for x in (exc.problem, exc.context) if x) or str(exc)
         return FrontMatter({}, {}, 1, body, body_line, [Problem("yaml-syntax", rel, line, {"problem": problem})])
     result = FrontMatter({}, {}, 1, body, body_line)
