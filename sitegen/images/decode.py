@@ -54,6 +54,11 @@ def describe_non_image(head: bytes) -> str:
     """Why the bytes are not a picture we take, in words an editor understands."""
     if not head:
         return "the file is empty (0 bytes); copy the photo again from the phone or camera"
+    kind = _looks_like(head)
+    if kind:
+        return f"it starts like a {kind} file but the rest is damaged; copy it again from the original"
+    if head[4:8] == b"ftyp":
+        return "it is a video (MP4 or MOV), not a photo; use a still picture taken from it"
     if head.startswith(b"%PDF"):
         return f"it is a PDF document, not a picture; save the picture as {_NAMES}"
     try:
@@ -65,6 +70,20 @@ def describe_non_image(head: bytes) -> str:
     return f"it is not a picture in a format sitegen reads ({_NAMES}), whatever its name says"
 
 
+def _looks_like(head: bytes) -> str | None:
+    """The format a file's first bytes announce, for files Pillow then refused."""
+    signatures = {b"\xff\xd8\xff": "JPEG", b"\x89PNG\r\n\x1a\n": "PNG", b"GIF8": "GIF", b"II*\0": "TIFF",
+                  b"MM\0*": "TIFF"}
+    for magic, kind in signatures.items():
+        if head.startswith(magic):
+            return kind
+    if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
+        return "WebP"
+    if head[4:8] == b"ftyp" and head[8:12] in (b"heic", b"heix", b"mif1", b"msf1", b"avif"):
+        return "HEIC"
+    return None
+
+
 def open_image(fp: IO[bytes], max_pixels: int) -> Image.Image:
     """Open and check the header only (format, size): no pixels are decoded here."""
     register_plugins()
@@ -72,14 +91,15 @@ def open_image(fp: IO[bytes], max_pixels: int) -> Image.Image:
     fp.seek(0)
     if not head:
         raise BadImage(describe_non_image(head))
+    cap, Image.MAX_IMAGE_PIXELS = Image.MAX_IMAGE_PIXELS, None  # our own check below words it better
     try:
         im = Image.open(fp)
     except UnidentifiedImageError:
         raise BadImage(describe_non_image(head)) from None
-    except Image.DecompressionBombError:
-        raise BadImage(f"it declares far more than {max_pixels // 1_000_000} megapixels") from None
     except Exception as exc:  # a decoder's header parser rejects bad bytes in many ways
         raise BadImage(f"the file is damaged ({_reason(exc)}); copy it again from the original") from None
+    finally:
+        Image.MAX_IMAGE_PIXELS = cap
     if im.format not in SUPPORTED:
         raise BadImage(f"{im.format} pictures are not supported; save it as JPEG (photos) or PNG "
                        f"(logos, cut-outs)")

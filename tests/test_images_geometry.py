@@ -1,0 +1,88 @@
+"""The pure size rules, as tables: no Pillow, no files."""
+
+from __future__ import annotations
+
+import pytest
+
+from sitegen.images import geometry
+from sitegen.images.settings import ImageSettings, parse_image_settings
+
+W = (480, 960, 1600)
+
+
+@pytest.mark.parametrize(("source", "widths", "expected"), [
+    (4000, W, (480, 960, 1600)),
+    (1600, W, (480, 960, 1600)),
+    (1000, W, (480, 960, 1000)),
+    (300, W, (300,)),  # a 300-px photo yields one 300-px variant
+    (480, W, (480,)),
+    (700, (960, 480), (480, 700)),
+])
+def test_variant_widths_never_upscale(source: int, widths: tuple[int, ...], expected: tuple[int, ...]) -> None:
+    assert geometry.variant_widths(source, widths) == expected
+
+
+@pytest.mark.parametrize(("source", "widths", "expected"), [
+    (4000, W, 960), (700, W, 700), (4000, (480, 960), 480), (4000, (320, 640, 960, 1280), 640), (4000, (800,), 800),
+])
+def test_fallback_is_the_middle_width(source: int, widths: tuple[int, ...], expected: int) -> None:
+    assert geometry.fallback_width(source, widths) == expected
+
+
+@pytest.mark.parametrize(("size", "box", "out"), [
+    ((1600, 1200), (0, 180, 1600, 1020), (1200, 630)),  # landscape 4:3: cut top and bottom
+    ((1600, 2133), (0, 646, 1600, 1486), (1200, 630)),  # portrait
+    ((3000, 1000), (547, 0, 2452, 1000), (1200, 630)),  # panorama: cut the sides
+    ((300, 200), (0, 21, 300, 179), (300, 158)),  # smaller than 1200×630: no upscaling
+])
+def test_og_cover_box(size: tuple[int, int], box: geometry.Box, out: tuple[int, int]) -> None:
+    assert geometry.cover_box(*size) == (box, out)
+
+
+@pytest.mark.parametrize(("stored", "orientation", "widths", "decode"), [
+    ((4000, 3000), 1, ((1600, 1200), (960, 720), (480, 360)), (1600, 1200)),
+    ((4000, 3000), 6, ((1600, 2133), (960, 1280), (480, 640)), (2133, 1600)),  # decoded in stored axes
+    ((800, 600), 8, ((600, 800), (480, 640)), (800, 600)),
+])
+def test_plan(stored: tuple[int, int], orientation: int, widths: tuple[tuple[int, int], ...],
+              decode: tuple[int, int]) -> None:
+    plan = geometry.plan(stored, orientation, W)
+    assert (plan.widths, plan.decode_size) == (widths, decode)
+
+
+@pytest.mark.parametrize(("stored", "needed", "scale"), [
+    ((4000, 3000), (1600, 1200), 2),  # JPEG decodes at 1/2: 2000×1500 still covers 1600
+    ((4000, 3000), (2133, 1600), 1),  # an Orientation=6 photo needs its full height
+    ((4000, 3000), (480, 360), 8),
+    ((1200, 900), (1200, 900), 1),
+])
+def test_draft_scale(stored: tuple[int, int], needed: tuple[int, int], scale: int) -> None:
+    assert geometry.draft_scale(stored, needed) == scale
+
+
+def _line(path: tuple[str, ...]) -> int:
+    return 7
+
+
+@pytest.mark.parametrize(("table", "field", "words"), [
+    ({"widths": [480, 0]}, "images.widths", "whole numbers from 1 to 10000"),
+    ({"widths": []}, "images.widths", "list of widths"),
+    ({"widths": [480, "960"]}, "images.widths", "list of widths"),
+    ({"formats": ["webp", "gif"]}, "images.formats", "'gif' is not one of them"),
+    ({"quality": 0}, "images.quality", "from 1 to 100, not 0"),
+    ({"webp_method": 7}, "images.webp_method", "from 0 to 6"),
+    ({"max_megapixels": 0}, "images.max_megapixels", "from 1 to"),
+])
+def test_bad_image_settings(table: dict, field: str, words: str) -> None:
+    settings, problems = parse_image_settings(table, _line)
+    assert [(p.code, p.line, p.params["field"]) for p in problems] == [("bad-setting", 7, field)]
+    assert words in problems[0].message
+    assert settings == ImageSettings()  # the bad value is dropped, the default stays
+
+
+def test_good_image_settings_are_normalised() -> None:
+    settings, problems = parse_image_settings({"widths": [1600, 480, 960, 480], "formats": ["jpeg", "avif"]},
+                                              _line)
+    assert problems == [] and settings.widths == (480, 960, 1600) and settings.formats == ("avif", "jpeg")
+    assert settings.fingerprint() != ImageSettings().fingerprint()
+    assert ImageSettings(cache_dir="x", max_megapixels=5).fingerprint() == ImageSettings().fingerprint()
