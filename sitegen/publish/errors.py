@@ -59,7 +59,7 @@ _USAGE_CODES = {"no-bucket", "bad-target", "bad-option", "bad-profile"}
 class PublishError(Exception):
     """A publish that cannot start or did not finish. The CLI prints `str(error)` and exits `exit_status`."""
 
-    def __init__(self, code: str, exit_status: int | None = None, **params: Any) -> None:
+    def __init__(self, code: str, exit_status: int | None = None, /, **params: Any) -> None:
         self.code = code
         self.params = params
         if exit_status is None:
