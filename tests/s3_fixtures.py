@@ -6,7 +6,8 @@ it can also behave like the services we publish to (refuse a DeleteObjects witho
 Content-MD5 as OSS, COS and MinIO do, refuse batch deletes altogether) or die mid-publish.
 
 conftest.py is shared with the rest of the suite, so these fixtures live here and each
-publish test module imports the ones it uses by name.
+publish test module loads them with `pytest_plugins = ["tests.s3_fixtures"]` (the module holds
+no asserts, hence PYTEST_DONT_REWRITE: it is imported for its helpers before pytest loads it).
 """
 
 from __future__ import annotations

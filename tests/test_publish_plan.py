@@ -231,7 +231,7 @@ def test_delete_limit() -> None:
 
 
 def test_index_is_trusted_only_where_the_listing_agrees() -> None:
-    a, b, c, d = (obj(p) for p in ("a.html", "b.html", "c.html", "d.html"))
+    a, b, c = (obj(p) for p in ("a.html", "b.html", "c.html"))
     index = {o.path: RemoteObject(o.path, 10, '"e1"', o.digest, o.sha256) for o in (a, b, c)}
     listing = {
         "a.html": RemoteObject("a.html", 10, "e1"),  # agrees (quotes and case do not matter)

@@ -13,20 +13,18 @@ import pytest
 
 from sitegen.publish.errors import PublishError
 from sitegen.publish.headers import IMMUTABLE, SHORT
-from tests.s3_fixtures import (  # noqa: F401 - fixtures are used by name
+from tests.s3_fixtures import (
     ACCESS_KEY,
     SECRET_KEY,
     S3Proxy,
-    aws_env,
-    bucket,
     bucket_objects,
-    moto_url,
-    proxy,
     publish,
     s3_client,
     site_config,
     write_site,
 )
+
+pytest_plugins = ["tests.s3_fixtures"]  # moto_url, aws_env, bucket, proxy
 
 INDEX = ".sitegen-index.json"
 
@@ -93,7 +91,7 @@ def test_no_change_publish_makes_no_writes_and_two_requests(site, proxy: S3Proxy
     publish(config, out)
     proxy.log.clear()
     capsys.readouterr()
-    status, ui = publish(config, out, "--json")
+    status, _ = publish(config, out, "--json")
     assert status == 0
     assert [(s.method, s.key) for s in proxy.log] == [("GET", ""), ("GET", INDEX)]  # one listing, the index
     result = json.loads(capsys.readouterr().out)
