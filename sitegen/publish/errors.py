@@ -10,6 +10,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+from sitegen.errors import UsageError
+
 MESSAGES: dict[str, str] = {
     # the local build
     "no-output": "there is no built site at {path}; run 'sitegen build' first",
@@ -56,8 +58,10 @@ EXIT_INTERRUPTED = 130
 _USAGE_CODES = {"no-bucket", "bad-target", "bad-option", "bad-profile"}
 
 
-class PublishError(Exception):
-    """A publish that cannot start or did not finish. The CLI prints `str(error)` and exits `exit_status`."""
+class PublishError(UsageError):
+    """A publish that cannot start or did not finish. The CLI prints `str(error)` and exits `exit_status`.
+
+    A UsageError so that a CLI which knows only UsageError still prints one clean line (exit 2)."""
 
     def __init__(self, code: str, exit_status: int | None = None, /, **params: Any) -> None:
         self.code = code

@@ -38,7 +38,9 @@ def plan_lines(plan: Plan, limit: int = 10) -> list[str]:
 
 def requests_text(outcome: Outcome) -> str:
     total = sum(outcome.requests.values())
-    return f"{total:,} requests" if outcome.requests else "no network"
+    if not outcome.requests:
+        return "no network"
+    return f"{total:,} request" + ("" if total == 1 else "s")
 
 
 def summary_line(outcome: Outcome, where: str, dry_run: bool) -> str:
