@@ -110,8 +110,8 @@ def build(options: BuildOptions, progress: Progress | None = None) -> BuildResul
     config = checked.config
     lap("load+validate")
     products = published_products(checked.content.products, options.drafts)
-    images, image_problems = process_images(image_requests(root, checked, products), config.images, cache_dir,
-                                            options.jobs)
+    requests = image_requests(root, checked, products)
+    images, image_problems = process_images(requests, config.images, cache_dir, options.jobs)
     if errors_only(image_problems):
         raise ContentError(list(image_problems))
     lap("images")
@@ -147,10 +147,10 @@ def build(options: BuildOptions, progress: Progress | None = None) -> BuildResul
             _add_small(files, written, state, rel, data, staging, output, manifest)
         for asset in checked.theme.assets.values():
             _add_source(files, written, state, asset.output, asset.source, output, manifest, link=True)
+        editable = {str(r.source) for r in requests}  # editors' own files: copy, never link
         for image in images.values():
             for rel, source in image.files:
-                _add_source(files, written, state, rel, source, output, manifest,
-                            link=not _is_inside(source, root))
+                _add_source(files, written, state, rel, source, output, manifest, link=str(source) not in editable)
         changes = sum(1 for f in files.values() if f.staged or f.source)
         if changes or manifest is None or manifest.keys() != files.keys():
             commit(output, staging, files, manifest, f"sitegen {__version__}")
@@ -170,10 +170,6 @@ def build(options: BuildOptions, progress: Progress | None = None) -> BuildResul
         pages=len(pages), rendered=len(todo), files=len(files), written=changes,
         seconds=time.perf_counter() - started, warnings=checked.warnings, timings=timings,
     )
-
-
-def _is_inside(path: Path, root: Path) -> bool:
-    return path.resolve().is_relative_to(root.resolve())
 
 
 def _add_small(files: dict[str, OutFile], written: dict[str, Written], state: BuildState, rel: str, data: bytes,

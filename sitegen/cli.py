@@ -58,7 +58,7 @@ class Reporter:
                   file=sys.stderr)
 
 
-def _parser() -> argparse.ArgumentParser:
+def _parser(with_publish: bool = True) -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--root", type=Path, default=Path("."), help="the catalog folder (default: here)")
     common.add_argument("-q", "--quiet", action="count", default=0, help="print only problems")
@@ -87,19 +87,18 @@ def _parser() -> argparse.ArgumentParser:
     np_.add_argument("title")
     np_.add_argument("--id", dest="product_id", help="folder name (default: pinyin of the title)")
 
-    try:
+    p = sub.add_parser("publish", parents=[common], help="upload output/ to S3-compatible object storage")
+    p.add_argument("--output", type=Path, help="the built site (default: ROOT/output)")
+    if with_publish:  # boto3 takes a tenth of a second to import: only when publishing
         from sitegen.publish import command as publish_command
-    except ImportError:  # the publish stage is optional at import time only while it is being written
-        publish_command = None
-    if publish_command is not None and hasattr(publish_command, "add_arguments"):
-        p = sub.add_parser("publish", parents=[common], help="upload output/ to S3-compatible object storage")
-        p.add_argument("--output", type=Path, help="the built site (default: ROOT/output)")
+
         publish_command.add_arguments(p)
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = _parser()
+    words = sys.argv[1:] if argv is None else argv
+    parser = _parser(with_publish="publish" in words)
     try:
         args = parser.parse_args(argv)
     except SystemExit as exc:

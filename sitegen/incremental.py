@@ -19,7 +19,7 @@ from sitegen.output import atomic_write_bytes
 _VERSION = 2
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)  # no slots: thousands are unpickled on every build
 class Written:
     fingerprint: str
     sha256: str

@@ -30,6 +30,7 @@ class Site:
     today: dt.date
     by_brand: Mapping[str, tuple[Product, ...]] = field(default_factory=dict)
     by_category: Mapping[str, tuple[Product, ...]] = field(default_factory=dict)
+    cards: Mapping[str, str] = field(default_factory=dict)  # product key → what listings show of it
 
     @staticmethod
     def create(config: SiteConfig, brands: tuple[Brand, ...], products: tuple[Product, ...],
@@ -40,14 +41,19 @@ class Site:
         for p in ordered:
             by_brand[p.brand_id].append(p)
             by_category[p.category].append(p)
-        return Site(config, {b.id: b for b in sorted(brands, key=lambda b: b.id)}, ordered, images, today,
+        site = Site(config, {b.id: b for b in sorted(brands, key=lambda b: b.id)}, ordered, images, today,
                     {k: tuple(v) for k, v in by_brand.items()}, {k: tuple(v) for k, v in by_category.items()})
+        cards = {p.key: site._card(p) for p in ordered}
+        return Site(site.config, site.brands, ordered, images, today, site.by_brand, site.by_category, cards)
 
     def image(self, folder: str, file: str) -> ProcessedImage | None:
         return self.images.get(f"{folder}/{file}")
 
     def card(self, product: Product) -> str:
         """What listing pages show of a product, as a dependency string (the processed cover included)."""
+        return self.cards.get(product.key) or self._card(product)
+
+    def _card(self, product: Product) -> str:
         cover = self.image(product.folder, product.cover.file)
         return f"{product.card_digest}:{cover.fallback.url if cover else ''}"
 

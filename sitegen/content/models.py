@@ -1,5 +1,8 @@
 """Typed, frozen records for brands and products: what the rest of the build works with.
 
+(No `slots`: these are pickled in the parse cache, and unpickling a slotted dataclass
+is several times slower.)
+
 Records are complete when created (never half-filled for a later stage to finish) and
 carry the lines of the values that cross-file checks may need to point at.
 """
@@ -11,41 +14,41 @@ from dataclasses import dataclass, field
 from sitegen.config import Contact
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class ImageRef:
     file: str  # as written: a name beside index.md
     alt: str  # '' when the editor gave none
     line: int
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class CertRef:
     id: str
     number: str  # certificate number shoppers can check; may be ''
     line: int
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Price:
     amount: float
     currency: str = "CNY"
     unit: str = ""
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class ProductVariant:
     name: str
     price: float | None
     unit: str = ""
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class ShopLink:
     platform: str
     url: str
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Brand:
     id: str
     rel: str  # 'brands/<id>/index.md'
@@ -80,7 +83,7 @@ class Brand:
                        self.logo, self.banner)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Product:
     id: str
     brand_id: str

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import threading
 import time
 from collections.abc import Iterable
 from concurrent.futures import ProcessPoolExecutor
@@ -130,8 +131,15 @@ def _cores() -> int:
 
 
 def _context() -> multiprocessing.context.BaseContext:
-    """forkserver: safe when the build has threads (serve's watcher); workers import PIL once."""
-    if "forkserver" in multiprocessing.get_all_start_methods():
+    """fork while the build is single-threaded: workers start at once, sharing loaded modules.
+
+    With threads alive (serve's watcher) fork may copy a held lock, so use forkserver then
+    (like spawn it re-imports the main module: scripts need the `if __name__` guard).
+    """
+    methods = multiprocessing.get_all_start_methods()
+    if "fork" in methods and threading.active_count() == 1:
+        return multiprocessing.get_context("fork")
+    if "forkserver" in methods:
         ctx = multiprocessing.get_context("forkserver")
         ctx.set_forkserver_preload(["sitegen.images.worker"])
         return ctx

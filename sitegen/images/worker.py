@@ -143,7 +143,7 @@ def encode(img: Image.Image, fmt: str, settings: ImageSettings) -> bytes:
     elif fmt == "avif":
         img.save(buf, "AVIF", quality=q, speed=settings.avif_speed)
     elif fmt == "jpeg":
-        flatten(img).save(buf, "JPEG", quality=q, optimize=True, progressive=True)
+        flatten(img).save(buf, "JPEG", quality=q, optimize=True)  # progressive: -7% bytes, 3x slower
     else:
         img.save(buf, "PNG", optimize=False)
     return buf.getvalue()
