@@ -35,6 +35,7 @@ class Renderer:
         self.env = jinja2.Environment(
             loader=theme.loader(), autoescape=True, trim_blocks=True, lstrip_blocks=True,
             undefined=jinja2.StrictUndefined,
+            auto_reload=False,  # templates cannot change during a build; checking costs a stat per include
         )
         self._ = translator(lang)
         self.env.globals.update(
