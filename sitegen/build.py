@@ -63,7 +63,7 @@ class Checked:
     warnings: tuple[Problem, ...]
 
 
-def check(root: Path, cache_dir: Path | None = None) -> Checked:
+def check(root: Path, cache_dir: Path | None = None, jobs: int = 0) -> Checked:
     """Load and validate everything; raise ContentError with every problem found."""
     config, problems = load_config(root)
     if config is None:
@@ -74,7 +74,7 @@ def check(root: Path, cache_dir: Path | None = None) -> Checked:
                                 {"value": config.theme, "valid": available_themes(root)}))
     tree = discover(root)
     cache = ParseCache((cache_dir or root / config.images.cache_dir) / "content.pickle")
-    content = load_content(tree, cache)
+    content = load_content(tree, cache, jobs)
     problems += content.problems
     problems += validate(config, content, index_folders(tree.brands, tree.products))
     if errors_only(problems) or theme is None:
@@ -105,7 +105,7 @@ def build(options: BuildOptions, progress: Progress | None = None) -> BuildResul
         since[0] = now
 
     root, output = options.root, options.output
-    checked = check(root)
+    checked = check(root, jobs=options.jobs)
     cache_dir = root / checked.config.images.cache_dir
     config = checked.config
     lap("load+validate")

@@ -6,6 +6,8 @@ parses no content file at all, and a one-file edit parses one file.
 
 from __future__ import annotations
 
+import multiprocessing
+import os
 import pickle
 from dataclasses import dataclass
 from pathlib import Path
@@ -49,24 +51,35 @@ class ParseCache:
         atomic_write_bytes(self.path, pickle.dumps((_CACHE_VERSION, self.entries), pickle.HIGHEST_PROTOCOL))
 
 
-def load_content(tree: SourceTree, cache: ParseCache) -> Content:
+def read_folder(folder: Folder) -> Entry:
+    raw = (folder.path / "index.md").read_bytes()
+    rel = folder.index_rel
+    if len(folder.ids) == 1:
+        return (folder.stamp, *read_brand(folder.ids[0], raw, rel))
+    return (folder.stamp, *read_product(folder.ids[0], folder.ids[1], raw, rel))
+
+
+def _read_many(folders: list[Folder], jobs: int) -> list[Entry]:
+    """Parse in worker processes when there are enough files to repay the fork (a cold build)."""
+    workers = jobs or os.cpu_count() or 1
+    if workers < 2 or len(folders) < 1000 or "fork" not in multiprocessing.get_all_start_methods():
+        return [read_folder(f) for f in folders]
+    with multiprocessing.get_context("fork").Pool(workers) as pool:
+        return pool.map(read_folder, folders, chunksize=250)
+
+
+def load_content(tree: SourceTree, cache: ParseCache, jobs: int = 0) -> Content:
     problems: list[Problem] = list(tree.problems)
     seen: set[str] = set()
+    folders = (*tree.brands, *tree.products)
+    misses = [f for f in folders if (hit := cache.entries.get(f.index_rel)) is None or hit[0] != f.stamp]
+    for folder, entry in zip(misses, _read_many(misses, jobs), strict=True):
+        cache.entries[folder.index_rel] = entry
+        cache.dirty = True
 
     def read(folder: Folder) -> Brand | Product | None:
-        rel = folder.index_rel
-        seen.add(rel)
-        hit = cache.entries.get(rel)
-        if hit is not None and hit[0] == folder.stamp:
-            record, found = hit[1], hit[2]
-        else:
-            raw = (folder.path / "index.md").read_bytes()
-            if len(folder.ids) == 1:
-                record, found = read_brand(folder.ids[0], raw, rel)
-            else:
-                record, found = read_product(folder.ids[0], folder.ids[1], raw, rel)
-            cache.entries[rel] = (folder.stamp, record, found)
-            cache.dirty = True
+        seen.add(folder.index_rel)
+        _, record, found = cache.entries[folder.index_rel]
         problems.extend(found)
         return record
 
