@@ -6,6 +6,7 @@ a comment; optional ones start commented out. Nothing is ever overwritten.
 
 from __future__ import annotations
 
+import contextlib
 import json
 from pathlib import Path
 
@@ -102,10 +103,8 @@ def new_product(root: Path, brand_id: str, title: str, product_id: str | None = 
     if not ID.match(product_id):
         raise UsageError(f"'{product_id}' is not a valid id; use lowercase a-z, digits and hyphens")
     categories: list[str] = []
-    try:
+    with contextlib.suppress(OSError, tomllib.TOMLDecodeError):  # a broken config: `check` will say so
         categories = list(tomllib.loads((root / "sitegen.toml").read_text("utf-8-sig")).get("categories", {}))
-    except (OSError, tomllib.TOMLDecodeError):
-        pass
     text = PRODUCT_TEMPLATE.format(
         title=_yaml_str(title), category=categories[0] if categories else "tea",
         categories=", ".join(categories) or "（先在 sitegen.toml 里定义 [categories.…]）",

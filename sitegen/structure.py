@@ -82,6 +82,38 @@ class Page:
     deps: tuple[str, ...] = ()
 
 
+@dataclass(frozen=True, slots=True)
+class Urls:
+    """Every page URL of one language. The catalog's own language lives at /, others under /<lang>/."""
+
+    prefix: str = ""  # '' or '/en'
+
+    @staticmethod
+    def for_language(site_language: str, lang: str) -> Urls:
+        return Urls("" if lang == site_language else "/" + lang.split("-")[0].lower())
+
+    def home(self) -> str:
+        return self.prefix + "/"
+
+    def brands(self) -> str:
+        return self.prefix + "/brands/"
+
+    def brand(self, brand: Brand | str) -> str:
+        return f"{self.prefix}/brands/{brand if isinstance(brand, str) else brand.id}/"
+
+    def product(self, product: Product) -> str:
+        return f"{self.prefix}/products/{product.brand_id}/{product.id}/"
+
+    def categories(self) -> str:
+        return self.prefix + "/categories/"
+
+    def category(self, category: str) -> str:
+        return f"{self.prefix}/categories/{category}/"
+
+    def not_found(self) -> str:
+        return self.prefix + "/404.html"
+
+
 def url_to_output(url: str) -> str:
     return url.strip("/") + "/index.html" if url != "/" else "index.html"
 
@@ -104,28 +136,29 @@ def _listing(site: Site, kind: str, base: str, subject: str, items: tuple[Produc
 
 def plan_pages(site: Site, lang: str) -> list[Page]:
     """Every HTML page of one language, with what each depends on."""
+    urls = Urls.for_language(site.config.language, lang)
     brands_cards = tuple(site.brand_card(b) for b in site.brands.values())
     pages = [
-        Page("home", "/", "index.html", lang, deps=(
+        Page("home", urls.home(), url_to_output(urls.home()), lang, deps=(
             *brands_cards, str(site.today.month),
             *(site.card(p) for p in site.new_products()), *(site.card(p) for p in site.in_season()),
             *site.config.categories)),
-        Page("brands", "/brands/", "brands/index.html", lang, deps=brands_cards),
-        Page("categories", "/categories/", "categories/index.html", lang,
+        Page("brands", urls.brands(), url_to_output(urls.brands()), lang, deps=brands_cards),
+        Page("categories", urls.categories(), url_to_output(urls.categories()), lang,
              deps=tuple(f"{c}:{len(site.by_category.get(c, ()))}" for c in site.config.categories)),
-        Page("404", "/404.html", "404.html", lang),
+        Page("404", urls.not_found(), urls.not_found().lstrip("/"), lang),
     ]
     for brand in site.brands.values():
         items = site.by_brand.get(brand.id, ())
-        pages += _listing(site, "brand", f"/brands/{brand.id}/", brand.id, items, lang,
+        pages += _listing(site, "brand", urls.brand(brand), brand.id, items, lang,
                           (brand.digest, site.brand_card(brand), _image_key(site, brand.folder, brand.banner)))
     for category in site.config.categories:
         items = site.by_category.get(category, ())
-        pages += _listing(site, "category", f"/categories/{category}/", category, items, lang, ())
+        pages += _listing(site, "category", urls.category(category), category, items, lang, ())
     for product in site.products:
         brand = site.brands.get(product.brand_id)
         related = related_products(site, product)
-        url = f"/products/{product.brand_id}/{product.id}/"
+        url = urls.product(product)
         pages.append(Page("product", url, url_to_output(url), lang, f"{product.brand_id}/{product.id}", deps=(
             product.digest, site.brand_card(brand) if brand else "", *(site.card(p) for p in related),
             *(_image_key(site, product.folder, ref) for ref in product.images))))

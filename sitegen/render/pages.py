@@ -13,14 +13,14 @@ from typing import Any
 import jinja2
 
 from sitegen.config import Term
-from sitegen.content.models import Brand, CertRef, Product
+from sitegen.content.models import CertRef, Product
 from sitegen.images.model import ProcessedImage
 from sitegen.render.i18n import translator
 from sitegen.render.markdown import plain_text, render_markdown
 from sitegen.render.picture import picture
 from sitegen.render.seo import json_ld, product_ld
 from sitegen.render.theme import Theme
-from sitegen.structure import Page, Site, paged_url, related_products
+from sitegen.structure import Page, Site, Urls, paged_url, related_products
 
 TEMPLATES = {"home": "home.html", "brands": "brands.html", "brand": "brand.html", "product": "product.html",
              "categories": "categories.html", "category": "category.html", "404": "404.html"}
@@ -38,9 +38,11 @@ class Renderer:
             auto_reload=False,  # templates cannot change during a build; checking costs a stat per include
         )
         self._ = translator(lang)
+        self.urls = Urls.for_language(site.config.language, lang)
         self.env.globals.update(
             site=site.config, _=self._, asset=theme.asset_url, picture=picture, lang=lang,
-            product_url=product_url, brand_url=brand_url, category_url=category_url,
+            urls=self.urls, product_url=self.urls.product, brand_url=self.urls.brand,
+            category_url=self.urls.category,
             image=site.image, term_name=self.term_name, month_names=self.month_names,
             cert_terms=self.cert_terms, money=money, categories=site.config.categories,
             category_counts={k: len(v) for k, v in site.by_category.items()},
@@ -141,18 +143,6 @@ def _pager(page: Page) -> dict[str, Any]:
         "prev": paged_url(base, page.number - 1) if page.number > 1 else "",
         "next": paged_url(base, page.number + 1) if page.number < page.pages else "",
     }
-
-
-def product_url(product: Product) -> str:
-    return f"/products/{product.brand_id}/{product.id}/"
-
-
-def brand_url(brand: Brand | str) -> str:
-    return f"/brands/{brand if isinstance(brand, str) else brand.id}/"
-
-
-def category_url(category: str) -> str:
-    return f"/categories/{category}/"
 
 
 def money(amount: float | None, currency: str = "CNY") -> str:
