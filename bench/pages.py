@@ -49,7 +49,8 @@ What happens
   --profile: after the rounds, one cold, one no-op and one edit build under
      pyinstrument (`pyinstrument -m sitegen build ...`); the text profiles
      (call tree and flat self-time) go to bench/results/profile-*.txt.
-     pyinstrument sees the main process only.
+     pyinstrument sees the main process only, so when `build` has --jobs a
+     cold build with --jobs 1 is profiled too (profile-cold-jobs1-*).
 
 Targets (issue): cold <= 2x Hugo cold; no-op <= 0.25x; one-product edit <= 0.5x;
 peak memory under Hugo's.
@@ -80,6 +81,8 @@ SHARED = REPO.parent / "shared" / "bench"
 RESULTS = BENCH / "results"
 TIME = "/usr/bin/time"
 PAGE = os.sysconf("SC_PAGE_SIZE")
+# sitegen's .pyc must be cached as for any user: this machine sets PYTHONDONTWRITEBYTECODE=1
+RUN_ENV = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
 
 CATEGORIES = {  # id -> (zh, en); the ids make_catalog.py uses
     "tea": ("茶叶", "Tea"),
@@ -113,9 +116,7 @@ def log(msg: str) -> None:
 
 def png_bytes(w: int = 64, h: int = 64) -> bytes:
     """A small RGB PNG (a gradient), written without Pillow."""
-    rows = b"".join(
-        b"\0" + bytes(v for x in range(w) for v in (x * 4 % 256, y * 4 % 256, 160)) for y in range(h)
-    )
+    rows = b"".join(b"\0" + bytes(v for x in range(w) for v in (x * 4 % 256, y * 4 % 256, 160)) for y in range(h))
 
     def chunk(kind: bytes, data: bytes) -> bytes:
         return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
@@ -208,8 +209,8 @@ def adapt_catalog(src: Path, dst: Path, cover: bytes) -> dict:
 
 
 def tree_rss_sampler(root_pid: int, stop: threading.Event, out: dict, interval: float = 0.1) -> None:
-    """Peak of the summed RSS of root_pid and its descendants, sampled from /proc."""
-    peak, seen = 0, set()
+    """Peaks of the summed RSS and PSS of root_pid's descendants, sampled from /proc."""
+    peak, peak_pss, seen = 0, 0, set()
     while not stop.wait(interval):
         children: dict[int, list[int]] = {}
         rss: dict[int, int] = {}
@@ -225,16 +226,31 @@ def tree_rss_sampler(root_pid: int, stop: threading.Event, out: dict, interval: 
             pid = int(name)
             children.setdefault(int(fields[1]), []).append(pid)  # ppid
             rss[pid] = int(fields[21]) * PAGE  # rss, pages
-        total, todo = 0, [root_pid]
+        total, pss, todo = 0, 0, [root_pid]
         while todo:
             pid = todo.pop()
             if pid != root_pid:  # root is /usr/bin/time itself
                 total += rss.get(pid, 0)
+                pss += proportional_set_size(pid)
                 seen.add(pid)
             todo.extend(children.get(pid, ()))
         peak = max(peak, total)
+        peak_pss = max(peak_pss, pss)
     out["tree_rss_kb"] = peak // 1024
+    out["tree_pss_kb"] = peak_pss // 1024
     out["procs_seen"] = len(seen)
+
+
+def proportional_set_size(pid: int) -> int:
+    """PSS in bytes: pages shared by forked workers are counted once overall, not once each."""
+    try:
+        with open(f"/proc/{pid}/smaps_rollup", "rb") as f:
+            for line in f:
+                if line.startswith(b"Pss:"):
+                    return int(line.split()[1]) * 1024
+    except (OSError, ValueError):
+        pass
+    return 0
 
 
 def timed(cmd: list[str], cwd: Path, timeout: int) -> dict:
@@ -242,7 +258,8 @@ def timed(cmd: list[str], cwd: Path, timeout: int) -> dict:
     with tempfile.NamedTemporaryFile("r", suffix=".time") as tf:
         full = [TIME, "-f", "%e %M %U %S", "-o", tf.name, *cmd]
         with tempfile.TemporaryFile("w+") as so, tempfile.TemporaryFile("w+") as se:
-            p = subprocess.Popen(full, cwd=cwd, stdout=so, stderr=se, text=True)
+            busy0 = busy_cpu_s()
+            p = subprocess.Popen(full, cwd=cwd, stdout=so, stderr=se, text=True, env=RUN_ENV)
             stop, tree = threading.Event(), {}
             th = threading.Thread(target=tree_rss_sampler, args=(p.pid, stop, tree), daemon=True)
             th.start()
@@ -252,6 +269,7 @@ def timed(cmd: list[str], cwd: Path, timeout: int) -> dict:
                 p.kill()
                 p.wait()
                 rc = -9
+            busy1 = busy_cpu_s()
             stop.set()
             th.join()
             so.seek(0)
@@ -262,7 +280,16 @@ def timed(cmd: list[str], cwd: Path, timeout: int) -> dict:
     if lines and len(lines[-1].split()) == 4:
         w, m, u, s = lines[-1].split()
         rec.update(wall_s=float(w), maxrss_kb=int(m), user_s=float(u), sys_s=float(s))
+        # CPU the rest of the machine used meanwhile (incl. this script's sampler): contention check
+        rec["other_cpu_s"] = round(max(busy1 - busy0 - float(u) - float(s), 0.0), 2)
     return rec
+
+
+def busy_cpu_s() -> float:
+    """Machine-wide non-idle CPU seconds so far, from /proc/stat."""
+    with open("/proc/stat") as f:
+        v = [int(x) for x in f.readline().split()[1:]]
+    return (sum(v[:8]) - v[3] - v[4]) / os.sysconf("SC_CLK_TCK")  # minus idle, iowait
 
 
 def failed(name: str, cmd: list[str], r: dict) -> SystemExit:
@@ -338,11 +365,22 @@ def summarize(name: str, runs: list[dict]) -> dict:
         "rss_mb_median": statistics.median(rss) / 1024,
         "rss_mb_max": max(rss) / 1024,
         "tree_rss_mb_max": max(tree) / 1024,
+        "tree_pss_mb_max": max(r.get("tree_pss_kb", 0) for r in runs) / 1024,
         "procs_max": max(r.get("procs_seen", 0) for r in runs),
+        "other_cpu_max": max(r.get("other_cpu_s", 0.0) for r in runs),
         "per_run": [
             {
                 k: r[k]
-                for k in ("wall_s", "maxrss_kb", "user_s", "sys_s", "tree_rss_kb", "procs_seen")
+                for k in (
+                    "wall_s",
+                    "maxrss_kb",
+                    "user_s",
+                    "sys_s",
+                    "tree_rss_kb",
+                    "tree_pss_kb",
+                    "procs_seen",
+                    "other_cpu_s",
+                )
                 if k in r
             }
             for r in runs
@@ -393,15 +431,12 @@ def main() -> int:
         help="catalog hugo_site.py converts (original = no images, as in ANCHORS.md)",
     )
     ap.add_argument("--no-hugo-warm", action="store_true", help="skip the informational warm Hugo row")
-    ap.add_argument(
-        "--profile", action="store_true", help="also profile cold/no-op/edit builds with pyinstrument"
-    )
+    ap.add_argument("--profile", action="store_true", help="also profile cold/no-op/edit builds with pyinstrument")
+    ap.add_argument("--warmup", type=int, default=1, help="untimed builds of both tools first")
     ap.add_argument("--timeout", type=int, default=600, help="per timed command (s)")
     ap.add_argument("--no-record", action="store_true", help="do not append to results/pages.jsonl")
     ap.add_argument("--hugo-only", action="store_true", help="time Hugo only (sitegen not ready)")
-    ap.add_argument(
-        "--prepare-only", action="store_true", help="make catalog, adapted copy and Hugo site, then stop"
-    )
+    ap.add_argument("--prepare-only", action="store_true", help="make catalog, adapted copy and Hugo site, then stop")
     a = ap.parse_args()
 
     ensure_time()
@@ -472,8 +507,8 @@ def main() -> int:
             if on_disk:
                 os.sync()
 
-        # untimed: compile sitegen's .pyc, check that the CLI answers at all
-        subprocess.run([*sitegen, "build", "--help"], capture_output=True)
+        if not a.hugo_only:  # untimed: check that the CLI answers at all
+            subprocess.run([*sitegen, "build", "--help"], capture_output=True, env=RUN_ENV)
 
         products = product_files(catalog)
         samples: dict[str, list[dict]] = {}
@@ -493,12 +528,25 @@ def main() -> int:
             samples.setdefault(name, []).append(r)
             log(
                 f"  {name:22s} wall {r['wall_s']:7.2f} s  cpu {r['user_s'] + r['sys_s']:7.2f} s  "
-                f"peak RSS {r['maxrss_kb'] / 1024:7.1f} MB  tree {r.get('tree_rss_kb', 0) / 1024:7.1f} MB "
-                f"({r.get('procs_seen', 0)} procs)"
+                f"peak RSS {r['maxrss_kb'] / 1024:7.1f} MB  tree RSS {r.get('tree_rss_kb', 0) / 1024:7.1f} MB "
+                f"PSS {r.get('tree_pss_kb', 0) / 1024:7.1f} MB "
+                f"({r.get('procs_seen', 0)} procs)  others' CPU {r.get('other_cpu_s', 0):.2f} s"
             )
             if r["stderr"].strip() and name not in notes:
                 notes[name] = r["stderr"].strip()
             return r
+
+        for _ in range(a.warmup):  # untimed: .pyc files, page cache of both inputs
+            log("warm-up build (untimed)")
+            prep(hugo_dir / "out", hugo_dir / "resources", hugo_cache)
+            r = timed(hugo_cmd, hugo_dir, a.timeout)
+            if r["rc"] != 0:
+                raise failed("hugo warm-up", hugo_cmd, r)
+            if not a.hugo_only:
+                prep(out, cache)
+                r = timed(sg_cmd, REPO, a.timeout)
+                if r["rc"] != 0:
+                    raise failed("sitegen warm-up", sg_cmd, r)
 
         for rnd in range(a.runs):
             log(f"round {rnd + 1}/{a.runs} [{where}]")
@@ -538,7 +586,7 @@ def main() -> int:
                 s["target"] = TARGETS[s["name"]]
                 s["meets_target"] = s["ratio_vs_hugo_cold"] <= s["target"]
         sg_peak = max(
-            (max(s["rss_mb_max"], s["tree_rss_mb_max"]) for s in summary if s["name"].startswith("sitegen")),
+            (max(s["rss_mb_max"], s["tree_pss_mb_max"]) for s in summary if s["name"].startswith("sitegen")),
             default=0.0,
         )
 
@@ -578,6 +626,7 @@ def main() -> int:
                 "hugo_version": hugo_version,
                 "python": platform.python_version(),
                 "nproc": os.cpu_count(),
+                "warmup": a.warmup,
                 "catalog_adaptation": adapt,
                 "edit_checks": edit_checks,
             }
@@ -599,8 +648,14 @@ def profile(a, sitegen, build_args, out, cache, catalog, products, edited, where
         subprocess.run([str(REPO / ".venv/bin/pip"), "install", "-q", "pyinstrument"], check=True)
     python = REPO / ".venv/bin/python"
     RESULTS.mkdir(exist_ok=True)
-    for kind in ("cold", "noop", "edit"):
-        if kind == "cold":
+    kinds = ["cold", "noop", "edit"]
+    # pyinstrument sees only the main process: with a worker pool, also profile a 1-process cold build
+    help_text = subprocess.run([*sitegen, "build", "--help"], capture_output=True, text=True, env=RUN_ENV).stdout
+    if "--jobs" in help_text:
+        kinds.append("cold-jobs1")
+    for kind in kinds:
+        args = [*build_args, "--jobs", "1"] if kind == "cold-jobs1" else build_args
+        if kind.startswith("cold"):
             rm(out, cache)
         elif kind == "edit":
             md = products[len(products) // 2]
@@ -610,13 +665,13 @@ def profile(a, sitegen, build_args, out, cache, catalog, products, edited, where
         if where == "disk":
             os.sync()
         session = RESULTS / f"profile-{kind}-{where}.pyisession"
-        cmd = [str(pyi), "-r", "pyisession", "-o", str(session), "-m", "sitegen", *build_args]
+        cmd = [str(pyi), "-r", "pyisession", "-o", str(session), "-m", "sitegen", *args]
         p = subprocess.run(
             cmd,
             cwd=REPO,
             capture_output=True,
             text=True,
-            env={**os.environ, "PATH": f"{python.parent}:{os.environ.get('PATH', '')}"},
+            env={**RUN_ENV, "PATH": f"{python.parent}:{os.environ.get('PATH', '')}"},
         )
         if p.returncode != 0:
             log(f"profile {kind}: failed rc={p.returncode}\n{p.stderr[-4000:]}")
@@ -683,31 +738,36 @@ def render(
         "Pages written: " + ", ".join(f"{k} {v} HTML files" for k, v in pages.items()) + ".",
         "",
         "| measurement | runs | wall median (s) | wall min (s) | CPU median (s) | peak RSS %M (MB) "
-        "| tree RSS (MB) | vs Hugo cold | target | ok |",
-        "|---|---:|---:|---:|---:|---:|---:|---:|---:|:-:|",
+        "| tree RSS / PSS (MB) | others' CPU max (s) | vs Hugo cold | target | ok |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|:-:|",
     ]
     for s in summary:
         tgt = f"≤ {s['target']}x" if "target" in s else ""
         ok = ("yes" if s["meets_target"] else "**no**") if "target" in s else ""
         L.append(
             f"| {s['name']} | {s['runs']} | {s['wall_median']:.2f} | {s['wall_min']:.2f} | "
-            f"{s['cpu_median']:.2f} | {s['rss_mb_max']:.0f} | {s['tree_rss_mb_max']:.0f}"
-            f"{' (' + str(s['procs_max']) + ' procs)' if s['procs_max'] > 1 else ''} | "
+            f"{s['cpu_median']:.2f} | {s['rss_mb_max']:.0f} | "
+            + (f"{s['tree_rss_mb_max']:.0f} / {s['tree_pss_mb_max']:.0f}" if s["tree_rss_mb_max"] else "(too short)")
+            + f"{' (' + str(s['procs_max']) + ' procs)' if s['procs_max'] > 1 else ''} | "
+            f"{s['other_cpu_max']:.2f} | "
             f"{s['ratio_vs_hugo_cold']:.2f}x | {tgt} | {ok} |"
         )
     mem_ok = sg_peak < hugo_rss
     L += [""]
     if sg_peak:
         L += [
-            f"Peak memory: sitegen max {sg_peak:.0f} MB (larger of %M and sampled tree sum) vs Hugo "
+            f"Peak memory: sitegen max {sg_peak:.0f} MB (larger of %M and the sampled tree PSS) vs Hugo "
             f"cold {hugo_rss:.0f} MB (median %M) -> {'under' if mem_ok else '**not under**'} Hugo's.",
             "",
         ]
     L += [
         "Notes:",
         f"* Ratios are wall medians over the Hugo cold median of this run ({where}).",
-        "* peak RSS %M is GNU time's: the largest single process. tree RSS is the peak of the "
-        "summed RSS of all processes of the build, sampled every 0.1 s.",
+        "* others' CPU: CPU seconds the rest of the machine used during a timed run (from /proc/stat, "
+        "incl. ~1% for this script's sampler); more than a few tenths means the run was contended.",
+        "* peak RSS %M is GNU time's: the largest single process. tree RSS / PSS: peaks of the "
+        "summed RSS and PSS of all processes of the build, sampled every 0.1 s (the RSS sum counts "
+        "pages that forked workers share once per process; PSS splits them).",
         f"* Catalog adaptation: sitegen.toml got {len(CATEGORIES)} [categories] and "
         f"{len(CERTIFICATIONS)} [certifications] tables; {adapt['products_with_cover_png']} products "
         'got one hard-linked 64x64 cover.png (`images: ["cover.png"]`), which Hugo '
