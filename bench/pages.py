@@ -392,7 +392,7 @@ def git_state() -> str:
     try:
         head = (
             subprocess.run(
-                ["git", "-C", str(REPO), "rev-parse", "--short", "HEAD"], capture_output=True, text=True
+                ["git", "-C", str(REPO), "log", "-1", "--format=%h", "--", "sitegen"], capture_output=True, text=True
             ).stdout.strip()
             or "no-commit"
         )
