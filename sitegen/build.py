@@ -24,7 +24,6 @@ from sitegen.images.model import ImageRequest
 from sitegen.images.passthrough import process_images
 from sitegen.incremental import BuildState, Written, fingerprint
 from sitegen.output import OutFile, commit, read_manifest, staging_dir
-from sitegen.render.pages import Renderer
 from sitegen.render.seo import robots, sitemap
 from sitegen.render.theme import Theme, available_themes, load_theme
 from sitegen.structure import Page, Site, plan_pages
@@ -223,6 +222,10 @@ def _render_chunk(chunk: list[tuple[Page, str]]) -> list[tuple[str, str, str, in
 def _render_all(site: Site, theme: Theme, lang: str, todo: list[tuple[Page, str]], staging: Path, jobs: int,
                 progress: Progress | None):
     global _WORKER
+    if not todo:
+        return
+    from sitegen.render.pages import Renderer  # Jinja2, Markdown, nh3: only when something is rendered
+
     _WORKER = (Renderer(site, theme, lang), staging)
     workers = jobs or os.cpu_count() or 1
     chunk = 64

@@ -58,7 +58,7 @@ class BuildState:
         if entry is None or entry.get("sha256") != old.sha256:
             return None
         try:
-            st = os.stat(output / rel)
+            st = os.stat(f"{output}/{rel}")  # a string join: pathlib costs more than the stat here
         except OSError:
             return None
         return old if (st.st_size, st.st_mtime_ns) == old.stamp else None

@@ -167,7 +167,8 @@ def plan_pages(site: Site, lang: str) -> list[Page]:
 
 def _image_key(site: Site, folder: str, ref: ImageRef | None) -> str:
     image = site.image(folder, ref.file) if ref else None
-    return repr(image) if image else ""
+    # processed URLs carry a hash of the source and settings, so the URL stands for the whole image
+    return f"{image.fallback.url}|{ref.alt}" if image and ref else ""
 
 
 def related_products(site: Site, product: Product, limit: int = 4) -> tuple[Product, ...]:

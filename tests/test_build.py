@@ -53,7 +53,7 @@ def test_product_page_has_seo_basics_and_json_ld(catalog: Catalog) -> None:
 
 def test_untrusted_markdown_and_front_matter_are_made_safe(catalog: Catalog) -> None:
     body = ("\n<script>alert(1)</script>\n\n<img src=x onerror=alert(2)>\n\n[click](javascript:alert(3))\n\n"
-            "[ok](https://example.org/){: onclick=\"alert(4)\"}\n")
+            '<p><a href="https://example.org/" onclick="alert(4)">ok</a></p>\n')
     text = PRODUCT.format(title='"<b>粗</b> & \\"引号\\""', category="tea") + body
     catalog.write("products/lishui/p1/index.md", text)
     assert run(catalog.root, "build").returncode == 0

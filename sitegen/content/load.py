@@ -14,7 +14,6 @@ from pathlib import Path
 
 from sitegen.content.discover import Folder, SourceTree
 from sitegen.content.models import Brand, Product
-from sitegen.content.records import read_brand, read_product
 from sitegen.errors import Problem
 
 _CACHE_VERSION = 1
@@ -52,6 +51,8 @@ class ParseCache:
 
 
 def read_folder(folder: Folder) -> Entry:
+    from sitegen.content.records import read_brand, read_product  # PyYAML: only when a file changed
+
     raw = (folder.path / "index.md").read_bytes()
     rel = folder.index_rel
     if len(folder.ids) == 1:

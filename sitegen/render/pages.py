@@ -11,6 +11,7 @@ from collections.abc import Callable
 from typing import Any
 
 import jinja2
+from markupsafe import Markup
 
 from sitegen.config import Term
 from sitegen.content.models import CertRef, Product
@@ -46,8 +47,9 @@ class Renderer:
             image=site.image, term_name=self.term_name, month_names=self.month_names,
             cert_terms=self.cert_terms, money=money, categories=site.config.categories,
             category_counts={k: len(v) for k, v in site.by_category.items()},
-            police_code=re.sub(r"\D", "", site.config.police_record),
+            police_code=re.sub(r"\D", "", site.config.police_record), card=self.card,
         )
+        self._cards: dict[str, Markup] = {}
         self._contexts: dict[str, Callable[[Page], dict[str, Any]]] = {
             "home": self._home, "brands": self._brands, "brand": self._brand, "product": self._product,
             "categories": self._categories, "category": self._category, "404": self._not_found,
@@ -62,6 +64,14 @@ class Renderer:
         return self.env.get_template(TEMPLATES[page.kind]).render(context)
 
     # -- helpers exposed to templates
+    def card(self, product: Product) -> Markup:
+        """A product's card, rendered once per process: it appears on many listing and product pages."""
+        html = self._cards.get(product.key)
+        if html is None:
+            html = Markup(self.env.get_template("partials/card.html").render(p=product))
+            self._cards[product.key] = html
+        return html
+
     def term_name(self, term: Term | None) -> str:
         return term.name(self.lang) if term else ""
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable
-from xml.sax.saxutils import escape
+from html import escape
 
 from markupsafe import Markup
 
@@ -51,7 +51,7 @@ def product_ld(site: Site, product: Product, brand: Brand | None, description: s
 
 
 def sitemap(urls: Iterable[str]) -> str:
-    rows = "".join(f"<url><loc>{escape(u)}</loc></url>\n" for u in urls)
+    rows = "".join(f"<url><loc>{escape(u, quote=False)}</loc></url>\n" for u in urls)
     return (
         '<?xml version="1.0" encoding="UTF-8"?>\n'
         '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n'

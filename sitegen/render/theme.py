@@ -10,8 +10,10 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import jinja2
+if TYPE_CHECKING:
+    import jinja2
 
 PACKAGE_THEMES = Path(__file__).resolve().parent.parent / "themes"
 
@@ -32,6 +34,8 @@ class Theme:
     digest: str  # of every template and static file: any change re-renders every page
 
     def loader(self) -> jinja2.BaseLoader:
+        import jinja2
+
         return jinja2.FileSystemLoader([str(d) for d in self.template_dirs])
 
     def asset_url(self, name: str) -> str:
