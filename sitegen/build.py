@@ -14,6 +14,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sitegen import __version__
 from sitegen.config import CONFIG_FILE, SiteConfig, load_config
@@ -28,6 +29,9 @@ from sitegen.render.seo import robots, sitemap
 from sitegen.render.theme import Theme, available_themes, load_theme
 from sitegen.structure import Page, Site, plan_pages
 from sitegen.validate import index_folders, published_products, validate
+
+if TYPE_CHECKING:
+    from sitegen.render.pages import Renderer
 
 Progress = Callable[[int, int], None]
 
