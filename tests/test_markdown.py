@@ -1,0 +1,51 @@
+"""Markdown rendering: sanitized, and the per-document pattern trimming never changes the HTML."""
+
+from __future__ import annotations
+
+import markdown
+import pytest
+
+from sitegen.render.markdown import _EXTENSIONS, _markdown_for, plain_text, render_markdown
+
+DOCS = [
+    "plain 中文 text",
+    "a  \nhard break", "tab\t\nbreak", "**bold** and *em* and ***both***", "snake_case and __strong__ _em_",
+    "`code` and ``double``", "\\*escaped\\*", "[link](https://x.cn) and [ref][1]\n\n[1]: https://y.cn",
+    "![img](a.png) ![ref][i]\n\n[i]: b.png", "<https://auto.link> <me@mail.cn>", "<b>raw</b> &amp; &copy; & alone",
+    "* a\n* b\n\n1. c\n2. d", "```\ncode <x> & *y*\n```", "| a | b |\n|---|--:|\n| *x* | [y](z) |",
+    "# h1\n\n## h2", "2 * 3 * 4 and a_b_c", "line one\nline two", "> quote with **bold**",
+]
+
+
+@pytest.mark.parametrize("doc", DOCS)
+def test_trimmed_instance_renders_exactly_like_the_full_one(doc: str) -> None:
+    full = markdown.Markdown(extensions=_EXTENSIONS, output_format="html")
+    trimmed = _markdown_for(doc)
+    trimmed.reset()
+    assert trimmed.convert(doc) == full.convert(doc)
+
+
+@pytest.mark.parametrize(("doc", "forbidden"), [
+    ("<script>alert(1)</script>", "<script"),
+    ('<img src="x" onerror="alert(1)">', "onerror"),
+    ("[x](javascript:alert(1))", "javascript:"),
+    ('<a href="JaVaScRiPt:alert(1)">x</a>', "avascript"),
+    ('<iframe src="https://evil.example"></iframe>', "<iframe"),
+    ('<p style="background:url(x)">x</p>', "background"),
+    ("<style>body{display:none}</style>", "<style"),
+    ('<form action="https://evil.example"><input></form>', "<form"),
+])
+def test_dangerous_markup_is_removed(doc: str, forbidden: str) -> None:
+    assert forbidden not in render_markdown(doc).lower()
+
+
+def test_kept_markup_and_headings_demoted() -> None:
+    html = render_markdown("# 标题\n\n| a | b |\n|---|--:|\n| 1 | 2 |\n\n[ok](https://example.org/)")
+    assert "<h2>标题</h2>" in html and "<h1" not in html
+    assert '<td style="text-align:right">2</td>' in html
+    assert '<a href="https://example.org/" rel="noopener nofollow">ok</a>' in html
+
+
+def test_plain_text_description() -> None:
+    assert plain_text("<h2>介绍</h2>\n<p>好喝 &amp; 便宜</p>") == "介绍 好喝 & 便宜"
+    assert plain_text("<p>" + "长" * 300 + "</p>", limit=10) == "长" * 9 + "…"
