@@ -102,9 +102,7 @@ def _build(node: yaml.Node, path: Path_, fm: FrontMatter, rel: str) -> Any:
     if isinstance(node, yaml.MappingNode):
         out: dict[str, Any] = {}
         for key_node, value_node in node.value:
-            key = _constructor.construct_object(key_node, deep=True) if isinstance(
-                key_node, yaml.ScalarNode) else str(key_node.start_mark)
-            key = str(key)
+            key = str(_scalar(key_node)) if isinstance(key_node, yaml.ScalarNode) else str(key_node.start_mark)
             child = (*path, key)
             if key in out:
                 fm.problems.append(Problem("duplicate-key", rel, key_node.start_mark.line + 2,
@@ -115,6 +113,15 @@ def _build(node: yaml.Node, path: Path_, fm: FrontMatter, rel: str) -> Any:
         return out
     if isinstance(node, yaml.SequenceNode):
         return [_build(item, (*path, i), fm, rel) for i, item in enumerate(node.value)]
+    return _scalar(node)
+
+
+_STR = "tag:yaml.org,2002:str"
+
+
+def _scalar(node: yaml.Node) -> Any:
+    if node.tag == _STR:  # most values: skip the generic constructor's bookkeeping
+        return node.value
     try:
         return _constructor.construct_object(node, deep=True)
     except (yaml.constructor.ConstructorError, ValueError):
