@@ -148,8 +148,8 @@ def build(options: BuildOptions, progress: Progress | None = None) -> BuildResul
         }
         for rel, data in extra.items():
             _add_small(files, written, state, rel, data, staging, output, manifest)
-        for asset in checked.theme.assets.values():
-            _add_source(files, written, state, asset.output, asset.source, output, manifest, link=True)
+        for asset in checked.theme.assets.values():  # copied: a theme file edited in place must not reach output/
+            _add_source(files, written, state, asset.output, asset.source, output, manifest, link=False)
         editable = {str(r.source) for r in requests}  # editors' own files: copy, never link
         for image in images.values():
             for rel, source in image.files:

@@ -194,3 +194,12 @@ def test_new_creates_brand_and_product_without_overwriting(catalog: Catalog) -> 
     (catalog.root / "products/wuchang/suichang-jumi/photo-1.jpg").write_bytes(
         (catalog.root / "products/lishui/p1/photo.jpg").read_bytes())
     assert run(catalog.root, "check").returncode == 0
+
+
+def test_editing_a_theme_file_in_place_does_not_change_the_built_site(catalog: Catalog) -> None:
+    css = catalog.write("themes/default/static/style.css", "body { color: black; }\n")
+    assert run(catalog.root, "build").returncode == 0
+    built = next((catalog.output / "assets").glob("style.*.css"))
+    with open(css, "r+", encoding="utf-8") as handle:  # same inode, new bytes: as some editors save
+        handle.write("body { color: red;   }\n")
+    assert built.read_text("utf-8") == "body { color: black; }\n"
