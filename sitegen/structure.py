@@ -58,8 +58,10 @@ class Site:
         return f"{product.card_digest}:{cover.fallback.url if cover else ''}"
 
     def brand_card(self, brand: Brand) -> str:
-        logo = self.image(brand.folder, brand.logo.file) if brand.logo else None
-        return f"{brand.card_digest}:{logo.fallback.url if logo else ''}"
+        """What other pages show of a brand: its card, and the processed logo and banner (og:image)."""
+        urls = [img.fallback.url if (img := self.image(brand.folder, ref.file)) else ""
+                for ref in (brand.logo, brand.banner) if ref]
+        return f"{brand.card_digest}:{'|'.join(urls)}"
 
     def new_products(self, limit: int = 8) -> tuple[Product, ...]:
         dated = sorted((p for p in self.products if p.date), key=lambda p: (p.date, p.id), reverse=True)
