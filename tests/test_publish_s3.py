@@ -446,3 +446,20 @@ def test_multipart_upload_of_a_large_file(tmp_path: Path, moto_url: str, bucket:
     execute(again, objects_for(config, out), out, workers=2, delete=True, max_deletes=10, force=False,
             progress=lambda *a: None)
     assert proxy.writes() == []  # the multipart ETag went into the index and still matches
+
+
+def test_non_ascii_and_space_names_round_trip(tmp_path: Path, moto_url: str, bucket: str, proxy: S3Proxy) -> None:
+    out = tmp_path / "output"
+    files = {"index.html": "x", "products/tea/龙井 茶/照片 1.jpg": b"\xff\xd8photo", "a+b/c%20d.txt": "plus"}
+    write_site(out, files)
+    config = site_config(tmp_path, bucket=bucket, endpoint_url=proxy.url, addressing_style="path", prefix="县/")
+    publish(config, out)
+    stored = bucket_objects(moto_url, bucket)
+    assert {k: v["body"] for k, v in stored.items() if k != f"县/{INDEX}"} == {
+        f"县/{k}": (v.encode() if isinstance(v, str) else v) for k, v in files.items()}
+    proxy.log.clear()
+    publish(config, out)
+    assert proxy.writes() == []
+    write_site(out, {"index.html": "x"})
+    publish(config, out)
+    assert set(bucket_objects(moto_url, bucket)) == {"县/index.html", f"县/{INDEX}"}

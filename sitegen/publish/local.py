@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from sitegen.publish.errors import PublishError
+from sitegen.publish.manifest import read_built
 from sitegen.publish.plan import LocalObject, RemoteObject
 from sitegen.publish.remote_index import INDEX_NAME, Stored
 
@@ -68,13 +69,7 @@ class LocalStore:
         return RemoteObject(path, stat.st_size, str(stat.st_mtime_ns), "", hashlib.sha256(data).hexdigest())
 
     def put(self, obj: LocalObject, source: Path) -> Stored:
-        try:
-            data = source.read_bytes()
-        except OSError as exc:
-            raise PublishError("read-failed", path=str(source), detail=exc.strerror or str(exc)) from None
-        if hashlib.sha256(data).hexdigest() != obj.sha256:
-            raise PublishError("manifest-mismatch", count=1, examples=obj.path)
-        stat = self._write(self.folder / obj.path, data)
+        stat = self._write(self.folder / obj.path, read_built(source, obj.path, obj.sha256))
         return Stored(stat.st_size, str(stat.st_mtime_ns))
 
     def delete(self, paths: Sequence[str]) -> None:

@@ -8,6 +8,7 @@ is cheap: every listed file exists with the listed size.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import re
@@ -98,3 +99,15 @@ def verify_files(output_dir: Path, manifest: Manifest) -> None:
             bad.append(entry.path)
     if bad:
         raise PublishError("manifest-mismatch", count=len(bad), examples=examples(bad))
+
+
+def read_built(path: Path, rel: str, sha256: str) -> bytes:
+    """A built file's bytes, checked against the manifest: a file edited after the build would be
+    stored under a hash that lies about it, so it stops the publish instead."""
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise PublishError("read-failed", path=str(path), detail=exc.strerror or str(exc)) from None
+    if hashlib.sha256(data).hexdigest() != sha256:
+        raise PublishError("manifest-mismatch", count=1, examples=rel)
+    return data

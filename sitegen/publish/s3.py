@@ -25,6 +25,7 @@ import botocore.exceptions as bx
 from botocore.config import Config
 
 from sitegen.publish.errors import PublishError, redact
+from sitegen.publish.manifest import read_built
 from sitegen.publish.plan import LocalObject, RemoteObject
 from sitegen.publish.remote_index import INDEX_NAME, Stored, normalize_etag
 from sitegen.publish.target import S3Target
@@ -157,7 +158,7 @@ class S3Store:
             args["ContentEncoding"] = obj.headers.content_encoding
         if obj.size > self.multipart_threshold and not obj.headers.content_encoding:
             return self._put_multipart(obj, source, args)
-        data = _read(source, obj)
+        data = read_built(source, obj.path, obj.sha256)
         body = gzip.compress(data, compresslevel=9, mtime=0) if obj.headers.content_encoding == "gzip" else data
         with self._errors("PutObject", obj.path):
             answer = self.client.put_object(Body=body, ContentMD5=_md5(body), **args)
@@ -258,16 +259,6 @@ class _Translate:
         if isinstance(exc, bx.NoCredentialsError | bx.PartialCredentialsError | bx.CredentialRetrievalError):
             raise PublishError("no-credentials", profile=f" '{target.profile}'" if target.profile else "") from None
         return False
-
-
-def _read(source: Path, obj: LocalObject) -> bytes:
-    try:
-        data = source.read_bytes()
-    except OSError as exc:
-        raise PublishError("read-failed", path=str(source), detail=exc.strerror or str(exc)) from None
-    if hashlib.sha256(data).hexdigest() != obj.sha256:
-        raise _changed(obj)
-    return data
 
 
 def _open(source: Path) -> BinaryIO:
