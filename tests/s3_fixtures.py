@@ -19,6 +19,7 @@ import http.client
 import json
 import shutil
 import threading
+import time
 import uuid
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
@@ -103,6 +104,7 @@ class S3Proxy:
     kill_after_puts: int | None = None  # forward this many PUTs, then die like a lost endpoint
     refuse_batch_delete: bool = False  # answer DeleteObjects with 501, as some services do
     require_delete_md5: bool = True  # answer DeleteObjects without a correct Content-MD5 with 400
+    put_delay: float = 0.0  # seconds each PUT waits before it is forwarded (a slow link)
     log: list[Seen] = field(default_factory=list)
     dead: bool = False
     _puts: int = 0
@@ -152,6 +154,8 @@ class S3Proxy:
                     h.close_connection = True  # no answer at all: the client sees the connection drop
                     return
                 self._puts += 1
+        if h.command == "PUT" and self.put_delay:
+            time.sleep(self.put_delay)
         status, headers, payload = self._answer(h, parts.query, body)
         self.log.append(Seen(h.command, key, parts.query, {k.lower(): v for k, v in h.headers.items()}, status))
         h.send_response(status)

@@ -6,7 +6,12 @@ import dataclasses
 import gzip
 import hashlib
 import json
+import os
 import re
+import signal
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -463,3 +468,44 @@ def test_non_ascii_and_space_names_round_trip(tmp_path: Path, moto_url: str, buc
     write_site(out, {"index.html": "x"})
     publish(config, out)
     assert set(bucket_objects(moto_url, bucket)) == {"县/index.html", f"县/{INDEX}"}
+
+
+_CHILD = """
+import sys
+from pathlib import Path
+from sitegen.publish.errors import PublishError
+from tests.s3_fixtures import publish, site_config
+root, bucket, url = sys.argv[1:4]
+try:
+    publish(site_config(Path(root), bucket=bucket, endpoint_url=url, addressing_style="path", workers=1),
+            Path(root) / "output")
+except PublishError as exc:
+    print(exc.code, exc)
+    sys.exit(exc.exit_status)
+"""
+
+
+def test_ctrl_c_stops_cleanly_and_leaves_the_old_site(tmp_path: Path, moto_url: str, bucket: str,
+                                                      proxy: S3Proxy) -> None:
+    out = tmp_path / "output"
+    v1 = {"index.html": '<img src="/img/a.1.webp">', "img/a.1.webp": b"RIFF1", "old.html": "old"}
+    write_site(out, v1)
+    config = site_config(tmp_path, bucket=bucket, endpoint_url=proxy.url, addressing_style="path")
+    publish(config, out)
+    write_site(out, {"index.html": '<img src="/img/a.2.webp">'} | {f"img/a.{i}.webp": b"RIFF2" for i in range(2, 9)})
+    proxy.log.clear()
+    proxy.put_delay = 0.3
+    child = subprocess.Popen([sys.executable, "-c", _CHILD, str(tmp_path), bucket, proxy.url],
+                             cwd=Path(__file__).parent.parent, stdout=subprocess.PIPE, text=True,
+                             env=os.environ | {"PYTHONPATH": str(Path(__file__).parent.parent)})
+    deadline = time.monotonic() + 30
+    while not any(s.method == "PUT" for s in proxy.log) and time.monotonic() < deadline:
+        time.sleep(0.02)
+    child.send_signal(signal.SIGINT)
+    stdout, _ = child.communicate(timeout=30)
+    assert child.returncode == 130, stdout
+    assert stdout.startswith("interrupted publish interrupted") and "run 'sitegen publish' again" in stdout
+    assert [s.method for s in proxy.writes()] == ["PUT"] * len(proxy.writes())  # no deletes, no index
+    assert all(s.key.startswith("img/") for s in proxy.writes())
+    stored = bucket_objects(moto_url, bucket)
+    assert stored["index.html"]["body"] == v1["index.html"].encode() and "old.html" in stored
