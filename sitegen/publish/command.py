@@ -55,7 +55,7 @@ class ConsoleReporter:
         width = 30
         filled = width * done // total if total else width
         end = "\n" if done >= total else ""
-        print(f"\r[{'#' * filled}{'.' * (width - filled)}] {done:,}/{total:,} files  {label}",
+        print(f"\r[{'#' * filled}{'.' * (width - filled)}] {done:,}/{total:,} {label}",
               end=end, file=self.stream, flush=True)
 
 

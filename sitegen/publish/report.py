@@ -55,4 +55,5 @@ def summary_line(outcome: Outcome, where: str, dry_run: bool) -> str:
 
 
 def progress_label(done_bytes: int, total_bytes: int) -> str:
-    return f"{human_bytes(done_bytes)} / {human_bytes(total_bytes)}"
+    """Follows the Reporter's "done/total": e.g. "12/100 files, 1.2 MB / 3.4 MB"."""
+    return f"files, {human_bytes(done_bytes)} / {human_bytes(total_bytes)}"
