@@ -114,9 +114,9 @@ def main(argv: list[str] | None = None) -> int:
             print(f"{errors:,} error(s): nothing was built or changed" if args.command == "build"
                   else f"{errors:,} error(s)", file=sys.stderr)
         return 1
-    except UsageError as exc:
+    except UsageError as exc:  # also a failed publish, which says its own exit status (1, or 130 for Ctrl-C)
         print(f"sitegen: {exc}", file=sys.stderr)
-        return 2
+        return getattr(exc, "exit_status", 2)
     except KeyboardInterrupt:
         print("interrupted: output/ was left as it was", file=sys.stderr)
         return 130

@@ -121,7 +121,9 @@ class ContentError(Exception):
 
 
 class UsageError(Exception):
-    """A wrong command line: exit status 2."""
+    """A command that cannot run as asked: one line for the user, exit status 2 unless it says otherwise."""
+
+    exit_status = 2
 
 
 def errors_only(problems: Iterable[Problem]) -> list[Problem]:
