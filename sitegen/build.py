@@ -18,13 +18,13 @@ from typing import TYPE_CHECKING
 
 from sitegen import __version__
 from sitegen.config import CONFIG_FILE, SiteConfig, load_config
-from sitegen.content.discover import discover
+from sitegen.content.discover import SourceTree, discover
 from sitegen.content.load import Content, ParseCache, load_content
 from sitegen.errors import ContentError, Problem, errors_only
 from sitegen.images.model import ImageRequest
 from sitegen.images.passthrough import process_images
-from sitegen.incremental import BuildState, Written, fingerprint
-from sitegen.output import OutFile, commit, read_manifest, staging_dir
+from sitegen.incremental import BuildState, LastBuild, Written, code_digest, fingerprint, input_stamp
+from sitegen.output import MANIFEST, OutFile, commit, read_manifest, staging_dir
 from sitegen.render.seo import robots, sitemap
 from sitegen.render.theme import Theme, available_themes, load_theme
 from sitegen.structure import Page, Site, plan_pages
@@ -66,8 +66,17 @@ class Checked:
     warnings: tuple[Problem, ...]
 
 
-def check(root: Path, cache_dir: Path | None = None, jobs: int = 0) -> Checked:
-    """Load and validate everything; raise ContentError with every problem found."""
+@dataclass(frozen=True, slots=True)
+class Inputs:
+    """What a build reads before any content file: enough to tell whether anything changed."""
+
+    config: SiteConfig
+    theme: Theme | None
+    tree: SourceTree
+    problems: tuple[Problem, ...]
+
+
+def gather(root: Path) -> Inputs:
     config, problems = load_config(root)
     if config is None:
         raise ContentError(problems)
@@ -75,7 +84,13 @@ def check(root: Path, cache_dir: Path | None = None, jobs: int = 0) -> Checked:
     if theme is None:
         problems.append(Problem("unknown-theme", CONFIG_FILE, None,
                                 {"value": config.theme, "valid": available_themes(root)}))
-    tree = discover(root)
+    return Inputs(config, theme, discover(root), tuple(problems))
+
+
+def check(root: Path, cache_dir: Path | None = None, jobs: int = 0, inputs: Inputs | None = None) -> Checked:
+    """Load and validate everything; raise ContentError with every problem found."""
+    inputs = inputs or gather(root)
+    config, theme, tree, problems = inputs.config, inputs.theme, inputs.tree, list(inputs.problems)
     cache = ParseCache((cache_dir or root / config.images.cache_dir) / "content.pickle")
     content = load_content(tree, cache, jobs)
     problems += content.problems
@@ -108,8 +123,19 @@ def build(options: BuildOptions, progress: Progress | None = None) -> BuildResul
         since[0] = now
 
     root, output = options.root, options.output
-    checked = check(root, jobs=options.jobs)
-    cache_dir = root / checked.config.images.cache_dir
+    inputs = gather(root)
+    cache_dir = root / inputs.config.images.cache_dir
+    today = options.today or dt.date.today()
+    code = code_digest()
+    stamp = input_stamp((__version__, code, (root / CONFIG_FILE).read_bytes(),
+                         inputs.theme.digest if inputs.theme else None, options.drafts, today.month,
+                         str(output.resolve()), inputs.problems), (*inputs.tree.brands, *inputs.tree.products))
+    last = LastBuild.load(cache_dir, output) if stamp else None
+    if last is not None and last.stamp == stamp and last.output_intact(output):
+        warnings = tuple(Problem(*fields) for fields in last.warnings)
+        return BuildResult(pages=last.pages, rendered=0, files=len(last.outputs) - 1, written=0,
+                           seconds=time.perf_counter() - started, warnings=warnings, timings={"up-to-date": 0})
+    checked = check(root, cache_dir, options.jobs, inputs)
     config = checked.config
     lap("load+validate")
     products = published_products(checked.content.products, options.drafts)
@@ -118,7 +144,7 @@ def build(options: BuildOptions, progress: Progress | None = None) -> BuildResul
     if errors_only(image_problems):
         raise ContentError(list(image_problems))
     lap("images")
-    site = Site.create(config, checked.content.brands, products, images, options.today or dt.date.today())
+    site = Site.create(config, checked.content.brands, products, images, today)
     pages = plan_pages(site, config.language)
     state = BuildState.load(cache_dir, output)
     manifest = read_manifest(output)
@@ -127,7 +153,7 @@ def build(options: BuildOptions, progress: Progress | None = None) -> BuildResul
     written: dict[str, Written] = {}
     todo: list[tuple[Page, str]] = []
     for page in pages:
-        fp = fingerprint(__version__, checked.theme.digest, config_digest, page)
+        fp = fingerprint(__version__, code, checked.theme.digest, config_digest, page)
         old = state.reusable(page.output, fp, output, manifest)
         if old is None:
             todo.append((page, fp))
@@ -169,9 +195,16 @@ def build(options: BuildOptions, progress: Progress | None = None) -> BuildResul
             shutil.rmtree(staging, ignore_errors=True)
     state.files = written
     state.save()
+    warnings = (*checked.warnings, *image_problems)
+    if stamp:
+        outputs = tuple((rel, *w.stamp) for rel, w in written.items())
+        st = os.stat(output / MANIFEST)
+        LastBuild(stamp, (*outputs, (MANIFEST, st.st_size, st.st_mtime_ns)),
+                  tuple((p.code, p.path, p.line, p.params, p.severity) for p in warnings), len(pages)
+                  ).save(cache_dir, output)
     return BuildResult(
         pages=len(pages), rendered=len(todo), files=len(files), written=changes,
-        seconds=time.perf_counter() - started, warnings=checked.warnings, timings=timings,
+        seconds=time.perf_counter() - started, warnings=warnings, timings=timings,
     )
 
 

@@ -11,9 +11,11 @@ from __future__ import annotations
 import hashlib
 import os
 import pickle
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from sitegen.content.discover import Folder
 from sitegen.output import atomic_write_bytes
 
 _VERSION = 2
@@ -84,3 +86,68 @@ def sha256_file(path: Path) -> str:
 
 def fingerprint(*parts: object) -> str:
     return hashlib.blake2b(repr(parts).encode(), digest_size=16).hexdigest()
+
+
+# -- the whole build at once: when no input changed and output/ is intact, there is nothing to do
+
+
+def code_digest() -> str:
+    """sitegen's own code: an upgrade, or a developer's edit, must not be mistaken for 'nothing changed'."""
+    package = Path(__file__).resolve().parent
+    digest = hashlib.blake2b(digest_size=16)
+    for path in sorted(package.rglob("*.py")):
+        st = path.stat()
+        digest.update(f"{path.relative_to(package)}:{st.st_size}:{st.st_mtime_ns};".encode())
+    return digest.hexdigest()
+
+
+def input_stamp(parts: tuple[object, ...], folders: Iterable[Folder]) -> str | None:
+    """Everything a build reads, by name, size and mtime. None when it cannot be known this cheaply."""
+    digest = hashlib.blake2b(repr(parts).encode(), digest_size=16)
+    for folder in folders:
+        if folder.nested:
+            return None  # files in sub-folders are not listed by discovery: take the full path
+        digest.update(f"{folder.rel}\0".encode())
+        for name in sorted(folder.files):
+            try:
+                st = os.stat(f"{folder.path}/{name}")
+            except OSError:
+                return None
+            digest.update(f"{name}:{st.st_size}:{st.st_mtime_ns};".encode())
+    return digest.hexdigest()
+
+
+@dataclass(frozen=True)
+class LastBuild:
+    """What the last successful build read (its stamp) and wrote (every file's size and mtime)."""
+
+    stamp: str
+    outputs: tuple[tuple[str, int, int], ...]
+    warnings: tuple[tuple, ...]  # Problem fields, to report them again
+    pages: int
+
+    @staticmethod
+    def path(cache_dir: Path, output: Path) -> Path:
+        key = hashlib.blake2b(str(output.resolve()).encode(), digest_size=6).hexdigest()
+        return cache_dir / f"last-build-{key}.pickle"
+
+    @staticmethod
+    def load(cache_dir: Path, output: Path) -> LastBuild | None:
+        try:
+            last = pickle.loads(LastBuild.path(cache_dir, output).read_bytes())
+            return last if isinstance(last, LastBuild) else None
+        except Exception:  # missing or unreadable: build normally
+            return None
+
+    def save(self, cache_dir: Path, output: Path) -> None:
+        atomic_write_bytes(LastBuild.path(cache_dir, output), pickle.dumps(self, pickle.HIGHEST_PROTOCOL))
+
+    def output_intact(self, output: Path) -> bool:
+        for rel, size, mtime in self.outputs:
+            try:
+                st = os.stat(f"{output}/{rel}")
+            except OSError:
+                return False
+            if st.st_size != size or st.st_mtime_ns != mtime:
+                return False
+        return True

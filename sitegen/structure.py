@@ -55,12 +55,11 @@ class Site:
 
     def _card(self, product: Product) -> str:
         cover = self.image(product.folder, product.cover.file)
-        return f"{product.card_digest}:{cover.fallback.url if cover else ''}"
+        return f"{product.card_digest}:{shown(cover)}"
 
     def brand_card(self, brand: Brand) -> str:
         """What other pages show of a brand: its card, and the processed logo and banner (og:image)."""
-        urls = [img.fallback.url if (img := self.image(brand.folder, ref.file)) else ""
-                for ref in (brand.logo, brand.banner) if ref]
+        urls = [shown(self.image(brand.folder, ref.file)) for ref in (brand.logo, brand.banner) if ref]
         return f"{brand.card_digest}:{'|'.join(urls)}"
 
     def new_products(self, limit: int = 8) -> tuple[Product, ...]:
@@ -168,9 +167,12 @@ def plan_pages(site: Site, lang: str) -> list[Page]:
 
 
 def _image_key(site: Site, folder: str, ref: ImageRef | None) -> str:
-    image = site.image(folder, ref.file) if ref else None
-    # processed URLs carry a hash of the source and settings, so the URL stands for the whole image
-    return f"{image.fallback.url}|{ref.alt}" if image and ref else ""
+    return f"{shown(site.image(folder, ref.file))}|{ref.alt}" if ref else ""
+
+
+def shown(image: ProcessedImage | None) -> str:
+    """What a page shows of an image: where it is, its size and its placeholder."""
+    return f"{image.fallback.url}:{image.width}x{image.height}:{image.placeholder}" if image else ""
 
 
 def related_products(site: Site, product: Product, limit: int = 4) -> tuple[Product, ...]:

@@ -203,3 +203,27 @@ def test_editing_a_theme_file_in_place_does_not_change_the_built_site(catalog: C
     with open(css, "r+", encoding="utf-8") as handle:  # same inode, new bytes: as some editors save
         handle.write("body { color: red;   }\n")
     assert built.read_text("utf-8") == "body { color: black; }\n"
+
+
+def test_replaced_photo_is_picked_up_even_with_the_same_name(catalog: Catalog) -> None:
+    from tests.catalog import photo
+
+    assert run(catalog.root, "build").returncode == 0
+    before = _tree(catalog.output)
+    photo(catalog.root / "products/lishui/p1/photo.jpg", size=(900, 700), color=(10, 20, 200))
+    result = run(catalog.root, "build")
+    assert result.returncode == 0
+    after = _tree(catalog.output)
+    changed = {k for k in after if after[k][0] != before.get(k, (b"",))[0]}
+    assert "products/lishui/p1/index.html" in changed  # new dimensions (and, with processing, new file names)
+    assert 'width="900"' in (catalog.output / "products/lishui/p1/index.html").read_text("utf-8") or any(
+        k.startswith("img/") for k in changed)
+
+
+def test_second_build_reports_the_same_warnings(catalog: Catalog) -> None:
+    catalog.write("products/lishui/p1/index.md", PRODUCT.format(title="菊米", category="tea").replace(
+        "{file: photo.jpg, alt: 一杯茶}", "photo.jpg"))
+    first = run(catalog.root, "build")
+    second = run(catalog.root, "build")
+    assert _rendered(second) == 0
+    assert "has no 'alt' text" in first.stderr and first.stderr == second.stderr

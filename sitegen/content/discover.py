@@ -28,6 +28,7 @@ class Folder:
     files: frozenset[str]  # regular files here (symlinks only if they stay inside the folder)
     outside: frozenset[str]  # symlinks that point outside the folder
     stamp: tuple[int, int]  # index.md (size, mtime_ns)
+    nested: bool = False  # has sub-folders (whose files an index.md may reference)
 
     @property
     def index_rel(self) -> str:
@@ -83,8 +84,12 @@ def _scan(path: Path, rel: str, ids: tuple[str, ...]) -> Folder | None:
     outside: set[str] = set()
     stamp: tuple[int, int] | None = None
     real_folder: str | None = None
+    nested = False
     with os.scandir(path) as it:
         for entry in it:
+            if entry.is_dir(follow_symlinks=False):
+                nested = True
+                continue
             if entry.is_symlink():
                 real_folder = real_folder or os.path.realpath(path)
                 target = os.path.realpath(entry.path)
@@ -99,7 +104,7 @@ def _scan(path: Path, rel: str, ids: tuple[str, ...]) -> Folder | None:
                 stamp = (st.st_size, st.st_mtime_ns)
     if stamp is None:
         return None
-    return Folder(rel, path, ids, frozenset(files), frozenset(outside), stamp)
+    return Folder(rel, path, ids, frozenset(files), frozenset(outside), stamp, nested)
 
 
 def _bad_id(rel: str, name: str) -> Problem:
