@@ -14,15 +14,15 @@ import pickle
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 
 from sitegen.content.discover import Folder
 from sitegen.output import atomic_write_bytes
 
-_VERSION = 2
+_VERSION = 3
 
 
-@dataclass(frozen=True)  # no slots: thousands are unpickled on every build
-class Written:
+class Written(NamedTuple):  # a tuple: thousands are unpickled on every build
     fingerprint: str
     sha256: str
     size: int
@@ -42,14 +42,15 @@ class BuildState:
         try:
             version, files, hashes = pickle.loads(path.read_bytes())
             if version == _VERSION:
-                return BuildState(path, files, hashes)
+                return BuildState(path, {rel: Written(*row) for rel, row in files.items()}, hashes)
         except Exception:  # missing or unreadable: a full build, nothing worse
             pass
         return BuildState(path)
 
     def save(self) -> None:
         if self.path is not None:
-            atomic_write_bytes(self.path, pickle.dumps((_VERSION, self.files, self.hashes), pickle.HIGHEST_PROTOCOL))
+            files = {rel: tuple(w) for rel, w in self.files.items()}  # plain tuples load fastest
+            atomic_write_bytes(self.path, pickle.dumps((_VERSION, files, self.hashes), pickle.HIGHEST_PROTOCOL))
 
     def reusable(self, rel: str, fingerprint: str, output: Path, manifest: dict[str, dict] | None) -> Written | None:
         """The previous file, if its inputs are the same and it is still intact in output/."""
