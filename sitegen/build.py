@@ -91,7 +91,7 @@ def check(root: Path, cache_dir: Path | None = None, jobs: int = 0, inputs: Inpu
     """Load and validate everything; raise ContentError with every problem found."""
     inputs = inputs or gather(root)
     config, theme, tree, problems = inputs.config, inputs.theme, inputs.tree, list(inputs.problems)
-    cache = ParseCache((cache_dir or root / config.images.cache_dir) / "content.pickle")
+    cache = ParseCache((cache_dir or root / config.images.cache_dir) / "content")
     content = load_content(tree, cache, jobs)
     problems += content.problems
     problems += validate(config, content, index_folders(tree.brands, tree.products))

@@ -16,7 +16,7 @@ from sitegen.content.discover import Folder, SourceTree
 from sitegen.content.models import Brand, Product
 from sitegen.errors import Problem
 
-_CACHE_VERSION = 1
+_CACHE_VERSION = 3
 Entry = tuple[tuple[int, int], Brand | Product | None, list[Problem]]
 
 
@@ -28,26 +28,57 @@ class Content:
 
 
 class ParseCache:
-    """rel → (stamp, record, problems) pickled in the cache folder; a bad file is ignored."""
+    """rel → (stamp, record, problems), pickled in one file per brand under `folder`.
 
-    def __init__(self, path: Path | None):
-        self.path = path
+    One file per brand so that an edit rewrites a small file, not the whole catalog's;
+    a corrupt or foreign file only makes the build slower.
+    """
+
+    def __init__(self, folder: Path | None):
+        self.folder = folder
         self.entries: dict[str, Entry] = {}
-        self.dirty = False
-        if path is not None and path.is_file():
+        self.dirty: set[str] = set()  # brands whose file must be written
+        self._shards: set[str] = set()
+        if folder is None or not folder.is_dir():
+            return
+        for path in folder.glob("*.pickle"):
+            self._shards.add(path.stem)
             try:
                 version, entries = pickle.loads(path.read_bytes())
-                if version == _CACHE_VERSION:
-                    self.entries = entries
-            except Exception:  # a corrupt or foreign cache is only a slower build
-                self.entries = {}
+            except Exception:
+                continue
+            if version == _CACHE_VERSION:
+                self.entries.update(entries)
+
+    def put(self, rel: str, entry: Entry) -> None:
+        self.entries[rel] = entry
+        self.dirty.add(_shard(rel))
+
+    def drop(self, rel: str) -> None:
+        del self.entries[rel]
+        self.dirty.add(_shard(rel))
 
     def save(self) -> None:
-        if self.path is None or not self.dirty:
+        if self.folder is None or not self.dirty:
             return
         from sitegen.output import atomic_write_bytes
 
-        atomic_write_bytes(self.path, pickle.dumps((_CACHE_VERSION, self.entries), pickle.HIGHEST_PROTOCOL))
+        by_shard: dict[str, dict[str, Entry]] = {}
+        for rel, entry in self.entries.items():
+            if (shard := _shard(rel)) in self.dirty:
+                by_shard.setdefault(shard, {})[rel] = entry
+        for shard in self.dirty:
+            path = self.folder / f"{shard}.pickle"
+            if shard in by_shard:
+                atomic_write_bytes(path, pickle.dumps((_CACHE_VERSION, by_shard[shard]), pickle.HIGHEST_PROTOCOL))
+            else:
+                path.unlink(missing_ok=True)
+        self.dirty.clear()
+
+
+def _shard(rel: str) -> str:
+    """'brands/<b>/index.md' and 'products/<b>/<p>/index.md' both belong to brand <b>."""
+    return rel.split("/", 2)[1]
 
 
 def read_folder(folder: Folder) -> Entry:
@@ -75,8 +106,7 @@ def load_content(tree: SourceTree, cache: ParseCache, jobs: int = 0) -> Content:
     folders = (*tree.brands, *tree.products)
     misses = [f for f in folders if (hit := cache.entries.get(f.index_rel)) is None or hit[0] != f.stamp]
     for folder, entry in zip(misses, _read_many(misses, jobs), strict=True):
-        cache.entries[folder.index_rel] = entry
-        cache.dirty = True
+        cache.put(folder.index_rel, entry)
 
     def read(folder: Folder) -> Brand | Product | None:
         seen.add(folder.index_rel)
@@ -87,6 +117,5 @@ def load_content(tree: SourceTree, cache: ParseCache, jobs: int = 0) -> Content:
     brands = [b for f in tree.brands if isinstance(b := read(f), Brand)]
     products = [p for f in tree.products if isinstance(p := read(f), Product)]
     for stale in cache.entries.keys() - seen:
-        del cache.entries[stale]
-        cache.dirty = True
+        cache.drop(stale)
     return Content(tuple(brands), tuple(products), tuple(problems))

@@ -76,11 +76,13 @@ class Brand:
     def folder(self) -> str:
         return self.rel.rsplit("/", 1)[0]
 
-    @property
-    def card_digest(self) -> str:
-        """Changes only when what other pages show of this brand changes."""
-        return _digest(self.name, self.name_en, self.province, self.county, self.summary, self.summary_en,
-                       self.logo, self.banner)
+    # Changes only when what other pages show of this brand changes. Computed once, kept in the parse cache.
+    card_digest: str = field(init=False, default="", repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "card_digest", _digest(
+            self.name, self.name_en, self.province, self.county, self.summary, self.summary_en, self.logo,
+            self.banner))
 
 
 @dataclass(frozen=True)
@@ -127,11 +129,14 @@ class Product:
     def cover(self) -> ImageRef:
         return self.images[0]
 
-    @property
-    def card_digest(self) -> str:
-        """Changes only when what listing pages show of this product changes (not its body)."""
-        return _digest(self.title, self.title_en, self.summary, self.summary_en, self.category, self.cover,
-                       self.price, self.season, self.available, self.draft, self.date, self.origin)
+    # Changes only when what listing pages show of this product changes (not its body).
+    card_digest: str = field(init=False, default="", repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "card_digest", _digest(
+            self.title, self.title_en, self.summary, self.summary_en, self.category,
+            self.images[0] if self.images else None, self.price, self.season, self.available, self.draft,
+            self.date, self.origin))
 
 
 def _digest(*values: object) -> str:
