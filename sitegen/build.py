@@ -22,7 +22,7 @@ from sitegen.content.discover import SourceTree, discover
 from sitegen.content.load import Content, ParseCache, load_content
 from sitegen.errors import ContentError, Problem, errors_only
 from sitegen.images.model import ImageRequest
-from sitegen.images.passthrough import process_images
+from sitegen.images.pipeline import process_images
 from sitegen.incremental import BuildState, LastBuild, Written, code_digest, fingerprint, input_stamp
 from sitegen.output import MANIFEST, OutFile, commit, read_manifest, staging_dir
 from sitegen.render.seo import robots, sitemap

@@ -11,12 +11,13 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import re
 import threading
 import time
 from collections.abc import Iterable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 from sitegen.errors import Problem
@@ -146,10 +147,22 @@ def _context() -> multiprocessing.context.BaseContext:
     return multiprocessing.get_context("spawn")
 
 
+def readable_stem(rel: str) -> str:
+    """'products/b/p/Cover Photo.JPG' → 'cover-photo-': image search reads file names, editors too.
+
+    ASCII only (a Chinese name just gets the hash); the hash after it keeps the name immutable.
+    """
+    stem = re.sub(r"[^a-z0-9]+", "-", PurePosixPath(rel).stem.lower()).strip("-")[:40].strip("-")
+    return f"{stem}-" if stem else ""
+
+
 def _processed(rel: str, record: dict[str, Any], layout: Layout) -> ProcessedImage:
+    """Published names are the cache's, behind the source's readable stem; files link to the cache."""
+    stem = readable_stem(rel)
+
     def variant(entry: list[Any]) -> Variant:
         name, width, height, fmt = entry
-        return Variant("/" + URL_PREFIX + name, int(width), int(height), str(fmt))
+        return Variant("/" + URL_PREFIX + stem + name, int(width), int(height), str(fmt))
 
     entries = [*record["sources"], record["fallback"], *([record["og"]] if record.get("og") else [])]
     names = sorted({e[0] for e in entries})
@@ -157,6 +170,6 @@ def _processed(rel: str, record: dict[str, Any], layout: Layout) -> ProcessedIma
         rel=rel, width=int(record["width"]), height=int(record["height"]),
         fallback=variant(record["fallback"]), sources=tuple(variant(e) for e in record["sources"]),
         og=variant(record["og"]) if record.get("og") else None, placeholder=str(record.get("placeholder", "")),
-        files=tuple((URL_PREFIX + name, layout.img / name) for name in names),
+        files=tuple((URL_PREFIX + stem + name, layout.img / name) for name in names),
         colour=str(record.get("colour", "")),
     )
