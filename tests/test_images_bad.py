@@ -114,3 +114,13 @@ def test_check_accepts_good_files_of_every_format(tmp_path: Path) -> None:
     assert check_images(requests, ImageSettings()) == []
     assert run([*files, trailer], tmp_path)[1] == []
     assert Image.open(trailer).format == "JPEG"
+
+
+def test_unwritable_cache_is_a_problem_not_a_traceback(tmp_path: Path) -> None:
+    src = save(card((640, 480)), tmp_path / "p.jpg", "JPEG")
+    blocker = tmp_path / "cache-is-a-file"
+    blocker.write_text("not a folder")
+    done, problems = run([src], tmp_path, cache=blocker)
+    assert done == {}
+    assert [(p.code, p.path) for p in problems] == [("image-cache", str(blocker))]
+    assert "cannot be written" in problems[0].message

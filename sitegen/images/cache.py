@@ -19,12 +19,12 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
-import os
-import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+from sitegen.output import atomic_write_bytes
 
 # Bump whenever the pipeline's output bytes change for the same source and settings.
 PIPELINE_VERSION = "1"
@@ -41,17 +41,8 @@ def image_key(digest: str, fingerprint: str) -> str:
 
 
 def write_atomic(path: Path, data: bytes) -> None:
-    """Write whole or not at all: temp file beside `path`, then os.replace (Lektor's atomic_open)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=path.suffix)
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
+    """Whole or not at all (temp file beside `path`, then os.replace): the output stage's helper."""
+    atomic_write_bytes(path, data)
 
 
 @dataclass(frozen=True, slots=True)
@@ -137,4 +128,4 @@ class SourceIndex:
 
 def leftover_temps(root: Path) -> Iterator[Path]:
     """Temp files of builds that were killed mid-write (for tests and cleanup)."""
-    return (p for p in root.rglob(".tmp-*") if p.is_file())
+    return (p for p in root.rglob(".*.tmp") if p.is_file())
