@@ -118,8 +118,8 @@ def test_outputs_carry_no_metadata(tmp_path: Path) -> None:
 
 
 def test_cmyk_comes_out_rgb_with_plausible_colours(tmp_path: Path) -> None:
-    cmyk = Image.new("CMYK", (800, 600), (0, 255, 255, 0))  # red ink: magenta + yellow
-    cmyk.paste((255, 0, 0, 0), (400, 0, 800, 600))  # cyan ink
+    cmyk = Image.new("CMYK", (2400, 1800), (0, 255, 255, 0))  # red ink: magenta + yellow
+    cmyk.paste((255, 0, 0, 0), (1200, 0, 2400, 1800))  # cyan ink
     src = save(cmyk, tmp_path / "print.jpg", "JPEG", quality=95)
     image = run([src], tmp_path)[0]["print.jpg"]
     for v in (*image.sources, image.fallback):
@@ -133,7 +133,7 @@ def test_cmyk_comes_out_rgb_with_plausible_colours(tmp_path: Path) -> None:
 def test_embedded_profile_is_converted_to_srgb(tmp_path: Path) -> None:
     """A pixel stored as 'red' in a space whose red primary is sRGB green must come out green."""
     swapped = rgb_profile(SRGB_GREEN, SRGB_RED, SRGB_BLUE, "swapped primaries")
-    src = save(Image.new("RGB", (640, 480), (255, 0, 0)), tmp_path / "p3.jpg", "JPEG", quality=95,
+    src = save(Image.new("RGB", (2400, 1800), (255, 0, 0)), tmp_path / "p3.jpg", "JPEG", quality=95,
                icc_profile=swapped)
     image = run([src], tmp_path)[0]["p3.jpg"]
     for v in (*image.sources, image.fallback):

@@ -148,7 +148,7 @@ def to_srgb(im: Image.Image) -> tuple[Image.Image, str | None]:
     Adobe RGB and CMYK pixels are converted here rather than shown washed out or garish.
     """
     icc = im.info.get("icc_profile")
-    im = _eight_bit(im)
+    im = eight_bit(im)
     warning = None
     if icc:
         try:
@@ -161,8 +161,9 @@ def to_srgb(im: Image.Image) -> tuple[Image.Image, str | None]:
     return im, warning
 
 
-def _eight_bit(im: Image.Image) -> Image.Image:
-    """Bring any mode to L, LA, RGB, RGBA or CMYK with 8 bits per channel."""
+def eight_bit(im: Image.Image) -> Image.Image:
+    """Bring any mode to L, LA, RGB, RGBA or CMYK with 8 bits per channel (info, and so the ICC
+    profile, is kept for to_srgb)."""
     mode = im.mode
     if mode in ("L", "LA", "RGB", "RGBA", "CMYK"):
         return im

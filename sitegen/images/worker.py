@@ -18,7 +18,16 @@ from PIL import Image
 
 from sitegen.images import geometry
 from sitegen.images.cache import Layout, image_key, read_meta, source_digest, write_atomic, write_meta
-from sitegen.images.decode import BadImage, load, open_image, orientation, pixel_cap, to_srgb, transpose
+from sitegen.images.decode import (
+    BadImage,
+    eight_bit,
+    load,
+    open_image,
+    orientation,
+    pixel_cap,
+    to_srgb,
+    transpose,
+)
 from sitegen.images.settings import ImageSettings
 
 EXT = {"avif": "avif", "webp": "webp", "jpeg": "jpg", "png": "png"}
@@ -89,17 +98,17 @@ def render(data: bytes, key: str, settings: ImageSettings) -> tuple[dict[str, by
         plan = geometry.plan(im.size, orient, settings.widths)
         im = load(im, plan.decode_size)
     try:
-        im, warning = to_srgb(im)
+        im = eight_bit(im)  # resize needs plain 8-bit modes; the colour profile rides along in info
     except ValueError as exc:  # e.g. a LAB TIFF
         raise BadImage(f"its colour mode {im.mode} is not supported ({exc}); save it as an RGB JPEG") from None
-    if im.mode == "RGBA" and im.getchannel("A").getextrema()[0] == 255:
-        im = im.convert("RGB")  # an alpha channel with nothing transparent: JPEG can carry it
-    transparent = im.mode == "RGBA"
-
     top = im
     if im.size != plan.decode_size:
         top = im.resize(plan.decode_size, Image.Resampling.LANCZOS, reducing_gap=REDUCING_GAP)
     del im  # the full decode is the big one; drop it before encoding
+    top, warning = to_srgb(top)  # after the downscale: a P3 transform on 28-64% of the pixels
+    if top.mode == "RGBA" and top.getchannel("A").getextrema()[0] == 255:
+        top = top.convert("RGB")  # an alpha channel with nothing transparent: JPEG can carry it
+    transparent = top.mode == "RGBA"
     scaled = {plan.widths[0]: transpose(top, orient)}
     for size in plan.widths[1:]:  # each from the previous one: cheaper, and as sharp (measured)
         scaled[size] = list(scaled.values())[-1].resize(size, Image.Resampling.LANCZOS,
