@@ -154,11 +154,17 @@ def _run(args: argparse.Namespace, ui: Reporter) -> int:
 
 
 def _check(args: argparse.Namespace, ui: Reporter) -> int:
-    from sitegen.build import check
+    from sitegen.build import check, image_requests
+    from sitegen.images.check import check_images
 
     started = time.perf_counter()
     checked = check(args.root)
-    warnings = sorted(checked.warnings, key=_order)
+    # image headers only (no decoding), so that a bad photo is found here and not half-way through a build
+    found = [*checked.warnings, *check_images(image_requests(args.root, checked, checked.content.products),
+                                              checked.config.images)]
+    if any(p.severity == "error" for p in found):
+        raise ContentError(found)
+    warnings = sorted(found, key=_order)
     ui.problems(warnings, as_json=args.format == "json")
     if args.format == "text":
         content = checked.content

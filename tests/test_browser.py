@@ -446,10 +446,15 @@ def test_brand_page_has_a_share_image_and_title(phone: tuple[BrowserContext, Wat
     page = _open(context, served.url("/brands/puer/"))
     page.wait_for_load_state("networkidle")
     assert "普洱茶" in page.title() and SITE_TITLE in page.title()
-    images = page.evaluate("""() => [...document.querySelectorAll('main img')].map(img => {
+    # A share-card scraper fetches the <img src> file itself: measure that file's own pixels (with srcset,
+    # naturalWidth is scaled to the slot, so it says nothing about the file).
+    images = page.evaluate("""async () => Promise.all([...document.querySelectorAll('main img')].map(async img => {
         const r = img.getBoundingClientRect();
-        return {top: r.top + scrollY, w: img.naturalWidth, h: img.naturalHeight, rw: r.width, rh: r.height};
-    })""")
+        const file = new Image();
+        file.src = img.getAttribute('src');
+        await file.decode();
+        return {top: r.top + scrollY, w: file.naturalWidth, h: file.naturalHeight, rw: r.width, rh: r.height};
+    }))""")
     early = [i for i in images if i["top"] < 1.5 * 844 and i["rw"] > 0 and i["rh"] > 0
              and i["w"] >= 300 and i["h"] >= 300]
     assert early, f"no visible image ≥300×300 px in the first 1.5 screens: {images}"

@@ -151,3 +151,12 @@ def test_unknown_theme(catalog: Catalog) -> None:
     config.write_text('theme = "fancy"\n' + config.read_text("utf-8"), encoding="utf-8")
     result = run(catalog.root, "check")
     assert result.returncode == 1 and "theme 'fancy' was not found" in result.stderr and "default" in result.stderr
+
+
+def test_check_reads_image_headers(catalog: Catalog) -> None:
+    (catalog.root / "products/lishui/p1/photo.jpg").write_bytes(b"this is not a photo")
+    (catalog.root / "products/lishui/p2/photo.jpg").write_bytes(b"")
+    result = run(catalog.root, "check")
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert "products/lishui/p1/photo.jpg: 'photo.jpg' cannot be used as an image" in result.stderr
+    assert "products/lishui/p2/photo.jpg: 'photo.jpg' cannot be used as an image" in result.stderr
