@@ -56,3 +56,16 @@ def test_bad_photo_fails_the_build_with_its_path(tmp_path: Path) -> None:
     assert "products/lishui/p1/photo.jpg" in result.stderr and "megapixels" in result.stderr
     assert "Traceback" not in result.stderr
     assert not (cat.output / "img").exists()
+
+
+def test_identical_photos_in_many_folders_are_processed_once(tmp_path) -> None:
+    from tests.catalog import make_catalog, run
+
+    catalog = make_catalog(tmp_path / "site", products=6)  # every product has the same photo bytes
+    result = run(catalog.root, "build")
+    assert result.returncode == 0, result.stderr
+    metas = list((catalog.root / ".sitegen-cache" / "meta").glob("*.json"))
+    assert len(metas) == 1
+    pages = [(catalog.output / f"products/lishui/p{i}/index.html").read_text("utf-8") for i in range(1, 7)]
+    srcs = {__import__("re").search(r'<img src="([^"]+)"', html).group(1) for html in pages}
+    assert len(srcs) == 1 and (catalog.output / next(iter(srcs)).lstrip("/")).is_file()

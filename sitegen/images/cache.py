@@ -19,6 +19,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
+import os
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -65,13 +66,16 @@ class Layout:
 
 def read_meta(layout: Layout, key: str) -> dict[str, Any] | None:
     """The record of a finished image, or None if it is missing, unreadable or lost a file."""
+    # string paths: this runs once per photo on every build, and pathlib costs more than the I/O
+    root = str(layout.root)
     try:
-        record = json.loads(layout.meta(key).read_text(encoding="utf-8"))
+        with open(f"{root}/meta/{key}.json", "rb") as handle:
+            record = json.loads(handle.read())
         names = [v[0] for v in record["sources"]] + [record["fallback"][0]] + (
             [record["og"][0]] if record.get("og") else [])
     except (OSError, ValueError, KeyError, TypeError, IndexError):
         return None
-    if not all((layout.img / name).is_file() for name in set(names)):
+    if not all(os.path.isfile(f"{root}/img/{name}") for name in set(names)):
         return None  # someone pruned files: make them again
     return record
 

@@ -16,13 +16,13 @@ import threading
 import time
 from collections.abc import Iterable
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path, PurePosixPath
 from typing import Any
 
 from sitegen.errors import Problem
 from sitegen.images import worker
-from sitegen.images.cache import Layout, SourceIndex, StatKey, image_key, read_meta, stat_key
+from sitegen.images.cache import Layout, SourceIndex, StatKey, image_key, read_meta, source_digest, stat_key
 from sitegen.images.check import check_images
 from sitegen.images.model import ImageRequest, ProcessedImage, Variant
 from sitegen.images.settings import ImageSettings
@@ -30,6 +30,7 @@ from sitegen.images.settings import ImageSettings
 __all__ = ["RunStats", "check_images", "last_run", "process_images"]
 
 URL_PREFIX = "img/"  # output-relative folder of every published variant
+SMALL_FILE = 512 * 1024  # hashed in the parent process, where a twin or a cache hit saves a worker
 
 
 @dataclass(slots=True)
@@ -71,17 +72,47 @@ def process_images(
     fingerprint = settings.fingerprint()
     records: dict[Path, dict[str, Any]] = {}
     stats_of: dict[Path, StatKey | None] = {}
+    metas: dict[str, dict[str, Any] | None] = {}  # the same photo copied into several folders: read once
+
+    def meta(digest: str) -> dict[str, Any] | None:
+        key = image_key(digest, fingerprint)
+        if key not in metas:
+            metas[key] = read_meta(layout, key)
+        return metas[key]
+
     for source in by_source:
         stats_of[source] = stat_key(source)
         digest = index.lookup(source, stats_of[source])
-        record = read_meta(layout, image_key(digest, fingerprint)) if digest else None
+        record = meta(digest) if digest else None
         if record is not None:
             records[source] = record
     stats.cached = len(records)
 
-    pending = sorted((s for s in by_source if s not in records),
+    # Small files (logos, screenshots, the same picture in many folders) are hashed here: a hit or a
+    # twin needs no worker at all. Big photos are hashed by the worker that decodes them (one read).
+    twins: dict[Path, list[Path]] = {}
+    first_of: dict[str, Path] = {}
+    for source in [s for s in by_source if s not in records]:
+        size = (stats_of[source] or (1 << 30,))[0]
+        if size > SMALL_FILE:
+            continue
+        try:
+            digest = source_digest(source.read_bytes())
+        except OSError:
+            continue  # the worker reports it in plain words
+        index.remember(source, stats_of[source], digest)
+        if (record := meta(digest)) is not None:
+            records[source] = record
+        elif digest in first_of:
+            twins.setdefault(first_of[digest], []).append(source)
+        else:
+            first_of[digest] = source
+    waiting = {twin for group in twins.values() for twin in group}
+
+    pending = sorted((s for s in by_source if s not in records and s not in waiting),
                      key=lambda s: -(stats_of[s] or (0,))[0])  # big files first: no long tail
     outcomes, stats.workers = _run([worker.Job(s, settings, layout.root) for s in pending], jobs)
+    outcomes = [copy for out in outcomes for copy in (out, *(_twin(out, t) for t in twins.get(out.source, ())))]
 
     problems: list[Problem] = []
     cache_error = None
@@ -108,11 +139,24 @@ def process_images(
         problems.append(Problem("image-cache", str(layout.root), None,
                                 {"value": str(layout.root), "problem": cache_error}))
 
-    done = {r.rel: _processed(r.rel, records[source], layout)
-            for source, reqs in by_source.items() if source in records for r in reqs}
+    made: dict[tuple[int, str], ProcessedImage] = {}
+    done = {}
+    for source, reqs in by_source.items():
+        if source in records:
+            for r in reqs:
+                memo = (id(records[source]), readable_stem(r.rel))
+                if memo not in made:
+                    made[memo] = _processed(r.rel, records[source], layout)
+                done[r.rel] = replace(made[memo], rel=r.rel)
     stats.seconds = time.perf_counter() - started
     _last = stats
     return done, sorted(problems, key=lambda p: (p.path, p.code))
+
+
+def _twin(out: worker.Outcome, source: Path) -> worker.Outcome:
+    """A byte-identical copy of a processed source gets the same result."""
+    return worker.Outcome(source, out.digest, out.key, out.record, False, out.bad, out.cache_error,
+                          list(out.warnings))
 
 
 def _run(jobs: list[worker.Job], workers: int) -> tuple[list[worker.Outcome], int]:
