@@ -64,6 +64,7 @@ class Checked:
     theme: Theme
     content: Content
     warnings: tuple[Problem, ...]
+    cache: ParseCache  # saved by check() unless the caller said it would
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,7 +88,8 @@ def gather(root: Path) -> Inputs:
     return Inputs(config, theme, discover(root), tuple(problems))
 
 
-def check(root: Path, cache_dir: Path | None = None, jobs: int = 0, inputs: Inputs | None = None) -> Checked:
+def check(root: Path, cache_dir: Path | None = None, jobs: int = 0, inputs: Inputs | None = None,
+          save: bool = True) -> Checked:
     """Load and validate everything; raise ContentError with every problem found."""
     inputs = inputs or gather(root)
     config, theme, tree, problems = inputs.config, inputs.theme, inputs.tree, list(inputs.problems)
@@ -97,8 +99,9 @@ def check(root: Path, cache_dir: Path | None = None, jobs: int = 0, inputs: Inpu
     problems += validate(config, content, index_folders(tree.brands, tree.products))
     if errors_only(problems) or theme is None:
         raise ContentError(problems)
-    cache.save()
-    return Checked(config, theme, content, tuple(problems))
+    if save:
+        cache.save()
+    return Checked(config, theme, content, tuple(problems), cache)
 
 
 def image_requests(root: Path, checked: Checked, products) -> list[ImageRequest]:
@@ -135,7 +138,7 @@ def build(options: BuildOptions, progress: Progress | None = None) -> BuildResul
         warnings = tuple(Problem(*fields) for fields in last.warnings)
         return BuildResult(pages=last.pages, rendered=0, files=len(last.outputs) - 1, written=0,
                            seconds=time.perf_counter() - started, warnings=warnings, timings={"up-to-date": 0})
-    checked = check(root, cache_dir, options.jobs, inputs)
+    checked = check(root, cache_dir, options.jobs, inputs, save=False)  # saved while pages render
     config = checked.config
     lap("load+validate")
     products = published_products(checked.content.products, options.drafts)
@@ -164,7 +167,7 @@ def build(options: BuildOptions, progress: Progress | None = None) -> BuildResul
     staging = staging_dir(output)
     try:
         for rel, fp, sha, size in _render_all(site, checked.theme, config.language, todo, staging, options.jobs,
-                                              progress):
+                                              progress, meanwhile=checked.cache.save):
             files[rel] = OutFile(rel, sha, size, staged=staging / rel)
             written[rel] = Written(fp, sha, size, (0, 0))
         lap("render")
@@ -257,9 +260,12 @@ def _render_chunk(chunk: list[tuple[Page, str]]) -> list[tuple[str, str, str, in
 
 
 def _render_all(site: Site, theme: Theme, lang: str, todo: list[tuple[Page, str]], staging: Path, jobs: int,
-                progress: Progress | None):
+                progress: Progress | None, meanwhile: Callable[[], None]):
+    """Yields each rendered page. `meanwhile` runs in this process while workers render (after the fork,
+    so no thread is running when the workers are forked), or first when there are no workers."""
     global _WORKER
     if not todo:
+        meanwhile()
         return
     from sitegen.render.pages import Renderer  # Jinja2, Markdown, nh3: only when something is rendered
 
@@ -271,12 +277,15 @@ def _render_all(site: Site, theme: Theme, lang: str, todo: list[tuple[Page, str]
     try:
         if workers > 1 and len(todo) > 2 * chunk and "fork" in multiprocessing.get_all_start_methods():
             with multiprocessing.get_context("fork").Pool(workers) as pool:
-                for results in pool.imap_unordered(_render_chunk, chunks):
+                results_iter = pool.imap_unordered(_render_chunk, chunks)
+                meanwhile()  # the main process is idle while workers render: do the bookkeeping now
+                for results in results_iter:
                     done += len(results)
                     if progress:
                         progress(done, len(todo))
                     yield from results
         else:
+            meanwhile()
             for c in chunks:
                 results = _render_chunk(c)
                 done += len(results)
