@@ -9,6 +9,7 @@ a time. The build then links each `ProcessedImage.files` entry into output/.
 
 from __future__ import annotations
 
+import functools
 import multiprocessing
 import os
 import re
@@ -196,7 +197,12 @@ def readable_stem(rel: str) -> str:
 
     ASCII only (a Chinese name just gets the hash); the hash after it keeps the name immutable.
     """
-    stem = re.sub(r"[^a-z0-9]+", "-", PurePosixPath(rel).stem.lower()).strip("-")[:40].strip("-")
+    return _stem_of(rel.rsplit("/", 1)[-1])
+
+
+@functools.lru_cache(maxsize=4096)
+def _stem_of(name: str) -> str:  # most catalogs reuse a few names (cover.jpg, photo-1.jpg …)
+    stem = re.sub(r"[^a-z0-9]+", "-", PurePosixPath(name).stem.lower()).strip("-")[:40].strip("-")
     return f"{stem}-" if stem else ""
 
 
