@@ -93,14 +93,17 @@ def process_images(
     # twin needs no worker at all. Big photos are hashed by the worker that decodes them (one read).
     twins: dict[Path, list[Path]] = {}
     first_of: dict[str, Path] = {}
+    by_stat: dict[StatKey, str] = {}  # hard links of one file (same inode, size and mtime): hash once
     for source in [s for s in by_source if s not in records]:
-        size = (stats_of[source] or (1 << 30,))[0]
-        if size > SMALL_FILE:
+        stat = stats_of[source]
+        if stat is None or stat[0] > SMALL_FILE:
             continue
-        try:
-            digest = source_digest(source.read_bytes())
-        except OSError:
-            continue  # the worker reports it in plain words
+        digest = by_stat.get(stat)
+        if digest is None:
+            try:
+                digest = by_stat[stat] = source_digest(source.read_bytes())
+            except OSError:
+                continue  # the worker reports it in plain words
         index.remember(source, stats_of[source], digest)
         if (record := meta(digest)) is not None:
             records[source] = record
