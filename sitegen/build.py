@@ -269,13 +269,15 @@ def _render_all(site: Site, theme: Theme, lang: str, todo: list[tuple[Page, str]
         return
     from sitegen.render.pages import Renderer  # Jinja2, Markdown, nh3: only when something is rendered
 
-    _WORKER = (Renderer(site, theme, lang), staging)
+    renderer = Renderer(site, theme, lang)
+    _WORKER = (renderer, staging)
     workers = jobs or os.cpu_count() or 1
     chunk = 64
     chunks = [todo[i : i + chunk] for i in range(0, len(todo), chunk)]
     done = 0
     try:
         if workers > 1 and len(todo) > 2 * chunk and "fork" in multiprocessing.get_all_start_methods():
+            renderer.compile_templates()  # once here, not once per worker
             with multiprocessing.get_context("fork").Pool(workers) as pool:
                 results_iter = pool.imap_unordered(_render_chunk, chunks)
                 meanwhile()  # the main process is idle while workers render: do the bookkeeping now

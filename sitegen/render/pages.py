@@ -63,6 +63,10 @@ class Renderer:
         context["page"] = page
         return self.env.get_template(TEMPLATES[page.kind]).render(context)
 
+    def compile_templates(self) -> None:
+        for name in (*TEMPLATES.values(), "partials/card.html"):
+            self.env.get_template(name)
+
     # -- helpers exposed to templates
     def card(self, product: Product) -> Markup:
         """A product's card, rendered once per process: it appears on many listing and product pages."""
