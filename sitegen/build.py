@@ -182,6 +182,8 @@ def build(options: BuildOptions, progress: Progress | None = None) -> BuildResul
         editable = {str(r.source) for r in requests}  # editors' own files: copy, never link
         for image in images.values():
             for rel, source in image.files:
+                if rel in files:
+                    continue  # one image shown by many products (or twins in many folders)
                 _add_source(files, written, state, rel, source, output, manifest, link=str(source) not in editable)
         changes = sum(1 for f in files.values() if f.staged or f.source)
         if changes or manifest is None or manifest.keys() != files.keys():
