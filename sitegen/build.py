@@ -7,6 +7,7 @@ together, decides what needs rendering, and fans rendering out to worker process
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import hashlib
 import multiprocessing
 import os
@@ -280,6 +281,9 @@ def _render_all(site: Site, theme: Theme, lang: str, todo: list[tuple[Page, str]
     try:
         if workers > 1 and len(todo) > 2 * chunk and "fork" in multiprocessing.get_all_start_methods():
             renderer.compile_templates()  # once here, not once per worker
+            # The site model is read-only from here on: keep the collector from walking it again and again
+            # in every worker (and from touching, hence copying, the pages the workers share with us).
+            gc.freeze()
             with multiprocessing.get_context("fork").Pool(workers) as pool:
                 results_iter = pool.imap_unordered(_render_chunk, chunks)
                 meanwhile()  # the main process is idle while workers render: do the bookkeeping now
