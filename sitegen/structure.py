@@ -31,6 +31,7 @@ class Site:
     by_brand: Mapping[str, tuple[Product, ...]] = field(default_factory=dict)
     by_category: Mapping[str, tuple[Product, ...]] = field(default_factory=dict)
     cards: Mapping[str, str] = field(default_factory=dict)  # product key → what listings show of it
+    place: Mapping[str, tuple[Product, int]] = field(default_factory=dict)  # key → (product, index in brand)
 
     @staticmethod
     def create(config: SiteConfig, brands: tuple[Brand, ...], products: tuple[Product, ...],
@@ -44,7 +45,9 @@ class Site:
         site = Site(config, {b.id: b for b in sorted(brands, key=lambda b: b.id)}, ordered, images, today,
                     {k: tuple(v) for k, v in by_brand.items()}, {k: tuple(v) for k, v in by_category.items()})
         cards = {p.key: site._card(p) for p in ordered}
-        return Site(site.config, site.brands, ordered, images, today, site.by_brand, site.by_category, cards)
+        place = {p.key: (p, i) for group in site.by_brand.values() for i, p in enumerate(group)}
+        return Site(site.config, site.brands, ordered, images, today, site.by_brand, site.by_category, cards,
+                    place)
 
     def image(self, folder: str, file: str) -> ProcessedImage | None:
         return self.images.get(f"{folder}/{file}")
@@ -180,6 +183,6 @@ def related_products(site: Site, product: Product, limit: int = 4) -> tuple[Prod
     siblings = site.by_brand.get(product.brand_id, ())
     if len(siblings) <= 1:
         return ()
-    index = next((i for i, p in enumerate(siblings) if p.id == product.id), 0)
+    index = site.place[product.key][1] if product.key in site.place else 0
     picks = [siblings[(index + k) % len(siblings)] for k in range(1, min(limit, len(siblings) - 1) + 1)]
     return tuple(picks)

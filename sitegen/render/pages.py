@@ -115,9 +115,8 @@ class Renderer:
                 "description": brand.summary or plain_text(body) or brand.name}
 
     def _product(self, page: Page) -> dict[str, Any]:
-        brand_id, product_id = page.subject.split("/")
-        product = next(p for p in self.site.by_brand[brand_id] if p.id == product_id)
-        brand = self.site.brands.get(brand_id)
+        product = self.site.place[f"product:{page.subject}"][0]
+        brand = self.site.brands.get(product.brand_id)
         body = render_markdown(product.body)
         images = [(img, ref.alt or product.title) for ref in product.images
                   if (img := self.site.image(product.folder, ref.file))]
