@@ -249,15 +249,15 @@ _WORKER: tuple[Renderer, Path] | None = None
 def _render_chunk(chunk: list[tuple[Page, str]]) -> list[tuple[str, str, str, int]]:
     assert _WORKER is not None
     renderer, staging = _WORKER
+    base = str(staging)
     out = []
-    made: set[Path] = set()
     for page, fp in chunk:
         data = renderer.render(page).encode()
-        path = staging / page.output
-        if path.parent not in made:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            made.add(path.parent)
-        path.write_bytes(data)
+        folder, _, name = page.output.rpartition("/")
+        target = f"{base}/{folder}" if folder else base
+        os.makedirs(target, exist_ok=True)  # plain strings: pathlib cost more than the writing, per page
+        with open(f"{target}/{name}", "wb") as handle:
+            handle.write(data)
         out.append((page.output, fp, hashlib.sha256(data).hexdigest(), len(data)))
     return out
 

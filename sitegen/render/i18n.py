@@ -1,10 +1,12 @@
 """The theme's own words in each language the catalog is built in.
 
-Templates call `_('key')`; a language without a string falls back to Chinese, the
-catalog's first language.
+Templates write `t.key`, or `_('key', n=…)` for words with a value in them; a language
+without a string falls back to Chinese, the catalog's first language.
 """
 
 from __future__ import annotations
+
+from types import SimpleNamespace
 
 STRINGS: dict[str, dict[str, str]] = {
     "zh": {
@@ -39,6 +41,12 @@ STRINGS: dict[str, dict[str, str]] = {
         "menu": "Menu",
     },
 }
+
+
+def texts(language: str) -> SimpleNamespace:
+    """The theme's words as attributes (`{{ t.price }}`): an attribute costs templates less than a call."""
+    table = {**STRINGS["zh"], **STRINGS.get(language.split("-")[0].lower(), {})}
+    return SimpleNamespace(**table)
 
 
 def translator(language: str):

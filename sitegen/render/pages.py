@@ -16,7 +16,7 @@ from markupsafe import Markup
 from sitegen.config import Term
 from sitegen.content.models import CertRef, Product
 from sitegen.images.model import ProcessedImage
-from sitegen.render.i18n import translator
+from sitegen.render.i18n import texts, translator
 from sitegen.render.markdown import plain_text, render_markdown
 from sitegen.render.picture import picture
 from sitegen.render.seo import json_ld, product_ld
@@ -41,7 +41,7 @@ class Renderer:
         self._ = translator(lang)
         self.urls = Urls.for_language(site.config.language, lang)
         self.env.globals.update(
-            site=site.config, _=self._, asset=theme.asset_url, picture=picture, lang=lang,
+            site=site.config, _=self._, t=texts(lang), asset=theme.asset_url, picture=picture, lang=lang,
             urls=self.urls, product_url=self.urls.product, brand_url=self.urls.brand,
             category_url=self.urls.category,
             image=site.image, term_name=self.term_name, month_names=self.month_names,
