@@ -111,9 +111,11 @@ def image_requests(root: Path, checked: Checked, products) -> list[ImageRequest]
         for ref, role in ((brand.logo, "logo"), (brand.banner, "banner")):
             if ref is not None:
                 requests.append(ImageRequest(root / brand.folder / ref.file, f"{brand.folder}/{ref.file}", role))
+    base = str(root)
     for product in products:
         for ref in product.images:
-            requests.append(ImageRequest(root / product.folder / ref.file, f"{product.folder}/{ref.file}"))
+            rel = f"{product.folder}/{ref.file}"
+            requests.append(ImageRequest(Path(f"{base}/{rel}"), rel))  # one Path per photo, not three
     return requests
 
 
