@@ -19,6 +19,7 @@ from tests.test_images_support import (
     SRGB_RED,
     card,
     close,
+    cmyk_profile,
     corner_colours,
     open_output,
     rgb_profile,
@@ -59,6 +60,20 @@ def test_small_sources_are_never_upscaled(tmp_path: Path, size: tuple[int, int],
     assert [v.width for v in image.sources] == widths
     assert (image.fallback.width, image.fallback.height) == fallback
     assert image.og is not None and (image.og.width, image.og.height) == og
+
+
+def test_wide_banner_still_gets_a_full_size_og_image(tmp_path: Path) -> None:
+    """The og crop of a 3:1 banner keeps only its height, so it is cut from more than the 1600-px variant."""
+    src = save(card((2400, 800)), tmp_path / "banner.jpg", "JPEG", quality=90)
+    image = run([src], tmp_path)[0]["banner.jpg"]
+    assert [(v.width, v.height) for v in image.sources] == [(1600, 533), (960, 320), (480, 160)]
+    assert image.og is not None and (image.og.width, image.og.height) == (1200, 630)
+    og = open_output(image, image.og.url)
+    assert og.size == (1200, 630) and og.format == "JPEG"
+    # the centred crop of a 4-colour card: left half red/blue, right half green/yellow
+    assert close(og.getpixel((300, 150)), CORNERS["tl"]) and close(og.getpixel((900, 480)), CORNERS["br"])
+    for v in image.sources:
+        assert open_output(image, v.url).size == (v.width, v.height)
 
 
 # stored = what a camera writes for an upright scene under each EXIF orientation
@@ -128,6 +143,25 @@ def test_cmyk_comes_out_rgb_with_plausible_colours(tmp_path: Path) -> None:
         red, cyan = im.getpixel((im.width // 4, im.height // 2)), im.getpixel((3 * im.width // 4, im.height // 2))
         assert red[0] > 200 and red[1] < 60 and red[2] < 60, red
         assert cyan[0] < 60 and cyan[1] > 200 and cyan[2] > 200, cyan
+
+
+def test_cmyk_with_a_profile_gets_the_profile_colours(tmp_path: Path) -> None:
+    """Under this profile magenta+yellow ink prints blue and cyan ink yellow (Pillow alone would say red
+    and cyan): the output must show the profile's colours, in RGB, with no profile left in it."""
+    def ink(c: int, m: int, y: int, k: int) -> tuple[float, float, float]:
+        return (1 - m) * (1 - k), (1 - y) * (1 - k), (1 - c) * (1 - k)
+
+    cmyk = Image.new("CMYK", (2400, 1800), (0, 255, 255, 0))
+    cmyk.paste((255, 0, 0, 0), (1200, 0, 2400, 1800))
+    src = save(cmyk, tmp_path / "print.jpg", "JPEG", quality=95, icc_profile=cmyk_profile(ink))
+    done, problems = run([src], tmp_path)
+    image = done["print.jpg"]
+    assert problems == [] and image.og is not None
+    for v in (*image.sources, image.fallback, image.og):
+        im = open_output(image, v.url)
+        assert im.mode == "RGB" and "icc_profile" not in im.info
+        left, right = im.getpixel((im.width // 4, im.height // 2)), im.getpixel((3 * im.width // 4, im.height // 2))
+        assert close(left, (0, 0, 255), 20) and close(right, (255, 255, 0), 20), (v.url, left, right)
 
 
 def test_embedded_profile_is_converted_to_srgb(tmp_path: Path) -> None:

@@ -38,10 +38,26 @@ def _png_cut() -> bytes:
     return buf.getvalue()[: len(buf.getvalue()) * 2 // 3]
 
 
+def _cut(fmt: str) -> Callable[[], bytes]:
+    """The first half of a good file: a copy interrupted half-way (the header is whole)."""
+    def make() -> bytes:
+        import pillow_heif
+
+        pillow_heif.register_heif_opener()
+        buf = io.BytesIO()
+        card((600, 400)).save(buf, fmt)
+        return buf.getvalue()[: len(buf.getvalue()) // 2]
+    return make
+
+
 BAD: list[tuple[str, str, Callable[[], bytes], str]] = [
     # (case, file name, bytes, words the message must contain)
     ("truncated jpeg", "cut.jpg", lambda: _jpeg()[: len(_jpeg()) // 2], "cut short or damaged"),
     ("truncated png", "cut.png", _png_cut, "cut short or damaged"),
+    ("truncated tiff", "cut.tif", _cut("TIFF"), "cut short or damaged"),  # no end marker: offsets tell
+    ("truncated heic", "cut.heic", _cut("HEIF"), "cut short or damaged"),  # box lengths tell
+    ("truncated webp", "cut.webp", _cut("WEBP"), "damaged"),
+    ("truncated gif", "cut.gif", _cut("GIF"), "cut short or damaged"),
     ("zero bytes", "empty.jpg", lambda: b"", "empty (0 bytes)"),
     ("unsupported format", "old.jpg", _bmp, "BMP pictures are not supported"),
     ("text named .jpg", "notes.jpg", lambda: "产品介绍：遂昌菊米\n".encode(), "contains text, not a picture"),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
@@ -69,3 +70,79 @@ def test_identical_photos_in_many_folders_are_processed_once(tmp_path) -> None:
     pages = [(catalog.output / f"products/lishui/p{i}/index.html").read_text("utf-8") for i in range(1, 7)]
     srcs = {__import__("re").search(r'<img src="([^"]+)"', html).group(1) for html in pages}
     assert len(srcs) == 1 and (catalog.output / next(iter(srcs)).lstrip("/")).is_file()
+
+
+_WITHOUT_AVIF = """
+import sys
+from PIL import Image
+Image.init()
+Image.SAVE.pop("AVIF", None)  # as on a Pillow built without libavif
+sys.modules["pillow_avif"] = None  # and without pillow-avif-plugin
+from sitegen.cli import main
+sys.exit(main())
+"""
+
+
+def test_avif_without_a_codec_is_a_setting_error(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    cat = make_catalog(tmp_path / "site", products=1)
+    cat.write("sitegen.toml", (cat.root / "sitegen.toml").read_text("utf-8")
+              + '\n[images]\nformats = ["avif", "webp", "jpeg"]\n')
+    line = (cat.root / "sitegen.toml").read_text("utf-8").splitlines().index('formats = ["avif", "webp", "jpeg"]') + 1
+    for command in ("check", "build"):
+        result = subprocess.run([sys.executable, "-c", _WITHOUT_AVIF, command, "--root", str(cat.root)],
+                                capture_output=True, text=True, timeout=120)
+        assert result.returncode == 1, result.stderr
+        assert f"sitegen.toml:{line}: 'images.formats' includes \"avif\"" in result.stderr, result.stderr
+        assert "pillow-avif-plugin" in result.stderr and "Traceback" not in result.stderr
+    assert not cat.output.exists() and not (cat.root / ".sitegen-cache" / "img").exists()
+    assert run(cat.root, "build", "-q").returncode == 0  # with the codec (this Pillow has it) all is well
+    assert any(p.suffix == ".avif" for p in (cat.output / "img").iterdir())
+
+
+_KILL_ONE_WORKER = """
+import multiprocessing, os, signal, sys
+from sitegen.images import pipeline, worker
+
+real_run = worker.run
+
+def run_or_die(job):  # a pool worker killed mid-photo, as the kernel's OOM killer does
+    if job.source.name == "die.jpg":
+        os.kill(os.getpid(), signal.SIGKILL)
+    return real_run(job)
+
+worker.run = run_or_die
+pipeline._context = lambda: multiprocessing.get_context("fork")  # so the workers see the patch
+from sitegen.cli import main
+sys.exit(main())
+"""
+
+
+def test_killed_image_worker_is_a_clear_error_not_a_hang(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    from sitegen.images.cache import leftover_temps
+
+    cat = make_catalog(tmp_path / "site", products=4)
+    for i in range(1, 5):  # distinct photos, so that each needs a worker
+        photo(cat.root / "products" / "lishui" / f"p{i}" / "photo.jpg", size=(900, 600), color=(40 * i, 90, 30))
+    photo(cat.root / "products" / "lishui" / "p3" / "die.jpg", size=(900, 600))
+    index = cat.root / "products" / "lishui" / "p3" / "index.md"
+    entry = "  - {file: photo.jpg, alt: 一杯茶}"
+    index.write_text(index.read_text("utf-8").replace(entry, f"{entry}\n  - {{file: die.jpg, alt: x}}"), "utf-8")
+    result = subprocess.run([sys.executable, "-c", _KILL_ONE_WORKER, "build", "--jobs", "2", "--root", str(cat.root)],
+                            capture_output=True, text=True, timeout=120)  # a hang fails here
+    assert result.returncode == 1, result.stderr
+    assert "an image worker process stopped abruptly" in result.stderr and "--jobs 1" in result.stderr
+    assert "Traceback" not in result.stderr, result.stderr
+    assert not cat.output.exists()
+    cache = cat.root / ".sitegen-cache"
+    assert list(leftover_temps(cache)) == []
+    for meta in (cache / "meta").glob("*.json"):  # whatever finished is whole
+        assert all((cache / "img" / entry[0]).is_file() for entry in json.loads(meta.read_text())["sources"])
+    again = run(cat.root, "build", "-q")  # without the killer, the next build finishes the job
+    assert again.returncode == 0, again.stderr
+    assert any(p.name.startswith("die-") for p in (cat.output / "img").iterdir())

@@ -50,6 +50,24 @@ def test_plan(stored: tuple[int, int], orientation: int, widths: tuple[tuple[int
     assert (plan.widths, plan.decode_size) == (widths, decode)
 
 
+@pytest.mark.parametrize(("stored", "orientation", "widths", "base", "og_size"), [
+    ((4000, 3000), 1, W, (1600, 1200), (1200, 630)),  # the widest variant is enough
+    ((2400, 800), 1, W, (1890, 630), (1200, 630)),  # a 3:1 banner: decoded wider than 1600 for og:image
+    ((4000, 3000), 1, (480, 960), (1200, 900), (1200, 630)),  # small widths still give a full og:image
+    ((800, 2400), 6, W, (1890, 630), (1200, 630)),  # stored portrait, displayed as a banner
+    ((1500, 500), 1, W, (1500, 500), (952, 500)),  # too small for 1200×630: never upscaled
+    ((300, 200), 1, W, (300, 200), (300, 158)),
+])
+def test_og_image_is_full_size_whenever_the_source_allows(
+        stored: tuple[int, int], orientation: int, widths: tuple[int, ...], base: tuple[int, int],
+        og_size: tuple[int, int]) -> None:
+    plan = geometry.plan(stored, orientation, widths)
+    assert (plan.base, plan.og_size) == (base, og_size)
+    left, top, right, bottom = plan.og_box
+    assert 0 <= left < right <= base[0] and 0 <= top < bottom <= base[1]
+    assert plan.decode_size == ((base[1], base[0]) if orientation in geometry.ROTATED else base)
+
+
 @pytest.mark.parametrize(("stored", "needed", "scale"), [
     ((4000, 3000), (1600, 1200), 2),  # JPEG decodes at 1/2: 2000×1500 still covers 1600
     ((4000, 3000), (2133, 1600), 1),  # an Orientation=6 photo needs its full height

@@ -6,8 +6,10 @@ Named test_images_* only so that it sits with the tests it serves.
 from __future__ import annotations
 
 import io
+import itertools
 import struct
 import zlib
+from collections.abc import Callable
 from pathlib import Path
 
 from PIL import Image
@@ -106,6 +108,40 @@ def rgb_profile(red: tuple[float, float, float], green: tuple[float, float, floa
               + b"acsp" + b"\0" * 24 + struct.pack(">I", 0) + _s15(0.9642) + _s15(1.0) + _s15(0.8249)
               + b"\0" * 48)
     assert len(header) == 128
+    return header + struct.pack(">I", len(tags)) + table + body
+
+
+def _srgb_to_lab(r: float, g: float, b: float) -> tuple[float, float, float]:
+    lin = [((c + 0.055) / 1.055) ** 2.4 if c > 0.04045 else c / 12.92 for c in (r, g, b)]
+    xyz = [sum(p[i] * c for p, c in zip((SRGB_RED, SRGB_GREEN, SRGB_BLUE), lin, strict=True)) for i in range(3)]
+    f = [t ** (1 / 3) if t > 0.008856 else 7.787 * t + 16 / 116 for t in (xyz[0] / 0.9642, xyz[1], xyz[2] / 0.8249)]
+    return 116 * f[1] - 16, 500 * (f[0] - f[1]), 200 * (f[1] - f[2])
+
+
+def cmyk_profile(rgb_of: Callable[[int, int, int, int], tuple[float, float, float]]) -> bytes:
+    """A minimal ICC v2 CMYK printer profile (PCS Lab, A2B0 a 2-point lut8 grid): ink corners
+    (c, m, y, k each 0 or 1) → the sRGB colour (0..1) `rgb_of` says they print as.
+
+    With an unusual ink model, a test tells the profile's colours from Pillow's naive CMYK→RGB.
+    """
+    grid = b""
+    for corner in itertools.product((0, 1), repeat=4):
+        lab = _srgb_to_lab(*rgb_of(*corner))
+        grid += bytes(max(0, min(255, round(v))) for v in (lab[0] * 2.55, lab[1] + 128, lab[2] + 128))
+    ramp = bytes(range(256))
+    lut = (b"mft1\0\0\0\0" + bytes([4, 3, 2, 0]) + b"".join(_s15(v) for v in (1, 0, 0, 0, 1, 0, 0, 0, 1))
+           + ramp * 4 + grid + ramp * 3)
+    text = b"test CMYK\0"
+    desc = b"desc\0\0\0\0" + struct.pack(">I", len(text)) + text + b"\0" * 78
+    tags = [(b"desc", desc), (b"wtpt", b"XYZ \0\0\0\0" + _s15(0.9642) + _s15(1.0) + _s15(0.8249)), (b"A2B0", lut)]
+    offset = 128 + 4 + 12 * len(tags)
+    table, body = b"", b""
+    for sig, data in tags:
+        data += b"\0" * (-len(data) % 4)
+        table += sig + struct.pack(">II", offset + len(body), len(data))
+        body += data
+    header = (struct.pack(">I", offset + len(body)) + b"lcms" + bytes([2, 0x10, 0, 0]) + b"prtrCMYKLab "
+              + b"\0" * 12 + b"acsp" + b"\0" * 28 + _s15(0.9642) + _s15(1.0) + _s15(0.8249) + b"\0" * 48)
     return header + struct.pack(">I", len(tags)) + table + body
 
 

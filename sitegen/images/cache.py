@@ -28,7 +28,7 @@ from typing import Any
 from sitegen.output import atomic_write_bytes
 
 # Bump whenever the pipeline's output bytes change for the same source and settings.
-PIPELINE_VERSION = "2"
+PIPELINE_VERSION = "3"
 KEY_CHARS = 20  # 80 bits of the hash: no collision in any catalog, short URLs
 
 

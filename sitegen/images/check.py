@@ -1,7 +1,8 @@
 """`sitegen check` for images: every bad photo found from headers and file ends, fast.
 
-No pixels are decoded unless a file's end looks wrong; then a tiny (1/8 scale) decode
-settles whether it is really cut short, so a trailer some phones append is not an error.
+No pixels are decoded unless a file's end looks wrong (no end marker, or shorter than its
+header says); then a decode (at 1/8 scale for JPEG) settles whether it is really cut short, so
+a trailer some phones append is not an error.
 """
 
 from __future__ import annotations
@@ -10,6 +11,8 @@ import struct
 from collections.abc import Iterable
 from pathlib import Path
 from typing import BinaryIO
+
+from PIL import Image
 
 from sitegen.errors import Problem
 from sitegen.images.decode import BadImage, load, open_image, pixel_cap
@@ -38,7 +41,7 @@ def check_one(source: Path, max_pixels: int) -> str | None:
     try:
         with open(source, "rb") as fp, pixel_cap(max_pixels):
             im = open_image(fp, max_pixels)
-            if _looks_cut_short(fp, im.format or ""):
+            if _looks_cut_short(fp, im):
                 im.draft(im.mode, (max(1, im.width // 8), max(1, im.height // 8)))
                 load(im, im.size)
     except BadImage as exc:
@@ -48,8 +51,10 @@ def check_one(source: Path, max_pixels: int) -> str | None:
     return None
 
 
-def _looks_cut_short(fp: BinaryIO, fmt: str) -> bool:
-    """Does the end of the file lack the marker its format closes with?"""
+def _looks_cut_short(fp: BinaryIO, im: Image.Image) -> bool:
+    """Does the end of the file lack the marker its format closes with, or fall short of the length
+    its header states?"""
+    fmt = im.format or ""
     size = fp.seek(0, 2)
     fp.seek(max(0, size - _TAIL))
     tail = fp.read()
@@ -64,6 +69,33 @@ def _looks_cut_short(fp: BinaryIO, fmt: str) -> bool:
         head = fp.read(8)
         fp.seek(0)
         return len(head) < 8 or struct.unpack("<I", head[4:8])[0] + 8 > size
-    return False  # TIFF, HEIC, AVIF: header checks only
+    if fmt == "TIFF":  # the first picture's strips (or tiles) must lie inside the file
+        tags = getattr(im, "tag_v2", {})
+        offsets, counts = tags.get(273) or tags.get(324) or (), tags.get(279) or tags.get(325) or ()
+        return any(o + c > size for o, c in zip(offsets, counts, strict=False))
+    if fmt in ("HEIF", "AVIF"):
+        return _boxes_overrun(fp, size)
+    return False
+
+
+def _boxes_overrun(fp: BinaryIO, size: int) -> bool:
+    """HEIC/AVIF are a chain of boxes (ftyp, meta, mdat …), each stating its length: a cut file's
+    last box claims more bytes than are left."""
+    pos = 0
+    try:
+        while pos + 8 <= size:
+            fp.seek(pos)
+            head = fp.read(16)
+            length = struct.unpack(">I", head[:4])[0]
+            if length == 1 and len(head) == 16:  # 64-bit length follows the type
+                length = struct.unpack(">Q", head[8:16])[0]
+            elif length == 0:  # runs to the end of the file
+                return False
+            if length < 8:
+                return True
+            pos += length
+        return pos != size  # a part box, or a box running past the end (a decode then settles it)
+    finally:
+        fp.seek(0)
 
 

@@ -21,9 +21,10 @@ class Plan:
 
     widths: tuple[tuple[int, int], ...]  # responsive variants, widest first
     fallback: tuple[int, int]  # the <img src> (JPEG or PNG)
-    og_box: Box  # crop of the widest variant that becomes og:image
+    base: tuple[int, int]  # what is decoded, upright: the widest variant, or wider when og:image needs it
+    og_box: Box  # crop of `base` that becomes og:image
     og_size: tuple[int, int]
-    decode_size: tuple[int, int]  # smallest decode (stored axes) that loses no detail
+    decode_size: tuple[int, int]  # `base` in stored axes: the smallest decode that loses no detail
 
 
 def scaled(width: int, height: int, target_width: int) -> tuple[int, int]:
@@ -63,15 +64,27 @@ def cover_box(width: int, height: int, target: tuple[int, int] = OG_SIZE) -> tup
     return (left, top, left + cw, top + ch), out
 
 
+def og_width(width: int, height: int, target: tuple[int, int] = OG_SIZE) -> int:
+    """The narrowest scaling of a `width`×`height` source whose centred crop still fills `target`.
+
+    A wide banner (3:1) keeps only its height in the crop, so it needs more than the target's
+    width: cut from a 1600-px variant it would give 1015×533, not 1200×630. Never above `width`.
+    """
+    tw, th = target
+    if width * th > height * tw:  # wider than the target: the crop is as high as the picture
+        return min(width, -(-th * width // height))
+    return min(width, tw)
+
+
 def plan(stored: tuple[int, int], orientation: int, widths: tuple[int, ...],
          og: tuple[int, int] = OG_SIZE) -> Plan:
     """Sizes for one source of `stored` pixels (as in the file) and EXIF `orientation`."""
     w, h = upright(*stored, orientation)
     sizes = tuple(scaled(w, h, tw) for tw in reversed(variant_widths(w, widths)))
-    top_w, top_h = sizes[0]
-    box, og_size = cover_box(top_w, top_h, og)
-    decode = (top_h, top_w) if orientation in ROTATED else (top_w, top_h)
-    return Plan(widths=sizes, fallback=scaled(w, h, fallback_width(w, widths)), og_box=box,
+    base = max(sizes[0], scaled(w, h, og_width(w, h, og)))
+    box, og_size = cover_box(*base, og)
+    decode = (base[1], base[0]) if orientation in ROTATED else base
+    return Plan(widths=sizes, fallback=scaled(w, h, fallback_width(w, widths)), base=base, og_box=box,
                 og_size=og_size, decode_size=decode)
 
 

@@ -6,8 +6,11 @@ change of settings gives new file names instead of stale, forever-cached ones.
 
 from __future__ import annotations
 
+import contextlib
+import functools
 import json
 from dataclasses import dataclass
+from io import BytesIO
 from typing import Any
 
 from sitegen.errors import Problem
@@ -69,8 +72,28 @@ def parse_image_settings(table: Any, line: LineOf) -> tuple[ImageSettings, list[
         if not formats or unknown:
             bad("formats", f"must list some of {', '.join(FORMATS)}"
                            + (f"; '{unknown[0]}' is not one of them" if unknown else ""))
+        elif "avif" in formats and not can_write_avif():
+            bad("formats", 'includes "avif", but the installed Pillow cannot write AVIF pictures; upgrade it '
+                           "(pip install -U pillow) or install pillow-avif-plugin, or remove \"avif\" from the list")
         else:
             kept["formats"] = tuple(f for f in FORMATS if f in formats)
     if "cache_dir" in kept and not kept["cache_dir"].strip():
         bad("cache_dir", "must be a folder name, e.g. \".sitegen-cache\"")
     return ImageSettings(**kept), problems
+
+
+@functools.cache
+def can_write_avif() -> bool:
+    """Whether AVIF can be encoded here: found once by encoding a tiny picture, so that a missing
+    codec is a setting error before the build, not a crash in the middle of it."""
+    from PIL import Image
+
+    Image.init()
+    if "AVIF" not in Image.SAVE:
+        with contextlib.suppress(ImportError):
+            import pillow_avif  # type: ignore[import-not-found]  # noqa: F401  registers AVIF with Pillow
+    try:
+        Image.new("RGB", (8, 8)).save(BytesIO(), "AVIF")
+    except Exception:  # KeyError without the plugin; OSError/ValueError without an encoder codec
+        return False
+    return True

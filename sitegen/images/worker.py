@@ -109,10 +109,13 @@ def render(data: bytes, key: str, settings: ImageSettings) -> tuple[dict[str, by
     if top.mode == "RGBA" and top.getchannel("A").getextrema()[0] == 255:
         top = top.convert("RGB")  # an alpha channel with nothing transparent: JPEG can carry it
     transparent = top.mode == "RGBA"
-    scaled = {plan.widths[0]: transpose(top, orient)}
-    for size in plan.widths[1:]:  # each from the previous one: cheaper, and as sharp (measured)
-        scaled[size] = list(scaled.values())[-1].resize(size, Image.Resampling.LANCZOS,
-                                                        reducing_gap=REDUCING_GAP)
+    base = transpose(top, orient)  # the widest variant, or wider for a banner's og:image crop
+    scaled: dict[tuple[int, int], Image.Image] = {}
+    previous = base
+    for size in plan.widths:  # each from the previous one: cheaper, and as sharp (measured)
+        if previous.size != size:
+            previous = previous.resize(size, Image.Resampling.LANCZOS, reducing_gap=REDUCING_GAP)
+        scaled[size] = previous
 
     files: dict[str, bytes] = {}
     variants: list[list[Any]] = []
@@ -131,7 +134,7 @@ def render(data: bytes, key: str, settings: ImageSettings) -> tuple[dict[str, by
         fallback = add("png" if transparent else "jpeg", fallback_img, str(plan.fallback[0]))
     else:
         fallback = next(v for v in variants if v[1:3] == list(plan.fallback))
-    og_img = scaled[plan.widths[0]].crop(plan.og_box)
+    og_img = base.crop(plan.og_box)
     if og_img.size != plan.og_size:
         og_img = og_img.resize(plan.og_size, Image.Resampling.LANCZOS, reducing_gap=REDUCING_GAP)
     og = add("jpeg", flatten(og_img), "og")
