@@ -94,6 +94,8 @@ class Seen:
     query: str
     headers: dict[str, str]
     status: int
+    started: float = 0.0  # time.monotonic() when the request arrived and when it was answered
+    ended: float = 0.0
 
 
 @dataclass
@@ -105,6 +107,7 @@ class S3Proxy:
     refuse_batch_delete: bool = False  # answer DeleteObjects with 501, as some services do
     require_delete_md5: bool = True  # answer DeleteObjects without a correct Content-MD5 with 400
     put_delay: float = 0.0  # seconds each PUT waits before it is forwarded (a slow link)
+    busy_puts: dict[str, int] = field(default_factory=dict)  # key -> how many PUTs of it get 503 SlowDown
     log: list[Seen] = field(default_factory=list)
     dead: bool = False
     _puts: int = 0
@@ -141,6 +144,7 @@ class S3Proxy:
         threading.Thread(target=self.stop, daemon=True).start()
 
     def _handle(self, h: BaseHTTPRequestHandler) -> None:
+        started = time.monotonic()
         body = h.rfile.read(int(h.headers.get("Content-Length") or 0))
         parts = urlsplit(h.path)
         key = unquote(parts.path).lstrip("/").partition("/")[2]
@@ -157,7 +161,8 @@ class S3Proxy:
         if h.command == "PUT" and self.put_delay:
             time.sleep(self.put_delay)
         status, headers, payload = self._answer(h, parts.query, body)
-        self.log.append(Seen(h.command, key, parts.query, {k.lower(): v for k, v in h.headers.items()}, status))
+        self.log.append(Seen(h.command, key, parts.query, {k.lower(): v for k, v in h.headers.items()}, status,
+                             started, time.monotonic()))
         h.send_response(status)
         for name, value in headers:
             if name.lower() not in ("connection", "keep-alive", "transfer-encoding", "content-length", "date",
@@ -170,6 +175,13 @@ class S3Proxy:
             h.wfile.write(payload)
 
     def _answer(self, h: BaseHTTPRequestHandler, query: str, body: bytes) -> tuple[int, list[tuple[str, str]], bytes]:
+        key = unquote(urlsplit(h.path).path).lstrip("/").partition("/")[2]
+        with self._lock:
+            busy = h.command == "PUT" and self.busy_puts.get(key, 0) > 0
+            if busy:
+                self.busy_puts[key] -= 1
+        if busy:
+            return _error(503, "SlowDown", "Please reduce your request rate.")
         if h.command == "POST" and any(q.partition("=")[0] == "delete" for q in query.split("&")):
             if self.refuse_batch_delete:
                 return _error(501, "NotImplemented", "A header you provided implies functionality that is not "
@@ -195,6 +207,16 @@ class S3Proxy:
 
     def puts(self) -> list[str]:
         return [s.key for s in self.log if s.method == "PUT"]
+
+    def most_at_once(self, method: str = "PUT") -> int:
+        """The most requests of `method` that were open at the same moment."""
+        edges = sorted([(s.started, 1) for s in self.log if s.method == method]
+                       + [(s.ended, -1) for s in self.log if s.method == method])
+        most = now = 0
+        for _, step in edges:
+            now += step
+            most = max(most, now)
+        return most
 
 
 def _error(status: int, code: str, message: str) -> tuple[int, list[tuple[str, str]], bytes]:

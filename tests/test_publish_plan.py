@@ -42,6 +42,11 @@ def test_settings_keep_workers_and_read_headers_in_order() -> None:
     ({"headers": {"*.html": "  "}}, "empty-value", "publish.headers.*.html"),
     ({"headers": "public"}, "wrong-type", "publish.headers"),
     ({"secret_key": "x"}, "unknown-key", "publish.secret_key"),
+    ({"endpoint_url": "oss-cn-hangzhou.aliyuncs.com"}, "wrong-type", "publish.endpoint_url"),
+    ({"endpoint_url": "https://host:0"}, "wrong-type", "publish.endpoint_url"),
+    ({"bucket": "tea catalog"}, "wrong-type", "publish.bucket"),
+    ({"region": "cn_hangzhou"}, "wrong-type", "publish.region"),
+    ({"signature_version": "s3v2"}, "wrong-type", "publish.signature_version"),
 ])
 def test_settings_problems_name_the_field_and_line(table: dict, code: str, field: str) -> None:
     _settings, problems = parse_publish_settings(table, no_line)
@@ -124,6 +129,25 @@ def test_prefix_normalization() -> None:
     assert err.value.code == "bad-option"
 
 
+def test_an_address_with_a_password_is_refused_without_repeating_it() -> None:
+    _settings, problems = parse_publish_settings({"endpoint_url": "https://AKID:s3cr3t@oss-cn-hangzhou.aliyuncs.com"},
+                                                 no_line)
+    assert [p.params["field"] for p in problems] == ["publish.endpoint_url"]
+    assert "s3cr3t" not in str(problems[0].params) and "user name or password" in problems[0].params["expected"]
+
+
+@pytest.mark.parametrize(("endpoint", "style", "expected"), [
+    ("https://oss-cn-hangzhou.aliyuncs.com", "", "virtual"),  # botocore would go path-style, which OSS refuses
+    ("https://cos.ap-guangzhou.myqcloud.com", "", "virtual"),
+    ("https://cos.ap-guangzhou.myqcloud.com", "path", "path"),  # asked for: kept, with a warning
+    ("http://127.0.0.1:9000", "", ""),  # MinIO and AWS: botocore's choice
+    ("", "", ""),
+])
+def test_oss_and_cos_default_to_virtual_addressing(endpoint: str, style: str, expected: str) -> None:
+    target = resolve_target(PublishSettings(bucket="b", endpoint_url=endpoint, addressing_style=style), {})
+    assert isinstance(target, S3Target) and target.addressing_style == expected
+
+
 def test_flags_override_settings_and_targets_parse() -> None:
     settings = PublishSettings(bucket="from-toml", prefix="p", region="cn-hangzhou", workers=4)
     target = resolve_target(settings, {"bucket": "from-flag", "prefix": None, "workers": 16})
@@ -138,6 +162,11 @@ def test_flags_override_settings_and_targets_parse() -> None:
     (PublishSettings(bucket="b"), {"workers": 0}, None, "bad-option", 2),
     (PublishSettings(bucket="b"), {}, "ftp://host/x", "bad-target", 2),
     (PublishSettings(bucket="b"), {}, "file://otherhost/x", "bad-target", 2),
+    (PublishSettings(bucket="b"), {"endpoint_url": "not a url"}, None, "bad-option", 2),
+    (PublishSettings(bucket="b"), {"region": "cn hangzhou"}, None, "bad-option", 2),
+    (PublishSettings(bucket="b"), {"signature_version": "s5"}, None, "bad-option", 2),
+    (PublishSettings(bucket="b"), {"addressing_style": "vhost"}, None, "bad-option", 2),
+    (PublishSettings(), {}, "s3://my bucket/site", "bad-option", 2),
 ])
 def test_target_errors(settings: PublishSettings, overrides: dict, target: str | None, code: str,
                        status: int) -> None:
@@ -215,6 +244,17 @@ def test_upload_order_assets_other_html_feeds() -> None:
         "atom.xml", "feed.json", "sitemap.xml"]
     assert [phase for phase, _ in plan.phases()] == ["assets", "other", "html", "feeds"]
     assert phase_of("assets/x.xml") == "assets"
+
+
+def test_dry_run_lines_show_the_first_paths_of_each_kind_and_how_many_more() -> None:
+    from sitegen.publish.report import plan_lines
+
+    plan = make_plan([obj(f"p{i}.html") for i in range(5)], {f"old-{i}.html": RemoteObject(f"old-{i}.html", 1)
+                                                            for i in range(3)})
+    assert plan_lines(plan, limit=2) == [
+        "plan: upload 5 files (50 B: 5 new); delete 3; 0 unchanged",
+        "  new (5):", "    p0.html", "    p1.html", "    … and 3 more",
+        "  delete (3):", "    old-0.html", "    old-1.html", "    … and 1 more"]
 
 
 def test_delete_limit() -> None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol, TextIO
@@ -33,18 +34,20 @@ DRY_RUN_LIMIT = 10  # paths shown per kind of change
 
 
 class Reporter(Protocol):
-    """What publish needs from the CLI's console."""
+    """What publish needs from the CLI's console (the progress bar it draws itself, see ConsoleReporter)."""
 
     def info(self, msg: str) -> None: ...
-
-    def progress(self, done: int, total: int, label: str) -> None: ...
 
 
 @dataclass
 class ConsoleReporter:
-    """A plain Reporter: lines to `stream`, a one-line bar redrawn in place when it is a terminal."""
+    """A plain Reporter: lines to `stream`, a one-line bar redrawn in place when it is a terminal.
+
+    Publish draws its own bar rather than the CLI's page bar, which stays hidden below 200 items:
+    twenty large photos over a rural uplink take long enough to need one."""
 
     stream: TextIO = field(default_factory=lambda: sys.stderr)
+    _drawn: float = field(default=-1.0, init=False, repr=False)
 
     def info(self, msg: str) -> None:
         print(msg, file=self.stream, flush=True)
@@ -52,11 +55,21 @@ class ConsoleReporter:
     def progress(self, done: int, total: int, label: str) -> None:
         if not self.stream.isatty():
             return
+        now = time.monotonic()
+        if done < total and self._drawn >= 0 and now - self._drawn < 0.1:
+            return  # at most ten redraws a second; the first and the last are always drawn
+        self._drawn = -1.0 if done >= total else now
         width = 30
         filled = width * done // total if total else width
         end = "\n" if done >= total else ""
         print(f"\r[{'#' * filled}{'.' * (width - filled)}] {done:,}/{total:,} {label}",
               end=end, file=self.stream, flush=True)
+
+    def end_line(self) -> None:
+        """Close a bar left half-way (a failed publish), so the error starts on its own line."""
+        if self._drawn >= 0:
+            print(file=self.stream, flush=True)
+            self._drawn = -1.0
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -136,9 +149,13 @@ def _run(args: argparse.Namespace, config: SiteConfig, output_dir: Path, ui: Rep
             say(f"warning: a real publish would stop here: {refusal.message}")
         say(summary_line(outcome, target.describe(), dry_run=True))
         return refusal.exit_status if refusal else 0
-    outcome = execute(store, local, output_dir, workers=target.workers, delete=delete,
-                      max_deletes=args.max_deletes, force=args.force,
-                      progress=_progress(ui, show=not as_json and sys.stderr.isatty()))
+    bar = ConsoleReporter(sys.stderr)
+    show = not as_json and getattr(ui, "verbosity", 0) >= 0
+    try:
+        outcome = execute(store, local, output_dir, workers=target.workers, delete=delete,
+                          max_deletes=args.max_deletes, force=args.force, progress=_progress(bar, show))
+    finally:
+        bar.end_line()
     report.update(status="ok", plan=outcome.plan.as_json(), result=outcome.as_json())
     if as_json:
         _print_json(report)
@@ -166,10 +183,12 @@ def _refusal(outcome: Outcome, args: argparse.Namespace) -> PublishError | None:
     return None
 
 
-def _progress(ui: Reporter, show: bool) -> Progress:
+def _progress(bar: ConsoleReporter, show: bool) -> Progress:
+    """Files and bytes while uploading, when a person is watching (the bar draws only on a terminal)."""
+
     def report(done: int, total: int, done_bytes: int, total_bytes: int) -> None:
         if show and total:
-            ui.progress(done, total, progress_label(done_bytes, total_bytes))
+            bar.progress(done, total, progress_label(done_bytes, total_bytes))
     return report
 
 

@@ -43,6 +43,9 @@ MESSAGES: dict[str, str] = {
     "a consistent site; run 'sitegen publish' again to finish ({done} of {total} uploads had arrived)",
     "interrupted": "publish interrupted; the bucket still serves a consistent site; run 'sitegen publish' "
     "again to finish ({done} of {total} uploads had arrived)",
+    "bad-client": "boto3 cannot use the [publish] settings ({detail}); check endpoint_url, region, "
+    "addressing_style and signature_version",
+    "request-failed": "boto3 could not send {operation} of '{key}' ({detail}); check the [publish] settings",
     "write-failed": "cannot write {path}: {detail}",
     "read-failed": "cannot read {path} from the build: {detail}; run 'sitegen build' again",
     # the plan
@@ -55,7 +58,7 @@ MESSAGES: dict[str, str] = {
 EXIT_FAILED = 1
 EXIT_USAGE = 2
 EXIT_INTERRUPTED = 130
-_USAGE_CODES = {"no-bucket", "bad-target", "bad-option", "bad-profile"}
+_USAGE_CODES = {"no-bucket", "bad-target", "bad-option", "bad-profile", "bad-client"}
 
 
 class PublishError(UsageError):

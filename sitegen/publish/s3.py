@@ -78,9 +78,13 @@ def make_client(target: S3Target) -> tuple[Any, tuple[str, ...]]:
         connect_timeout=10,
         read_timeout=120,
     )
-    client = session.client("s3", endpoint_url=target.endpoint_url or None, config=config)
+    secrets = tuple(v for v in (frozen.access_key, frozen.secret_key, frozen.token) if v)
+    try:
+        client = session.client("s3", endpoint_url=target.endpoint_url or None, config=config)
+    except (ValueError, bx.BotoCoreError) as exc:  # settings boto3 cannot use, found before any request
+        raise PublishError("bad-client", detail=redact(str(exc), secrets)) from None
     client.meta.events.register("before-sign.s3.DeleteObjects", add_content_md5)
-    return client, tuple(v for v in (frozen.access_key, frozen.secret_key, frozen.token) if v)
+    return client, secrets
 
 
 class S3Store:
@@ -258,6 +262,9 @@ class _Translate:
             raise PublishError("unreachable", endpoint=endpoint, detail=redact(str(exc), secrets)) from None
         if isinstance(exc, bx.NoCredentialsError | bx.PartialCredentialsError | bx.CredentialRetrievalError):
             raise PublishError("no-credentials", profile=f" '{target.profile}'" if target.profile else "") from None
+        if isinstance(exc, bx.BotoCoreError):  # anything else boto3 refused to send: one line, not a traceback
+            raise PublishError("request-failed", operation=self.operation, key=target.prefix + self.path,
+                               detail=redact(str(exc), secrets)) from None
         return False
 
 

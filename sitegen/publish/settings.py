@@ -14,14 +14,21 @@ gzip = true
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlsplit
 
 from sitegen.errors import Problem
 from sitegen.settings_table import LineOf, check_table
 
 ADDRESSING_STYLES = ("virtual", "path")
+SIGNATURE_VERSIONS = ("s3v4", "s3")
 MAX_WORKERS = 64
+# What botocore itself accepts: anything else fails deep inside boto3 with a traceback.
+_BUCKET = re.compile(r"[a-zA-Z0-9._-]{1,255}")
+_REGION = re.compile(r"[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?")
+CHECKED = ("bucket", "endpoint_url", "region", "addressing_style", "signature_version")
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,10 +58,10 @@ def parse_publish_settings(table: Any, line: LineOf) -> tuple[PublishSettings, l
         problems.append(Problem("wrong-type", "", line(key), {
             "field": ".".join(key), "expected": expected, "got": repr(got)}))
 
-    style = kept.get("addressing_style", "")
-    if style and style not in ADDRESSING_STYLES:
-        wrong(("publish", "addressing_style"), "'virtual' or 'path'", style)
-        kept.pop("addressing_style")
+    for name in CHECKED:
+        expected = expected_for(name, kept.get(name, ""))
+        if expected:
+            wrong(("publish", name), expected, shown(kept.pop(name)))
     workers = kept.get("workers", 8)
     if not 1 <= workers <= MAX_WORKERS:
         wrong(("publish", "workers"), f"a whole number from 1 to {MAX_WORKERS}", workers)
@@ -72,3 +79,45 @@ def parse_publish_settings(table: Any, line: LineOf) -> tuple[PublishSettings, l
             rules.append((glob.strip(), value.strip()))
     kept["headers"] = tuple(rules)
     return PublishSettings(**kept), problems
+
+
+def expected_for(name: str, value: str) -> str | None:
+    """What a [publish] value (or its flag) should look like, when `value` cannot work; None when it can.
+
+    Checked before boto3 sees the value, so that a typo is one line naming the setting instead of
+    a botocore traceback halfway through a publish."""
+    if not value:
+        return None
+    if name == "bucket" and not _BUCKET.fullmatch(value):
+        return "a bucket name of lowercase letters, digits and '-', e.g. \"lishui-catalog\""
+    if name == "region" and not _REGION.fullmatch(value):
+        return "a region id such as \"cn-hangzhou\" or \"ap-guangzhou\""
+    if name == "addressing_style" and value not in ADDRESSING_STYLES:
+        return "\"virtual\" or \"path\""
+    if name == "signature_version" and value not in SIGNATURE_VERSIONS:
+        return "\"s3v4\" (the default) or \"s3\" (Alibaba Cloud OSS)"
+    if name == "endpoint_url":
+        return _endpoint_problem(value)
+    return None
+
+
+def _endpoint_problem(url: str) -> str | None:
+    expected = "an address such as \"https://oss-cn-hangzhou.aliyuncs.com\""
+    try:
+        parts = urlsplit(url)
+        port_ok = parts.port is None or parts.port > 0
+    except ValueError:  # a port that is not a number from 1 to 65535
+        return expected
+    if parts.username is not None or parts.password is not None:
+        return "an address without a user name or password (credentials go in the environment, see docs/hosting.md)"
+    if parts.scheme not in ("http", "https") or not parts.hostname or not port_ok or any(c.isspace() for c in url):
+        return expected
+    return None
+
+
+def shown(value: Any) -> Any:
+    """A value safe to repeat in a message: an address loses any user:password part."""
+    if isinstance(value, str) and "@" in value and "://" in value:
+        scheme, _, rest = value.partition("://")
+        return f"{scheme}://***@{rest.rpartition('@')[2]}"
+    return value

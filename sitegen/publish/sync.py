@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Mapping, Sequence
-from concurrent.futures import FIRST_EXCEPTION, Future, ThreadPoolExecutor, wait
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
@@ -97,7 +97,8 @@ def upload_all(
     plan: Plan, local: Mapping[str, LocalObject], store: Store, output_dir: Path,
     pool: ThreadPoolExecutor, progress: Progress,
 ) -> dict[str, Stored]:
-    """Upload phase by phase. The first failure stops everything not yet started."""
+    """Upload phase by phase, reporting each file as it arrives. The first failure stops everything
+    not yet started; uploads already in flight are let finish, so the count in the message is honest."""
     stored: dict[str, Stored] = {}
     total, total_bytes = len(plan.uploads), plan.upload_bytes
     done_bytes = 0
@@ -108,7 +109,7 @@ def upload_all(
         pending: set[Future[Stored]] = set(futures)
         try:
             while pending:
-                finished, pending = wait(pending, return_when=FIRST_EXCEPTION)
+                finished, pending = wait(pending, return_when=FIRST_COMPLETED)
                 for future in finished:
                     if future.exception() is None:
                         path = futures[future]
@@ -119,12 +120,10 @@ def upload_all(
                 if failures:
                     raise failures[0]  # type: ignore[misc]
         except KeyboardInterrupt:
-            _cancel(pending)
+            _settle(pending, futures, stored)
             raise PublishError("interrupted", EXIT_INTERRUPTED, done=len(stored), total=total) from None
         except PublishError as exc:
-            _cancel(pending)
-            wait(pending)  # let in-flight uploads settle so the count below is honest
-            stored.update({futures[f]: f.result() for f in pending if not f.cancelled() and not f.exception()})
+            _settle(pending, futures, stored)
             if exc.code == "unreachable":
                 params = {**exc.params, "done": len(stored), "total": total}
                 raise PublishError("unreachable-midway", **params) from None
@@ -132,9 +131,12 @@ def upload_all(
     return stored
 
 
-def _cancel(futures: set[Future[Stored]]) -> None:
-    for future in futures:
+def _settle(pending: set[Future[Stored]], futures: Mapping[Future[Stored], str], stored: dict[str, Stored]) -> None:
+    """Cancel what has not started, wait for what is in flight, and count what arrived."""
+    for future in pending:
         future.cancel()
+    wait(pending)
+    stored.update({futures[f]: f.result() for f in pending if not f.cancelled() and f.exception() is None})
 
 
 def execute(

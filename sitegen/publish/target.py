@@ -14,7 +14,7 @@ from typing import Any
 from urllib.parse import unquote, urlsplit
 
 from sitegen.publish.errors import PublishError
-from sitegen.publish.settings import ADDRESSING_STYLES, MAX_WORKERS, PublishSettings
+from sitegen.publish.settings import CHECKED, MAX_WORKERS, PublishSettings, expected_for, shown
 
 _OSS = ".aliyuncs.com"
 _COS = ".myqcloud.com"
@@ -68,9 +68,6 @@ def resolve_target(settings: PublishSettings, overrides: Mapping[str, Any], targ
     workers = values["workers"]
     if not isinstance(workers, int) or not 1 <= workers <= MAX_WORKERS:
         raise PublishError("bad-option", option="--workers", expected=f"from 1 to {MAX_WORKERS}", value=workers)
-    if values["addressing_style"] and values["addressing_style"] not in ADDRESSING_STYLES:
-        raise PublishError("bad-option", option="--addressing-style", expected="'virtual' or 'path'",
-                           value=values["addressing_style"])
     if target:
         parts = urlsplit(target)
         if parts.scheme == "file" and parts.netloc in ("", "localhost") and parts.path:
@@ -82,6 +79,14 @@ def resolve_target(settings: PublishSettings, overrides: Mapping[str, Any], targ
             raise PublishError("bad-target", value=target)
     if not values["bucket"]:
         raise PublishError("no-bucket")
+    for name in CHECKED:
+        expected = expected_for(name, values[name])
+        if expected:
+            raise PublishError("bad-option", option="--" + name.replace("_", "-"), expected=expected,
+                               value=shown(values[name]))
+    if not values["addressing_style"] and _host(values["endpoint_url"]).endswith((_OSS, _COS)):
+        # botocore would address a custom endpoint path-style, which OSS and new COS buckets refuse
+        values["addressing_style"] = "virtual"
     resolved = S3Target(**values)
     return replace(resolved, prefix=normalize_prefix(resolved.prefix))
 

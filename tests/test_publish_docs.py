@@ -1,0 +1,67 @@
+"""The hosting guide and the CI workflow a county copies: they must keep working as publish changes."""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import re
+import shlex
+import tomllib
+from pathlib import Path
+
+import yaml
+
+from sitegen.publish.command import add_arguments
+from sitegen.publish.settings import PublishSettings, parse_publish_settings
+
+DOCS = Path(__file__).parent.parent / "docs"
+GUIDE = (DOCS / "hosting.md").read_text(encoding="utf-8")
+
+
+def publish_flags() -> set[str]:
+    parser = argparse.ArgumentParser()
+    add_arguments(parser)
+    return {flag for action in parser._actions for flag in action.option_strings if flag.startswith("--")}
+
+
+def test_every_toml_example_in_the_guide_is_valid_publish_settings() -> None:
+    blocks = re.findall(r"```toml\n(.*?)```", GUIDE, flags=re.S)
+    publish_blocks = [tomllib.loads(b) for b in blocks if "[publish]" in b]
+    assert len(publish_blocks) >= 5  # the reference, OSS, COS, AWS, MinIO
+    for data in publish_blocks:
+        settings, problems = parse_publish_settings(data["publish"], lambda _key: 1)
+        assert problems == [] and settings.bucket, data
+
+
+def test_the_guide_names_every_setting_and_flag() -> None:
+    for field in dataclasses.fields(PublishSettings):
+        forms = (f"`{field.name}`", f"{field.name} =", f"[publish.{field.name}]")
+        assert any(form in GUIDE for form in forms), field.name
+    for flag in publish_flags() - {"--help"}:
+        assert re.search(rf"[`/]{re.escape(flag)}(?![\w-])", GUIDE), flag
+    for topic in ("index.html", "404.html", "子目录首页", "ICP", "PathStyleDomainForbidden", "CloudFront", "MinIO"):
+        assert topic in GUIDE, topic
+
+
+def test_the_ci_workflow_checks_builds_with_the_image_cache_and_publishes_with_secrets() -> None:
+    text = (DOCS / "ci-github-actions.yml").read_text(encoding="utf-8")
+    workflow = yaml.safe_load(text)
+    assert {"push", "pull_request"} <= set(workflow[True])  # PyYAML reads the key `on` as True
+    [job] = workflow["jobs"].values()
+    steps = job["steps"]
+
+    cache = next(i for i, s in enumerate(steps) if str(s.get("uses", "")).startswith("actions/cache@"))
+    assert steps[cache]["with"]["path"] == ".sitegen-cache" and steps[cache]["with"]["restore-keys"]
+    commands = [(i, shlex.split(line)) for i, s in enumerate(steps) for line in str(s.get("run", "")).splitlines()
+                if line.strip().startswith("sitegen ")]
+    step_of = {words[1]: i for i, words in commands}
+    assert cache < step_of["check"] < step_of["build"] < step_of["publish"]
+    flags = publish_flags()
+    for _, words in commands:
+        assert all(w in flags for w in words[2:] if w.startswith("--")), words
+    publish = step_of["publish"]
+    env = steps[publish]["env"]
+    for name in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"):
+        assert re.fullmatch(r"\$\{\{ secrets\.[A-Z_]+ \}\}", env[name]), env[name]
+    assert "pull_request" in steps[publish]["if"]  # forks' pull requests get no secrets and do not publish
+    assert not re.search(r"AKIA[0-9A-Z]{12,}|LTAI[0-9A-Za-z]{12,}", text)
