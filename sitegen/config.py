@@ -17,7 +17,8 @@ from typing import Any
 from sitegen.errors import Problem, did_you_mean
 from sitegen.images.settings import ImageSettings, parse_image_settings
 from sitegen.publish.settings import PublishSettings, parse_publish_settings
-from sitegen.tomllines import key_lines, line_of
+from sitegen.settings_table import type_word
+from sitegen.tomllines import definitions, key_lines, line_of
 
 CONFIG_FILE = "sitegen.toml"
 CATEGORY_ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -113,12 +114,12 @@ def _from_data(
     for key in ("title", "base_url", "language", "description", "theme", "icp_record", "police_record"):
         value = data.get(key, "")
         if not isinstance(value, str):
-            add("wrong-type", (key,), field=key, expected="text in quotes", got=type(value).__name__)
+            add("wrong-type", (key,), field=key, expected="text in quotes", got=type_word(value))
             value = ""
         strings[key] = value.strip()
-    for key in ("title", "base_url"):
-        if not strings[key]:
-            problems.append(Problem("missing-field", CONFIG_FILE, 1, {"field": key}))
+    for key, example in (("title", 'title = "丽水山耕农产品"'), ("base_url", 'base_url = "https://www.example.cn/"')):
+        if not strings[key] and not any(p.params.get("field") == key for p in problems):  # not also wrong-type
+            problems.append(Problem("missing-setting", CONFIG_FILE, 1, {"field": key, "example": example}))
     if strings["base_url"] and not re.match(r"^https?://[^/\s]+", strings["base_url"]):
         add("bad-url", ("base_url",), field="base_url", value=strings["base_url"])
     language = strings["language"] or "zh-CN"
@@ -161,17 +162,28 @@ def _contact(value: Any, key: tuple[str, ...], add: AddProblem) -> Contact:
     if isinstance(value, str):
         return Contact(address=value)
     if not isinstance(value, dict):
-        add("wrong-type", key, field="contact", expected="a table with phone, email, address", got="value")
+        add("wrong-type", key, field="contact", expected="a table with phone, email, address",
+            got=type_word(value))
         return Contact()
     for extra in value.keys() - _CONTACT_KEYS:
         add("unknown-key", (*key, extra), field=f"contact.{extra}", hint=did_you_mean(extra, _CONTACT_KEYS))
-    return Contact(**{k: str(value.get(k, "")) for k in _CONTACT_KEYS})
+    return Contact(**{k: _text(value, k, (*key, k), add) for k in _CONTACT_KEYS})
+
+
+def _text(table: dict[str, Any], name: str, key: tuple[str, ...], add: AddProblem) -> str:
+    """A text value of a table; a number or list where text belongs is reported, not turned into text."""
+    value = table.get(name, "")
+    if not isinstance(value, str):
+        add("wrong-type", key, field=".".join(key), expected="text in quotes", got=type_word(value))
+        return ""
+    return value.strip()
 
 
 def _terms(data: dict[str, Any], kind: str, add: AddProblem, slug_ids: bool) -> dict[str, Term]:
     table = data.get(kind, {})
     if not isinstance(table, dict):
-        add("wrong-type", (kind,), field=kind, expected=f"tables such as [{kind}.some-id]", got="value")
+        add("wrong-type", (kind,), field=kind, expected=f"tables such as [{kind}.some-id]",
+            got=type_word(table))
         return {}
     terms: dict[str, Term] = {}
     for term_id, spec in table.items():
@@ -182,19 +194,20 @@ def _terms(data: dict[str, Any], kind: str, add: AddProblem, slug_ids: bool) -> 
         if isinstance(spec, str):
             spec = {"zh": spec}
         if not isinstance(spec, dict):
-            add("wrong-type", key, field=f"{kind}.{term_id}", expected="a table with zh and en", got="value")
+            add("wrong-type", key, field=f"{kind}.{term_id}", expected="a table with zh and en", got=type_word(spec))
             continue
         for extra in spec.keys() - _TERM_KEYS:
-            add("unknown-key", (*key, extra), field=extra, hint=did_you_mean(extra, _TERM_KEYS))
-        if not spec.get("zh"):
-            add("missing-field", key, field=f"{kind}.{term_id}.zh")
-        terms[term_id] = Term(
-            id=term_id,
-            zh=str(spec.get("zh", term_id)),
-            en=str(spec.get("en", "")),
-            description=str(spec.get("description", "")),
-            url=str(spec.get("url", "")),
-        )
+            add("unknown-key", (*key, extra), field=f"{kind}.{term_id}.{extra}",
+                hint=did_you_mean(extra, _TERM_KEYS))
+        texts = {name: _text(spec, name, (*key, name), add) for name in sorted(_TERM_KEYS)}
+        if "zh" not in spec:
+            add("missing-setting", key, field=f"{kind}.{term_id}.zh", example='zh = "中文名称" (under this line)')
+        elif not texts["zh"] and isinstance(spec["zh"], str):
+            add("empty-value", (*key, "zh"), field=f"{kind}.{term_id}.zh")
+        if texts["url"] and not re.match(r"^https?://[^/\s]+", texts["url"]):
+            add("bad-url", (*key, "url"), field=f"{kind}.{term_id}.url", value=texts["url"])
+        terms[term_id] = Term(id=term_id, zh=texts["zh"] or term_id, en=texts["en"],
+                              description=texts["description"], url=texts["url"])
     return terms
 
 
@@ -207,14 +220,26 @@ _KIND_NAMES = {"categories": "category", "certifications": "certification"}
 
 
 def _duplicate_ids(text: str) -> list[tuple[str, str, int]]:
-    """TOML forbids a table twice, but tomllib's message does not say which id; say it plainly."""
-    seen: dict[tuple[str, str], int] = {}
+    """TOML forbids a table twice, but tomllib stops at the first with a message that names no id.
+
+    An id is defined by its header `[categories.tea]`, or from another table by `tea = {…}` or
+    dotted keys `tea.zh = …` (several dotted lines in one table define it once). Every definition
+    after the first is reported, so all duplicates come out in one run.
+    """
+    seen: set[tuple[str, str, tuple[str, ...] | int]] = set()
+    defined: dict[tuple[str, str], int] = {}
     found = []
-    for number, raw in enumerate(text.splitlines(), start=1):
-        m = re.match(r"""^\s*\[\s*(categories|certifications)\.("?)([^"\]]+)\2\s*\]""", raw)
-        if m:
-            key = (m.group(1), m.group(3))
-            if key in seen:
-                found.append((_KIND_NAMES[m.group(1)], m.group(3), number))
-            seen[key] = number
+    table: tuple[str, ...] = ()
+    for path, number, header in definitions(text):
+        if header:
+            table = path
+        if len(path) < 2 or path[0] not in _KIND_NAMES or (len(path) > 2 if header else table[:2] == path[:2]):
+            continue  # not about one id, or a sub-table or key inside an id's own table
+        where: tuple[str, ...] | int = table if len(path) > 2 else number  # dotted keys: once per table
+        if (path[0], path[1], where) in seen:
+            continue
+        seen.add((path[0], path[1], where))
+        if (path[0], path[1]) in defined:
+            found.append((_KIND_NAMES[path[0]], path[1], number))
+        defined.setdefault((path[0], path[1]), number)
     return found

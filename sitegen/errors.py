@@ -23,12 +23,17 @@ MESSAGES: dict[str, str] = {
     "no-front-matter": "the file must start with a line '---', then the fields, then another '---' line",
     "unclosed-front-matter": "the front matter opened with '---' is never closed; "
     "add a line '---' after the last field",
-    "yaml-syntax": "the front matter is not valid YAML: {problem}; check the indentation and quotes here",
+    "yaml-syntax": "the front matter is not valid YAML: {problem}; {advice}",
+    "fullwidth-colon": "'{field}：' is written with the Chinese colon '：'; after a field name write the "
+    "English colon and a space, e.g. '{field}: …'",
     "toml-syntax": "sitegen.toml is not valid TOML: {problem}",
+    "yaml-too-complex": "the front matter nests too deeply or repeats itself through '&' anchors and '*' "
+    "references; write each field out plainly as 'field: value'",
     "not-a-mapping": "the front matter must be a list of 'field: value' lines",
     "missing-config": "there is no sitegen.toml here; run this inside a catalog folder or pass --root",
     # fields
-    "missing-field": "the required field '{field}' is missing; add a line '{field}: …'",
+    "missing-field": "the required field '{field}' is missing; add a line '{key}: …'",
+    "missing-setting": "sitegen.toml has no '{field}'; add a line {example}",
     "wrong-type": "'{field}' must be {expected}, not {got}",
     "unknown-key": "unknown field '{field}'{hint}",
     "empty-value": "'{field}' is empty; write a value or remove the line",
@@ -38,8 +43,8 @@ MESSAGES: dict[str, str] = {
     "bad-date": "'{field}' must be a date written as YYYY-MM-DD, e.g. 2024-09-01, not '{value}'",
     "duplicate-key": "'{field}' is written twice; keep only one",
     # ids and references
-    "bad-id": "the folder name '{value}' is not a valid id; use lowercase letters a-z, digits and "
-    "hyphens only, e.g. '{suggestion}'",
+    "bad-id": "'{value}' is not a valid id (ids name folders and [categories.…] tables); use lowercase "
+    "letters a-z, digits and hyphens only, e.g. '{suggestion}'",
     "unknown-category": "category '{value}' is not defined in sitegen.toml; use one of: {valid}",
     "unknown-certification": "certification '{value}' is not defined in sitegen.toml; use one of: {valid}",
     "unknown-brand": "this product is in products/{value}/, but there is no brand folder brands/{value}/; "
@@ -51,6 +56,8 @@ MESSAGES: dict[str, str] = {
     "upper/lower case and extension must match exactly)",
     "path-escapes": "'{value}' points outside this folder; put the file beside index.md and write "
     "only its name",
+    "link-outside": "'{value}' is a shortcut (symbolic link) to a file or folder elsewhere, which sitegen "
+    "does not follow; put the real file or folder here instead",
     "missing-alt": "image '{value}' has no 'alt' text; write {{file: {value}, alt: what the photo shows}} "
     "so blind shoppers and slow connections get a description",
     "bad-image": "'{value}' cannot be used as an image: {problem}",
@@ -92,9 +99,20 @@ class Problem:
             "code": self.code,
             "path": self.path,
             "line": self.line,
-            "params": self.params,
+            "params": {k: _plain(v) for k, v in self.params.items()},
             "message": self.message,
         }
+
+
+def _plain(value: Any) -> Any:
+    """A parameter as JSON can carry it: a YAML date or !!binary value becomes its text."""
+    if value is None or isinstance(value, str | int | float | bool):
+        return value
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    return str(value)
 
 
 def _show(value: Any) -> str:

@@ -26,10 +26,9 @@ name: {name}                  # 品牌名称（必填）
 # banner: banner.jpg          # 横幅照片，放在本文件旁边
 # website: https://…          # 官方网站
 # established: 2018           # 创立年份或日期 2018-06-01
-# certifications:             # 认证：sitegen.toml 里定义的编号，可附证书编号
-#   - gi
-#   - {{id: green-food, number: "LB-00-0000000000"}}
-# contact:
+# certifications:             # 认证编号，可选：{certifications}
+#   - {{id: {cert}, number: "证书编号"}}
+# contact:                   # 联系方式
 #   phone: "0578-0000000"
 #   email: ""
 #   address: ""
@@ -46,21 +45,21 @@ images:                       # 照片（必填），放在本文件旁边；第
   - {{file: photo-1.jpg, alt: "照片里是什么"}}
 # title_en: ""                # 英文名称
 # summary: ""                 # 一句话卖点
-# summary_en: ""
-# price: {{amount: 68, currency: CNY, unit: "500克/袋"}}
+# summary_en: ""             # 英文一句话卖点
+# price: {{amount: 68, currency: CNY, unit: "500克/袋"}}  # 价格（元）和规格
 # variants:                   # 多个规格
 #   - {{name: 礼盒装, price: 168, unit: "1千克/盒"}}
 # season: [9, 10]             # 上市月份（1-12）
 # origin: ""                  # 产地
 # producer: ""                # 生产者（合作社、公司、家庭农场）
-# certifications: [gi]        # 认证编号，或 {{id: gi, number: "证书编号"}}
+# certifications: [{cert}]  # 认证编号，或 {{id: {cert}, number: "证书编号"}}；可选：{certifications}
 # shop_links:                 # 购买链接，必须以 https:// 开头
 #   - {{platform: 淘宝, url: "https://…"}}
 # traceability_url: ""        # 溯源查询网址
 # available: true             # 缺货时写 false
 # draft: true                 # 草稿：不发布，预览时用 sitegen build --drafts
-# date: {today}               # 上架日期
-# tags: []
+# date: {today}            # 上架日期
+# tags: [新茶, 礼品]          # 标签
 # gtin: ""                    # 商品条码（数字，加引号）
 # weight: ""                  # 净含量
 # shelf_life: ""              # 保质期
@@ -75,13 +74,18 @@ def _yaml_str(text: str) -> str:
     return json.dumps(text, ensure_ascii=False)
 
 
-def _create(folder: Path, text: str) -> Path:
-    if folder.exists():
-        raise UsageError(f"{folder} already exists; nothing was changed (choose another id with --id)")
-    folder.mkdir(parents=True)
+def _create(folder: Path, text: str, hint: str) -> Path:
+    """Write folder/index.md; a folder that already holds photos but no index.md is fine."""
     path = folder / "index.md"
-    with open(path, "x", encoding="utf-8") as handle:  # 'x': fail rather than overwrite, even in a race
-        handle.write(text)
+    exists = f"{path} already exists; nothing was changed ({hint})"
+    if path.exists() or path.is_symlink() or (folder.exists() and not folder.is_dir()):
+        raise UsageError(exists)
+    folder.mkdir(parents=True, exist_ok=True)
+    try:
+        with open(path, "x", encoding="utf-8") as handle:  # 'x': fail rather than overwrite, even in a race
+            handle.write(text)
+    except FileExistsError:
+        raise UsageError(exists) from None
     return path
 
 
@@ -89,12 +93,28 @@ def new_brand(root: Path, brand_id: str, name: str) -> Path:
     if not ID.match(brand_id):
         raise UsageError(f"'{brand_id}' is not a valid id; use lowercase a-z, digits and hyphens, "
                          f"e.g. '{slugify(brand_id, 'my-brand')}'")
-    return _create(root / "brands" / brand_id, BRAND_TEMPLATE.format(name=_yaml_str(name)))
+    certs = _site_ids(root, "certifications")
+    return _create(root / "brands" / brand_id, BRAND_TEMPLATE.format(
+        name=_yaml_str(name), cert=certs[0] if certs else "gi", certifications=_choices(certs, "certifications")),
+        "edit that file, or choose another id")
+
+
+def _site_ids(root: Path, kind: str) -> list[str]:
+    """The ids sitegen.toml defines, so the examples in a new file are ones that pass `check`."""
+    import tomllib
+
+    with contextlib.suppress(OSError, ValueError, tomllib.TOMLDecodeError):  # broken config: `check` says so
+        table = tomllib.loads((root / "sitegen.toml").read_text("utf-8-sig")).get(kind, {})
+        return [str(k) for k in table] if isinstance(table, dict) else []
+    return []
+
+
+def _choices(ids: list[str], kind: str) -> str:
+    return ", ".join(ids) or f"（先在 sitegen.toml 里定义 [{kind}.…]）"
 
 
 def new_product(root: Path, brand_id: str, title: str, product_id: str | None = None) -> Path:
     import datetime as dt
-    import tomllib
 
     if not (root / "brands" / brand_id / "index.md").is_file():
         raise UsageError(f"there is no brand '{brand_id}' (brands/{brand_id}/index.md); create it first with "
@@ -102,12 +122,10 @@ def new_product(root: Path, brand_id: str, title: str, product_id: str | None = 
     product_id = product_id or slugify(title, "product")
     if not ID.match(product_id):
         raise UsageError(f"'{product_id}' is not a valid id; use lowercase a-z, digits and hyphens")
-    categories: list[str] = []
-    with contextlib.suppress(OSError, tomllib.TOMLDecodeError):  # a broken config: `check` will say so
-        categories = list(tomllib.loads((root / "sitegen.toml").read_text("utf-8-sig")).get("categories", {}))
+    categories, certs = _site_ids(root, "categories"), _site_ids(root, "certifications")
     text = PRODUCT_TEMPLATE.format(
         title=_yaml_str(title), category=categories[0] if categories else "tea",
-        categories=", ".join(categories) or "（先在 sitegen.toml 里定义 [categories.…]）",
-        today=dt.date.today().isoformat(),
+        categories=_choices(categories, "categories"), cert=certs[0] if certs else "gi",
+        certifications=_choices(certs, "certifications"), today=dt.date.today().isoformat(),
     )
-    return _create(root / "products" / brand_id / product_id, text)
+    return _create(root / "products" / brand_id / product_id, text, "edit that file, or choose another id with --id")

@@ -16,6 +16,14 @@ LineOf = Callable[[tuple[str, ...]], int | None]
 _TYPE_WORDS = {str: "text in quotes", int: "a whole number", bool: "true or false", list: "a list [...]",
                float: "a number", dict: "a table"}
 
+_VALUE_WORDS = {str: "text", int: "a whole number", bool: "true or false", list: "a list", float: "a number",
+                dict: "a table"}
+
+
+def type_word(value: Any) -> str:
+    """What an editor wrote, in words ('a whole number', not 'int')."""
+    return _VALUE_WORDS.get(type(value), "a date or time" if hasattr(value, "isoformat") else "a value")
+
 
 def check_table(
     name: str, table: Any, spec: Mapping[str, type | tuple[type, ...]], line: LineOf
@@ -24,7 +32,7 @@ def check_table(
     problems: list[Problem] = []
     if not isinstance(table, dict):
         problems.append(Problem("wrong-type", "", line((name,)), {"field": name, "expected": "a table",
-                                                                   "got": type(table).__name__}))
+                                                                   "got": type_word(table)}))
         return {}, problems
     kept: dict[str, Any] = {}
     for key, value in table.items():
@@ -38,7 +46,7 @@ def check_table(
         if not isinstance(value, types) or (isinstance(value, bool) and bool not in types):
             problems.append(Problem("wrong-type", "", line((name, key)), {
                 "field": f"{name}.{key}", "expected": " or ".join(_TYPE_WORDS.get(t, t.__name__) for t in types),
-                "got": type(value).__name__}))
+                "got": type_word(value)}))
             continue
         kept[key] = value
     return kept, problems

@@ -8,6 +8,7 @@ line scan finds where each key is defined; multi-line strings and arrays are ski
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 
 _HEADER = re.compile(r"^\s*\[\s*([^\[\]]+?)\s*\]\s*(#.*)?$")
 _KEY = re.compile(r"""^\s*("[^"]*"|'[^']*'|[A-Za-z0-9_\-.]+)\s*=""")
@@ -23,6 +24,13 @@ def _split_dotted(key: str) -> tuple[str, ...]:
 def key_lines(text: str) -> dict[tuple[str, ...], int]:
     """Map each key path (e.g. ("categories", "tea", "zh")) and table header to its 1-based line."""
     lines: dict[tuple[str, ...], int] = {}
+    for path, number, _ in definitions(text):
+        lines.setdefault(path, number)
+    return lines
+
+
+def definitions(text: str) -> Iterator[tuple[tuple[str, ...], int, bool]]:
+    """Every (key path, line, is a [table] header) in file order, repeats included."""
     table: tuple[str, ...] = ()
     in_multiline: str | None = None
     depth = 0
@@ -37,20 +45,18 @@ def key_lines(text: str) -> dict[tuple[str, ...], int]:
         header = _HEADER.match(raw)
         if header and not raw.lstrip().startswith("[["):
             table = _split_dotted(header.group(1))
-            lines.setdefault(table, number)
+            yield table, number, True
             continue
         key = _KEY.match(raw)
         if not key:
             continue
-        path = table + _split_dotted(key.group(1))
-        lines.setdefault(path, number)
+        yield table + _split_dotted(key.group(1)), number, False
         rest = raw[key.end() :]
         for quote in ('"""', "'''"):
             if rest.count(quote) == 1:
                 in_multiline = quote
         value = rest.split("#", 1)[0]
         depth = max(value.count("[") - value.count("]"), 0)
-    return lines
 
 
 def line_of(lines: dict[tuple[str, ...], int], path: tuple[str, ...]) -> int | None:

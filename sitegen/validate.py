@@ -50,7 +50,7 @@ def _certs(rel: str, refs: Iterable[CertRef], terms: Mapping[str, Term]) -> list
 def _image(rel: str, ref: ImageRef, folder: Folder, want_alt: bool) -> list[Problem]:
     found: list[Problem] = []
     name = ref.file.replace("\\", "/")
-    if name in folder.outside or not is_inside(name):
+    if name in folder.outside or not is_inside(name) or _nested_escapes(folder, name):
         return [Problem("path-escapes", rel, ref.line, {"value": ref.file})]
     if name not in folder.files and not _nested_file_inside(folder, name):
         found.append(Problem("missing-image", rel, ref.line, {"value": ref.file}))
@@ -65,6 +65,14 @@ def is_inside(name: str) -> bool:
         return False
     normal = posixpath.normpath(name)
     return normal != ".." and not normal.startswith("../") and normal != "."
+
+
+def _nested_escapes(folder: Folder, name: str) -> bool:
+    """'pics/a.jpg' where pics/ (or a.jpg) is a symlink to a file outside the folder."""
+    if "/" not in name:
+        return False
+    target = os.path.realpath(folder.path / name)
+    return os.path.exists(target) and not target.startswith(os.path.realpath(folder.path) + os.sep)
 
 
 def _nested_file_inside(folder: Folder, name: str) -> bool:

@@ -71,8 +71,13 @@ def _folders(root: Path, rel: str, parent_ids: tuple[str, ...], problems: list[P
         if not ID.match(entry.name):
             problems.append(_bad_id(folder_rel, entry.name))
             continue
+        if entry.is_symlink() and not _inside(entry.path, root):  # a folder linked in from elsewhere
+            problems.append(Problem("link-outside", folder_rel, None, {"value": entry.name}))
+            continue
         folder = _scan(Path(entry.path), folder_rel, (*parent_ids, entry.name))
-        if folder is None:
+        if folder is None and os.path.islink(os.path.join(entry.path, INDEX)):
+            problems.append(Problem("link-outside", f"{folder_rel}/{INDEX}", None, {"value": INDEX}))
+        elif folder is None:
             problems.append(Problem("stray-file", folder_rel, None, severity="warning"))
         else:
             found.append(folder)
@@ -105,6 +110,10 @@ def _scan(path: Path, rel: str, ids: tuple[str, ...]) -> Folder | None:
     if stamp is None:
         return None
     return Folder(rel, path, ids, frozenset(files), frozenset(outside), stamp, nested)
+
+
+def _inside(path: str, root: Path) -> bool:
+    return os.path.realpath(path).startswith(os.path.realpath(root) + os.sep)
 
 
 def _bad_id(rel: str, name: str) -> Problem:

@@ -7,6 +7,7 @@ with the key's line), so one pass over a file reports everything wrong with it.
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 from typing import Any
 
@@ -15,7 +16,7 @@ from sitegen.content.models import CertRef, ImageRef, Price, ProductVariant, Sho
 from sitegen.errors import Problem, did_you_mean
 
 _TYPE_NAMES = {str: "text", int: "a whole number", float: "a number", bool: "true or false",
-               list: "a list", dict: "a group of fields", type(None): "nothing"}
+               list: "a list", dict: "a group of fields", type(None): "nothing", bytes: "binary data"}
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
@@ -42,6 +43,11 @@ class FieldReader:
                 name = ".".join(str(p) for p in (*path, key))
                 self.problem("unknown-key", *path, key, field=name, hint=did_you_mean(key, allowed))
 
+    def missing(self, *path: str | int) -> None:
+        """A required field is absent: point at its parent's line (or the front matter start)."""
+        key = next((p for p in reversed(path) if isinstance(p, str)), "?")
+        self.problem("missing-field", *path, field=_name(path), key=key)
+
     def _wrong(self, path: tuple[str | int, ...], expected: str, value: Any) -> None:
         self.problem("wrong-type", *path, field=_name(path), expected=expected, got=describe(value))
 
@@ -60,20 +66,20 @@ class FieldReader:
         value = self.get(*path) if value is None else value
         if value is None:
             if required:
-                self.problem("missing-field", *path, field=_name(path))
-            return ""
-        if isinstance(value, bool | dict | list):
-            self._wrong(path, "text", value)
+                self.missing(*path)
             return ""
         if isinstance(value, dt.date):
             return value.isoformat()
+        if isinstance(value, bool) or not isinstance(value, str | int | float):  # lists, groups, !!binary …
+            self._wrong(path, "text", value)
+            return ""
         text = str(value).strip()
         if required and not text:
             self.problem("empty-value", *path, field=_name(path))
         return text
 
     def number(self, *path: str | int, value: Any = None) -> float | None:
-        value = self.get(*path) if value is None else value
+        value = original = self.get(*path) if value is None else value
         if value is None:
             return None
         if isinstance(value, bool) or not isinstance(value, int | float):
@@ -86,9 +92,17 @@ class FieldReader:
             else:
                 self._wrong(path, "a number such as 68 or 12.5", value)
                 return None
-        if value < 0:
+        try:
+            number = float(value)
+        except OverflowError:  # an integer with hundreds of digits
+            number = math.inf
+        if not math.isfinite(number):  # .nan, .inf, 1e400: would print as 'nan' or 'inf' on the page
+            self.problem("wrong-type", *path, field=_name(path), expected="a number such as 68 or 12.5",
+                         got=f"'{_as_written(original)}'")
+            return None
+        if number < 0:
             self.problem("negative-amount", *path, field=_name(path), value=value)
-        return float(value)
+        return number
 
     def boolean(self, *path: str, default: bool) -> bool:
         value = self.get(*path)
@@ -141,8 +155,12 @@ class FieldReader:
     def months(self, *path: str) -> tuple[int, ...]:
         months: list[int] = []
         for i, value in enumerate(self.items(*path)):
+            if isinstance(value, str) and value.strip().isdigit() and len(value.strip()) <= 2:  # ["9", "10"]
+                value = int(value)
             if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 12:
-                self.problem("bad-month", *path, i, field=_name(path), value=value)
+                small = isinstance(value, int) and not isinstance(value, bool) and abs(value) < 10**6
+                shown = value if small else _as_written(value)
+                self.problem("bad-month", *path, i, field=_name(path), value=shown)
             else:
                 months.append(value)
         return tuple(sorted(set(months)))
@@ -162,7 +180,7 @@ class FieldReader:
     def images(self, *path: str, required: bool) -> tuple[ImageRef, ...]:
         entries = self.items(*path)
         if not entries and required:
-            self.problem("missing-field", *path, field=_name(path))
+            self.missing(*path)
         return tuple(ref for i, v in enumerate(entries) if (ref := self.image(*path, i, value=v)))
 
     def certifications(self, *path: str) -> tuple[CertRef, ...]:
@@ -185,12 +203,13 @@ class FieldReader:
         if isinstance(value, int | float) and not isinstance(value, bool):
             value = {"amount": value}
         if not isinstance(value, dict):
-            self._wrong(path, "amount, currency and unit on indented lines", value)
+            self._wrong(path, 'a number such as 68, or {amount: 68, unit: "500g"}', value)
             return None
         self.check_keys({"amount", "currency", "unit"}, value, *path)
         amount = self.number(*path, "amount", value=value.get("amount"))
         if amount is None:
-            self.problem("missing-field", *path, field=_name((*path, "amount")))
+            if value.get("amount") is None:
+                self.missing(*path, "amount")
             return None
         currency = self.text(*path, "currency", value=value.get("currency")) or "CNY"
         return Price(amount, currency.upper(), self.text(*path, "unit", value=value.get("unit")))
@@ -219,6 +238,24 @@ class FieldReader:
             if platform and url:
                 out.append(ShopLink(platform, url))
         return tuple(out)
+
+
+def _as_written(value: Any) -> str:
+    """A value as an editor would recognise it in YAML (true, not True; empty, not None)."""
+    if value is None:
+        return "(empty)"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "a group of fields"
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, bytes):
+        return "binary data"
+    text = str(value)
+    return text if len(text) <= 24 else text[:20] + "…"
 
 
 def _name(path: tuple[str | int, ...]) -> str:

@@ -7,6 +7,7 @@ line an editor needs to see, and duplicate keys are caught instead of silently d
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -63,23 +64,73 @@ def split(text: str, rel: str) -> FrontMatter:
     yaml_text, body_start = end
     body = text[body_start:]
     body_line = text.count("\n", 0, body_start) + 1
+    colons = [Problem("fullwidth-colon", rel, n + 2, {"field": m.group(1)})
+              for n, line in enumerate(yaml_text.split("\n")) if (m := _FULLWIDTH_COLON.match(line))]
+    if colons:  # YAML would read 'summary：好喝' as part of the line above, silently
+        return FrontMatter({}, {}, 1, body, body_line, colons)
     try:
         node = yaml.compose(yaml_text, Loader=_Loader)
-    except yaml.MarkedYAMLError as exc:
-        # An unclosed bracket or quote is noticed at the end; the context mark is where it opened.
-        mark = exc.context_mark or exc.problem_mark
-        last = yaml_text.count("\n") + 1
-        line = min(mark.line + 2, last) if mark else 1  # +1 for 1-based, +1 for the '---' line
-        problem = " ".join(str(x) for x in (exc.problem, exc.context) if x) or str(exc)
-        return FrontMatter({}, {}, 1, body, body_line, [Problem("yaml-syntax", rel, line, {"problem": problem})])
+    except yaml.YAMLError as exc:
+        line, problem = _yaml_error(exc, yaml_text)
+        source = yaml_text.split("\n")[line - 2] if line >= 2 else ""
+        params = {"problem": problem, "advice": _advice(problem, source)}
+        return FrontMatter({}, {}, 1, body, body_line, [Problem("yaml-syntax", rel, line, params)])
     result = FrontMatter({}, {}, 1, body, body_line)
     if node is None:
         return result
     if not isinstance(node, yaml.MappingNode):
         result.problems.append(Problem("not-a-mapping", rel, node.start_mark.line + 2))
         return result
-    result.values = _build(node, (), result, rel)
+    try:
+        result.values = _build(node, (), result, rel, [_MAX_NODES])
+    except _TooComplex as exc:
+        return FrontMatter({}, {}, 1, body, body_line, [Problem("yaml-too-complex", rel, exc.line)])
     return result
+
+
+def _yaml_error(exc: yaml.YAMLError, yaml_text: str) -> tuple[int, str]:
+    """(line in the file, the parser's words) for any PyYAML error, marked or not."""
+    last = yaml_text.count("\n") + 1
+    if isinstance(exc, yaml.MarkedYAMLError):
+        # An unclosed bracket or quote is noticed at the end; the context mark is where it opened.
+        mark = exc.context_mark or exc.problem_mark
+        line = min(mark.line + 2, last) if mark else 1  # +1 for 1-based, +1 for the '---' line
+        return line, " ".join(str(x) for x in (exc.problem, exc.context) if x) or str(exc)
+    if isinstance(exc, yaml.reader.ReaderError):  # a control character such as NUL: has a position, no mark
+        line = min(yaml_text.count("\n", 0, max(exc.position, 0)) + 2, last)
+        char = exc.character if isinstance(exc.character, int) else ord(str(exc.character)[:1] or "\0")
+        return line, f"this line contains an invisible control character (U+{char:04X}); delete it"
+    return 1, str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+
+
+_FULLWIDTH_COLON = re.compile(r"^\s*(?:-\s+)?([A-Za-z_][A-Za-z0-9_]*)\s*：")
+_ADVICE = (  # the parser's words → what a county editor should do about them
+    ("tab character", "indent with spaces; the Tab key cannot be used in the front matter"),
+    ("mapping values are not allowed", "a value containing ': ' must be in quotes, e.g. title: \"菊米: 特级\"; "
+     "or this line is indented differently from the lines around it"),
+    ("quoted scalar", "a quote mark \" or ' is opened here but never closed"),
+    ("cannot start any token", "a value starting with @, ` or % must be in quotes"),
+    ("flow sequence", "a list opened with [ is not closed with ]"),
+    ("flow mapping", "a group opened with { is not closed with }"),
+)
+
+
+def _advice(problem: str, source: str) -> str:
+    if "\t" in source[: len(source) - len(source.lstrip())]:  # the C parser does not always say 'tab'
+        problem = "tab character"
+    return next((advice for words, advice in _ADVICE if words in problem), "check the indentation and quotes here")
+
+
+# Real front matter has a few hundred values at most. Anchors and aliases ('&a', '*a') let a few lines
+# stand for millions of values or for themselves ('billion laughs', cycles): stop long before that.
+_MAX_NODES = 20_000
+_MAX_DEPTH = 30
+
+
+class _TooComplex(Exception):
+    def __init__(self, line: int):
+        super().__init__(line)
+        self.line = line
 
 
 def _closing_fence(text: str) -> tuple[str, int] | None:
@@ -97,23 +148,41 @@ def _closing_fence(text: str) -> tuple[str, int] | None:
     return None
 
 
-def _build(node: yaml.Node, path: Path_, fm: FrontMatter, rel: str) -> Any:
-    fm.lines.setdefault(path, node.start_mark.line + 2)
+def _build(node: yaml.Node, path: Path_, fm: FrontMatter, rel: str, budget: list[int]) -> Any:
+    line = node.start_mark.line + 2
+    budget[0] -= 1
+    if budget[0] < 0 or len(path) > _MAX_DEPTH:
+        raise _TooComplex(line)
+    fm.lines.setdefault(path, line)
     if isinstance(node, yaml.MappingNode):
         out: dict[str, Any] = {}
         for key_node, value_node in node.value:
-            key = str(_scalar(key_node)) if isinstance(key_node, yaml.ScalarNode) else str(key_node.start_mark)
+            key = _key(key_node)
             child = (*path, key)
             if key in out:
                 fm.problems.append(Problem("duplicate-key", rel, key_node.start_mark.line + 2,
                                            {"field": ".".join(str(p) for p in child)}))
                 continue
             fm.lines[child] = key_node.start_mark.line + 2
-            out[key] = _build(value_node, child, fm, rel)
+            try:
+                out[key] = _build(value_node, child, fm, rel, budget)
+            except _TooComplex as exc:
+                if not path:  # point at the field the editor wrote, not at an anchor deep inside it
+                    exc.line = key_node.start_mark.line + 2
+                raise
         return out
     if isinstance(node, yaml.SequenceNode):
-        return [_build(item, (*path, i), fm, rel) for i, item in enumerate(node.value)]
+        return [_build(item, (*path, i), fm, rel, budget) for i, item in enumerate(node.value)]
     return _scalar(node)
+
+
+def _key(node: yaml.Node) -> str:
+    """A field name as the editor wrote it ('yes' stays 'yes', not True; '[a, b]' stays readable)."""
+    if isinstance(node, yaml.ScalarNode):
+        return str(node.value)
+    if isinstance(node, yaml.SequenceNode):
+        return "[" + ", ".join(n.value if isinstance(n, yaml.ScalarNode) else "…" for n in node.value) + "]"
+    return "{…}"
 
 
 _STR = "tag:yaml.org,2002:str"

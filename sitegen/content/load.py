@@ -16,7 +16,7 @@ from sitegen.content.discover import Folder, SourceTree
 from sitegen.content.models import Brand, Product
 from sitegen.errors import Problem
 
-_CACHE_VERSION = 3
+_CACHE_VERSION = 4  # bump when parsing or its problems change: old entries would hide new checks
 Entry = tuple[tuple[int, int], Brand | Product | None, list[Problem]]
 
 

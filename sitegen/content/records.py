@@ -24,13 +24,17 @@ PRODUCT_FIELDS = frozenset({
 })
 
 
+# The file's fields cannot be read at all: reporting each as missing would only bury the real problem.
+_UNREADABLE = frozenset({"no-front-matter", "unclosed-front-matter", "yaml-syntax", "yaml-too-complex",
+                         "fullwidth-colon", "not-a-mapping"})
+
+
 def _open(raw: bytes, rel: str) -> tuple[FieldReader | None, list[Problem]]:
     text, problems = decode(raw, rel)
     if text is None:
         return None, problems
     reader = FieldReader(split(text, rel), rel)
-    if any(p.code in ("no-front-matter", "unclosed-front-matter", "yaml-syntax", "not-a-mapping")
-           for p in reader.problems):
+    if any(p.code in _UNREADABLE for p in reader.problems):
         return None, reader.problems
     return reader, []
 

@@ -1,0 +1,87 @@
+"""The command line as an editor uses it: `sitegen new`, --root, -q/-v, exit codes, both entry points."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+from tests.catalog import Catalog, photo, run
+
+
+def _uncomment(path: Path) -> None:
+    """What an editor does with a new file: remove the '# ' in front of every optional field."""
+    path.write_text(re.sub(r"(?m)^# ", "", path.read_text("utf-8")), encoding="utf-8")
+
+
+def test_new_files_with_every_field_filled_in_pass_check(catalog: Catalog) -> None:
+    catalog.write("sitegen.toml", catalog.root.joinpath("sitegen.toml").read_text("utf-8")
+                  + '\n[certifications.green-food]\nzh = "绿色食品"\n')
+    assert run(catalog.root, "new", "brand", "wuchang", "--name", '五常"大米"').returncode == 0
+    result = run(catalog.root, "new", "product", "wuchang", "五常大米（稻花香）")
+    assert result.returncode == 0 and "created products/wuchang/wuchang-dami-daohua-xiang/index.md" in result.stdout
+    brand = catalog.root / "brands/wuchang/index.md"
+    product = catalog.root / "products/wuchang/wuchang-dami-daohua-xiang/index.md"
+    text = product.read_text("utf-8")
+    from sitegen.content.records import BRAND_FIELDS, PRODUCT_FIELDS
+
+    for fields, written in ((PRODUCT_FIELDS, text), (BRAND_FIELDS, brand.read_text("utf-8"))):
+        for field in fields:  # every field is listed, with a comment after it
+            assert re.search(rf"(?m)^(# )?{field}:.*#", written), field
+    assert "可选：tea, rice" in text and "可选：gi, green-food" in text
+    _uncomment(brand)
+    _uncomment(product)
+    for name in ("logo.png", "banner.jpg"):
+        photo(brand.parent / name)
+    photo(product.parent / "photo-1.jpg")
+    result = run(catalog.root, "check")
+    assert result.returncode == 0, result.stderr
+    assert "warning" not in result.stderr
+
+
+def test_new_never_overwrites_but_fills_a_folder_of_photos(catalog: Catalog) -> None:
+    catalog.write("brands/lishui/index.md.bak", "")
+    before = (catalog.root / "brands/lishui/index.md").read_text("utf-8")
+    again = run(catalog.root, "new", "brand", "lishui", "--name", "别的")
+    assert again.returncode == 2 and "already exists; nothing was changed" in again.stderr
+    assert (catalog.root / "brands/lishui/index.md").read_text("utf-8") == before
+    photo(catalog.root / "products/lishui/jumi/photo-1.jpg")  # photos first, then the file
+    result = run(catalog.root, "new", "product", "lishui", "菊米", "--id", "jumi")
+    assert result.returncode == 0 and (catalog.root / "products/lishui/jumi/index.md").is_file()
+    assert (catalog.root / "products/lishui/jumi/photo-1.jpg").is_file()
+
+
+def test_new_refuses_bad_ids_and_missing_brands_with_exit_2(catalog: Catalog) -> None:
+    bad = run(catalog.root, "new", "brand", "Wu Chang", "--name", "五常")
+    assert bad.returncode == 2 and "e.g. 'wu-chang'" in bad.stderr
+    nobrand = run(catalog.root, "new", "product", "nowhere", "菊米")
+    assert nobrand.returncode == 2 and "sitegen new brand nowhere" in nobrand.stderr
+    assert not (catalog.root / "brands/wu-chang").exists() and not (catalog.root / "products/nowhere").exists()
+
+
+def test_exit_codes_quiet_and_verbose(catalog: Catalog) -> None:
+    ok = run(catalog.root, "check", "-q")
+    assert ok.returncode == 0 and ok.stdout == "" and ok.stderr == ""
+    assert "checked 1 brands and 2 products" in run(catalog.root, "check", "-v").stdout
+    catalog.write("products/lishui/p1/index.md", "---\ntitle: x\ncategory: tea\nimages: [photo.jpg]\n---\n")
+    warned = run(catalog.root, "check", "-q")
+    assert warned.returncode == 0 and "warning: image 'photo.jpg' has no 'alt' text" in warned.stderr
+    assert run(catalog.root, "check", "--format", "yaml").returncode == 2
+    catalog.write("products/lishui/p2/index.md", "---\ntitel: x\n---\n")
+    assert run(catalog.root, "check", "-q").returncode == 1
+
+
+def test_console_script_and_default_root_is_the_current_folder(catalog: Catalog) -> None:
+    script = shutil.which("sitegen", path=str(Path(sys.executable).parent))
+    assert script, "the sitegen console script is not installed"
+    for command in ([script, "check", "--format", "json"],
+                    [sys.executable, "-m", "sitegen", "check", "--format", "json"]):
+        catalog.write("products/lishui/p1/index.md", "---\ntitle: x\ncategory: tee\nimages: [photo.jpg]\n---\n")
+        result = subprocess.run(command, cwd=catalog.root, capture_output=True, text=True, timeout=120)
+        assert result.returncode == 1
+        problem = json.loads(result.stdout.splitlines()[0])
+        where = (problem["code"], problem["path"], problem["line"])
+        assert where == ("unknown-category", "products/lishui/p1/index.md", 3)

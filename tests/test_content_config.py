@@ -1,0 +1,66 @@
+"""sitegen.toml: every key type-checked, duplicate taxonomy ids however written, and fixes in TOML syntax."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from tests.catalog import Catalog, run
+
+TOP = 'title = "目录"\nbase_url = "https://a.cn/"\n[certifications.gi]\nzh = "地理标志"\n'  # lines 1-4
+
+# (sitegen.toml, code, line, params that must be in the problem)
+CASES = [
+    (TOP + '[categories.tea]\nzh = "茶"\n[ categories . "tea" ]\nzh = "茶"\n', "duplicate-id", 7,
+     {"kind": "category", "value": "tea"}),
+    (TOP + '[certifications . gi]\nzh = "x"\n', "duplicate-id", 5, {"kind": "certification", "value": "gi"}),
+    (TOP + '[categories]\ntea = {zh = "茶"}\ntea = {zh = "茶"}\n', "duplicate-id", 7, {"value": "tea"}),
+    (TOP + '[categories]\ntea.zh = "茶"\ntea.en = "Tea"\n[categories.tea]\nen = "x"\n', "duplicate-id", 8,
+     {"value": "tea"}),
+    (TOP + '[categories.tea]\nzh = 5\n', "wrong-type", 6, {"field": "categories.tea.zh", "got": "a whole number"}),
+    (TOP + '[categories.tea]\nzh = "茶"\nen = ["Tea"]\n', "wrong-type", 7, {"field": "categories.tea.en"}),
+    (TOP + '[categories.tea]\nzh = "茶"\nurl = "ftp://x.cn"\n', "bad-url", 7, {"field": "categories.tea.url"}),
+    (TOP + '[categories.tea]\nen = "Tea"\n', "missing-setting", 5, {"field": "categories.tea.zh"}),
+    (TOP + '[categories.tea]\nzh = "茶"\nzn = "x"\n', "unknown-key", 7, {"field": "categories.tea.zn"}),
+    (TOP + '[categories.tea]\nzh = "茶"\n[contact]\nphone = 5781234\n', "wrong-type", 8,
+     {"field": "contact.phone"}),
+    ('base_url = "https://a.cn/"\n[categories.tea]\nzh = "茶"\n', "missing-setting", 1,
+     {"field": "title", "example": 'title = "丽水山耕农产品"'}),
+]
+
+
+@pytest.mark.parametrize(("toml", "code", "line", "params"), CASES, ids=[f"{c[1]}-{i}" for i, c in enumerate(CASES)])
+def test_bad_setting_is_reported_at_its_line(catalog: Catalog, toml: str, code: str, line: int,
+                                            params: dict) -> None:
+    catalog.write("sitegen.toml", toml)
+    result = run(catalog.root, "check", "--format", "json")
+    assert result.returncode == 1 and "Traceback" not in result.stderr, result.stderr
+    problems = [json.loads(x) for x in result.stdout.splitlines()]
+    found = [p for p in problems if p["code"] == code and p["path"] == "sitegen.toml"]
+    assert found, problems
+    assert found[0]["line"] == line and params.items() <= found[0]["params"].items()
+
+
+def test_every_duplicate_id_is_reported_in_one_run(catalog: Catalog) -> None:
+    catalog.write("sitegen.toml", TOP + '[categories.tea]\nzh = "茶"\n[categories.tea]\nzh = "茶"\n'
+                  '[certifications.gi]\nzh = "x"\n')
+    result = run(catalog.root, "check")
+    assert "sitegen.toml:7: category id 'tea' is defined twice" in result.stderr
+    assert "sitegen.toml:9: certification id 'gi' is defined twice" in result.stderr
+
+
+@pytest.mark.parametrize("toml", [
+    TOP + '[categories.tea]\nzh = "茶"\n[categories.tea.extra]\n',  # a sub-table is not a second 'tea'
+    TOP + '[categories]\ntea.zh = "茶"\ntea.en = "Tea"\nrice = "大米"\n',
+])
+def test_legal_ways_of_writing_ids_are_not_duplicates(catalog: Catalog, toml: str) -> None:
+    catalog.write("sitegen.toml", toml)
+    codes = {json.loads(x)["code"] for x in run(catalog.root, "check", "--format", "json").stdout.splitlines()}
+    assert "duplicate-id" not in codes and "toml-syntax" not in codes
+
+
+def test_missing_setting_says_how_to_write_it_in_toml(catalog: Catalog) -> None:
+    catalog.write("sitegen.toml", 'title = "目录"\n[categories.tea]\nzh = "茶"\n')
+    result = run(catalog.root, "check")
+    assert "sitegen.toml:1: sitegen.toml has no 'base_url'; add a line base_url = \"https://" in result.stderr

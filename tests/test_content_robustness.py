@@ -1,0 +1,130 @@
+"""Odd and hostile input gives a `path:line: message` and exit 1, never a traceback or a hang.
+
+Each row is a front matter a county editor (or a careless copy-paste, or a hostile pull request)
+might write, with the code and line `sitegen check` must report for it.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+
+import pytest
+
+from tests.catalog import Catalog, photo, run
+
+P = "products/lishui/p1/index.md"
+HEAD = "---\ntitle: x\ncategory: tea\nimages: [{file: photo.jpg, alt: 一杯茶}]\n"  # valid lines 2-4
+BOMB = "".join(f"{k}: &{k} [{', '.join([f'*{p}'] * 9)}]\n" for p, k in zip("abcdefg", "bcdefgh", strict=True))
+
+# (front matter file, code, line, params that must be in the problem)
+CASES = [
+    ("", "no-front-matter", 1, {}),
+    ("---", "unclosed-front-matter", 1, {}),
+    ("---\n---\n", "missing-field", 1, {"field": "title"}),
+    ("---\n- a\n- b\n---\n", "not-a-mapping", 2, {}),
+    ("---\n42\n---\n", "not-a-mapping", 2, {}),
+    ("---\ntitle: &a [*a]\n---\n", "yaml-too-complex", 2, {}),
+    ("---\na: &a [lol, lol, lol, lol, lol, lol, lol, lol, lol]\n" + BOMB + "---\n", "yaml-too-complex", 6, {}),
+    ("---\ntitle: " + "[" * 500 + "]" * 500 + "\n---\n", "yaml-too-complex", 2, {}),
+    ("---\ntitle: x\n\x00: y\n---\n", "yaml-syntax", 3, {}),
+    ("---\ntitle：遂昌菊米\ncategory: tea\n---\n", "fullwidth-colon", 2, {"field": "title"}),
+    ("---\ntitle: x\n\tcategory: tea\n---\n", "yaml-syntax", 2, {}),
+    (HEAD + "price: {amount: .nan}\n---\n", "wrong-type", 5, {"field": "price.amount"}),
+    (HEAD + "price: 1e400\n---\n", "wrong-type", 5, {"field": "price"}),
+    (HEAD + "price: {amount: '1e400'}\n---\n", "wrong-type", 5, {"field": "price.amount", "got": "'1e400'"}),
+    (HEAD + "price: {amount: 1" + "0" * 400 + "}\n---\n", "wrong-type", 5, {"field": "price.amount"}),
+    (HEAD + "variants: [{name: 礼盒, price: .inf}]\n---\n", "wrong-type", 5, {"field": "variants.price"}),
+    (HEAD + "price: {currency: CNY}\n---\n", "missing-field", 5, {"field": "price.amount", "key": "amount"}),
+    (HEAD + "season: [2024-09-01]\n---\n", "bad-month", 5, {"value": "2024-09-01"}),
+    (HEAD + "season: [true]\n---\n", "bad-month", 5, {"value": "true"}),
+    (HEAD + "season: [0]\n---\n", "bad-month", 5, {"value": 0}),
+    (HEAD + "summary: !!binary aGVsbG8=\n---\n", "wrong-type", 5, {"field": "summary", "got": "binary data"}),
+    (HEAD + "tags: [[1]]\n---\n", "wrong-type", 5, {"field": "tags"}),
+    (HEAD + "? [a, b]\n: c\n---\n", "unknown-key", 5, {"field": "[a, b]"}),
+    (HEAD + "shop_links: [{url: 'https://a.cn'}]\n---\n", "missing-field", 5, {"field": "shop_links.platform"}),
+    (HEAD + "contact: {phone: '1'}\n---\n", "unknown-key", 5, {"field": "contact"}),
+]
+
+
+@pytest.mark.parametrize(("text", "code", "line", "params"), CASES, ids=[f"{c[1]}-{i}" for i, c in enumerate(CASES)])
+def test_odd_front_matter_is_reported_not_crashed_on(catalog: Catalog, text: str, code: str, line: int,
+                                                     params: dict) -> None:
+    catalog.write(P, text)
+    result = run(catalog.root, "check", "--format", "json")
+    assert result.returncode == 1 and "Traceback" not in result.stderr, result.stderr
+    problems = [json.loads(x) for x in result.stdout.splitlines()]  # every line is JSON, params included
+    found = [p for p in problems if p["code"] == code and p["path"] == P]
+    assert found, problems
+    assert found[0]["line"] == line
+    assert params.items() <= found[0]["params"].items()
+    text_run = run(catalog.root, "check")
+    assert f"{P}:{line}: " in text_run.stderr and "Traceback" not in text_run.stderr
+
+
+def test_an_unreadable_file_gets_one_problem_not_a_list_of_missing_fields(catalog: Catalog) -> None:
+    catalog.write(P, "---\ntitle: x\nsummary：好喝\ncategory: tea\n---\n")
+    result = run(catalog.root, "check", "--format", "json")
+    codes = [json.loads(x)["code"] for x in result.stdout.splitlines() if P in x]
+    assert codes == ["fullwidth-colon"]
+
+
+def test_chinese_colon_inside_a_value_is_fine(catalog: Catalog) -> None:
+    catalog.write(P, HEAD + "summary: 产地：丽水\n---\n")
+    assert run(catalog.root, "check").returncode == 0
+
+
+def test_binary_junk_and_gbk_files_are_reported(catalog: Catalog) -> None:
+    (catalog.root / P).write_bytes(bytes(range(256)) * 4)
+    gbk = "products/lishui/p2/index.md"
+    (catalog.root / gbk).write_bytes(HEAD.encode() + "summary: 好喝\n---\n".encode("gbk"))
+    result = run(catalog.root, "check")
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert f"{P}:2: this file is not saved as UTF-8" in result.stderr  # byte 128 is after the one newline
+    assert f"{gbk}:5: this file is not saved as UTF-8" in result.stderr
+
+
+def test_yaml_error_says_what_to_write(catalog: Catalog) -> None:
+    catalog.write(P, "---\ntitle: 菊米: 特级\ncategory: tea\n---\n")
+    result = run(catalog.root, "check")
+    assert f"{P}:2: the front matter is not valid YAML: mapping values are not allowed" in result.stderr
+    assert 'must be in quotes, e.g. title: "菊米: 特级"' in result.stderr
+    catalog.write(P, "---\n\ttitle: 菊米\n---\n")
+    assert f"{P}:2: " in (tab := run(catalog.root, "check").stderr) and "indent with spaces" in tab
+
+
+@pytest.mark.parametrize("where", ["subfolder", "file-in-subfolder"])
+def test_symlink_in_a_subfolder_pointing_outside_is_refused(catalog: Catalog, tmp_path, where: str) -> None:
+    outside = tmp_path / "outside"
+    photo(outside / "x.jpg")
+    folder = catalog.root / "products/lishui/p1"
+    if where == "subfolder":
+        os.symlink(outside, folder / "pics")
+    else:
+        (folder / "pics").mkdir()
+        os.symlink(outside / "x.jpg", folder / "pics/x.jpg")
+    catalog.write(P, HEAD.replace("photo.jpg", "pics/x.jpg") + "---\n")
+    result = run(catalog.root, "check", "--format", "json")
+    problems = [json.loads(x) for x in result.stdout.splitlines()]
+    assert result.returncode == 1
+    assert [(p["code"], p["line"]) for p in problems] == [("path-escapes", 4)]
+
+
+def test_content_folder_or_index_linked_from_outside_is_refused(catalog: Catalog, tmp_path) -> None:
+    outside = tmp_path / "elsewhere"
+    photo(outside / "photo.jpg")
+    (outside / "index.md").write_text(HEAD + "---\n", encoding="utf-8")
+    os.symlink(outside, catalog.root / "products/lishui/p3")
+    (catalog.root / "products/lishui/p4").mkdir()
+    os.symlink(outside / "index.md", catalog.root / "products/lishui/p4/index.md")
+    result = run(catalog.root, "check", "--format", "json")
+    found = {(p["code"], p["path"], p["severity"]) for p in map(json.loads, result.stdout.splitlines())}
+    assert result.returncode == 1
+    assert ("link-outside", "products/lishui/p3", "error") in found
+    assert ("link-outside", "products/lishui/p4/index.md", "error") in found
+
+
+def test_a_folder_linked_inside_the_catalog_is_fine(catalog: Catalog) -> None:
+    os.symlink("p2", catalog.root / "products/lishui/p3")
+    result = run(catalog.root, "check")
+    assert result.returncode == 0 and "3 products" in result.stdout
