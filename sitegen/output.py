@@ -6,7 +6,8 @@ Everything is rendered before anything in output/ changes. Then either
 - few files changed: the new files are staged in output/.sitegen-staging/, then renamed
   into place one by one, with the manifest removed first and written last so that an
   interrupted commit can never pass for a finished build.
-The manifest (every file, its sha256 and size) is what `publish` trusts.
+The manifest (every file, its sha256 and size) is what `publish` trusts. Ctrl-C (or SIGTERM)
+during a commit is held until the commit is done, so output/ is always the old build or the new one.
 """
 
 from __future__ import annotations
@@ -16,7 +17,9 @@ import ctypes
 import json
 import os
 import shutil
+import signal
 import tempfile
+import threading
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -76,13 +79,33 @@ def commit(output: Path, staging: Path, files: Mapping[str, OutFile], old: Mappi
     """Make output/ hold exactly `files`. `staging` holds the rendered ones under their rel paths."""
     changed = [f for f in files.values() if f.staged is not None or f.source is not None]
     in_place = old is not None and output.is_dir() and len(changed) <= max(64, len(files) // 10)
+    with _signals_held():
+        try:
+            if in_place:
+                _commit_in_place(output, staging, files, old or {}, generator)
+            else:
+                _commit_new_tree(output, staging, files, generator)
+        finally:
+            shutil.rmtree(staging, ignore_errors=True)
+
+
+@contextlib.contextmanager
+def _signals_held():
+    """Hold SIGINT and SIGTERM while the block runs, then deliver them: an in-place commit stopped half-way
+    would leave output/ part old, part new. Only the main thread can set handlers; elsewhere this does nothing."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    received: list[int] = []
+    held = (signal.SIGINT, signal.SIGTERM)
+    previous = {sig: signal.signal(sig, lambda signum, frame: received.append(signum)) for sig in held}
     try:
-        if in_place:
-            _commit_in_place(output, staging, files, old or {}, generator)
-        else:
-            _commit_new_tree(output, staging, files, generator)
+        yield
     finally:
-        shutil.rmtree(staging, ignore_errors=True)
+        for sig, handler in previous.items():
+            signal.signal(sig, signal.SIG_DFL if handler is None else handler)
+        for sig in dict.fromkeys(received):
+            signal.raise_signal(sig)  # now the usual handler acts: KeyboardInterrupt for Ctrl-C
 
 
 def _place(f: OutFile, target: Path) -> None:

@@ -65,6 +65,14 @@ class Site:
         urls = [shown(self.image(brand.folder, ref.file)) for ref in (brand.logo, brand.banner) if ref]
         return f"{brand.card_digest}:{'|'.join(urls)}"
 
+    def share_image(self) -> ProcessedImage | None:
+        """The picture a shared link to a page without its own shows: the first brand banner (or logo)."""
+        for brand in self.brands.values():
+            for ref in (brand.banner, brand.logo):
+                if ref and (image := self.image(brand.folder, ref.file)):
+                    return image
+        return None
+
     def new_products(self, limit: int = 8) -> tuple[Product, ...]:
         dated = sorted((p for p in self.products if p.date), key=lambda p: (p.date, p.id), reverse=True)
         return tuple(dated[:limit])
@@ -142,6 +150,7 @@ def plan_pages(site: Site, lang: str) -> list[Page]:
     """Every HTML page of one language, with what each depends on."""
     urls = Urls.for_language(site.config.language, lang)
     brands_cards = tuple(site.brand_card(b) for b in site.brands.values())
+    share = shown(site.share_image())  # og:image of the pages without a picture of their own
     pages = [
         Page("home", urls.home(), url_to_output(urls.home()), lang, deps=(
             *brands_cards, str(site.today.month),
@@ -149,16 +158,16 @@ def plan_pages(site: Site, lang: str) -> list[Page]:
             *site.config.categories)),
         Page("brands", urls.brands(), url_to_output(urls.brands()), lang, deps=brands_cards),
         Page("categories", urls.categories(), url_to_output(urls.categories()), lang,
-             deps=tuple(f"{c}:{len(site.by_category.get(c, ()))}" for c in site.config.categories)),
-        Page("404", urls.not_found(), urls.not_found().lstrip("/"), lang),
+             deps=(share, *(f"{c}:{len(site.by_category.get(c, ()))}" for c in site.config.categories))),
+        Page("404", urls.not_found(), urls.not_found().lstrip("/"), lang, deps=(share,)),
     ]
     for brand in site.brands.values():
         items = site.by_brand.get(brand.id, ())
         pages += _listing(site, "brand", urls.brand(brand), brand.id, items, lang,
-                          (brand.digest, site.brand_card(brand), _image_key(site, brand.folder, brand.banner)))
+                          (brand.digest, site.brand_card(brand), _image_key(site, brand.folder, brand.banner), share))
     for category in site.config.categories:
         items = site.by_category.get(category, ())
-        pages += _listing(site, "category", urls.category(category), category, items, lang, ())
+        pages += _listing(site, "category", urls.category(category), category, items, lang, (share,))
     for product in site.products:
         brand = site.brands.get(product.brand_id)
         related = related_products(site, product)

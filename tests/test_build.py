@@ -55,6 +55,9 @@ def test_untrusted_markdown_and_front_matter_are_made_safe(catalog: Catalog) -> 
     body = ("\n<script>alert(1)</script>\n\n<img src=x onerror=alert(2)>\n\n[click](javascript:alert(3))\n\n"
             '<p><a href="https://example.org/" onclick="alert(4)">ok</a></p>\n')
     text = PRODUCT.format(title='"<b>粗</b> & \\"引号\\""', category="tea") + body
+    breakout = "</script><script>alert(5)</script><!--"
+    text = text.replace("category: tea", f"category: tea\nproducer: '{breakout}'\n"
+                        "summary: '\"><svg onload=alert(6)>'")
     catalog.write("products/lishui/p1/index.md", text)
     assert run(catalog.root, "build").returncode == 0
     html = (catalog.output / "products/lishui/p1/index.html").read_text("utf-8")
@@ -65,6 +68,9 @@ def test_untrusted_markdown_and_front_matter_are_made_safe(catalog: Catalog) -> 
     assert '<a href="https://example.org/" rel="noopener nofollow">ok</a>' in html
     ld = html.split('<script type="application/ld+json">')[1].split("</script>")[0]
     assert "<" not in ld
+    assert json.loads(ld)["manufacturer"]["name"] == breakout  # escaped for HTML, the same string for JSON
+    assert html.count("<script") == 1 and "<svg" not in html and "<!--" not in html
+    assert "&lt;/script&gt;&lt;script&gt;alert(5)" in main and 'content="&#34;&gt;&lt;svg onload' in html
 
 
 def test_drafts_only_with_flag(catalog: Catalog) -> None:

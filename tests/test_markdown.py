@@ -35,6 +35,27 @@ def test_trimmed_instance_renders_exactly_like_the_full_one(doc: str) -> None:
     ('<p style="background:url(x)">x</p>', "background"),
     ("<style>body{display:none}</style>", "<style"),
     ('<form action="https://evil.example"><input></form>', "<form"),
+    ("[x](vbscript:msgbox(1))", "vbscript"),
+    ('<a href="vbscript:msgbox(1)">x</a>', "vbscript"),
+    ("[x](data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==)", "data:"),
+    ('<a href="data:text/html,<script>alert(1)</script>">x</a>', "data:"),
+    ("[x](java&#115;cript:alert(1))", "href"),
+    ('<a href="java&#115;cript:alert(1)">x</a>', "href"),
+    ('<a href="jav&#x09;ascript:alert(1)">x</a>', "href"),
+    ("[x]( javascript:alert(1))", "href"),
+    ("![x](javascript:alert(1))", "src"),
+    ('<svg onload="alert(1)"><circle r="9"/></svg>', "<svg"),
+    ('<svg><a xlink:href="javascript:alert(1)"><text>x</text></a></svg>', "javascript"),
+    ('<math><mi xlink:href="javascript:alert(1)">x</mi></math>', "javascript"),
+    ("<object data=\"x.swf\"></object><embed src=\"x.swf\">", "swf"),
+    ('<meta http-equiv="refresh" content="0;url=https://evil.example">', "refresh"),
+    ('<link rel="stylesheet" href="https://evil.example/x.css">', "evil"),
+    ('<base href="https://evil.example/">', "evil"),
+    ("![x](https://evil.example/pixel.gif)", "evil"),
+    ('<img src="//evil.example/pixel.gif" alt="x">', "evil"),
+    ('<img src="x.jpg" srcset="https://evil.example/a.jpg 2x">', "evil"),
+    ('<video src="https://evil.example/v.mp4" poster="https://evil.example/p.jpg"></video>', "evil"),
+    ('| a |\n|---|\n| <span style="background:url(https://evil.example/x)">x</span> |', "evil"),
 ])
 def test_dangerous_markup_is_removed(doc: str, forbidden: str) -> None:
     assert forbidden not in render_markdown(doc).lower()
@@ -50,3 +71,10 @@ def test_kept_markup_and_headings_demoted() -> None:
 def test_plain_text_description() -> None:
     assert plain_text("<h2>介绍</h2>\n<p>好喝 &amp; 便宜</p>") == "介绍 好喝 & 便宜"
     assert plain_text("<p>" + "长" * 300 + "</p>", limit=10) == "长" * 9 + "…"
+
+
+def test_text_photos_are_the_listed_ones() -> None:
+    """A photo named in the text shows its published copy; one that is not listed keeps only its alt text."""
+    html = render_markdown("![菊米](photo.jpg) ![旧图](./photo.jpg) ![别的](other.jpg)", {"photo.jpg": "/img/p-1.jpg"})
+    assert html == ('<p><img alt="菊米" src="/img/p-1.jpg"> <img alt="旧图" src="/img/p-1.jpg"> '
+                    '<img alt="别的"></p>')

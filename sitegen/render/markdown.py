@@ -2,13 +2,16 @@
 
 Python-Markdown renders raw HTML and attribute lists as written, so its output is run
 through nh3 (an allow-list sanitizer): no <script>, no on* attributes, no javascript:
-URLs survive, whatever an editor pasted.
+URLs survive, whatever an editor pasted. An <img> in the text keeps its src only when it
+names one of the page's own listed photos (then it shows the published copy): a picture
+from another host would be a request to that host from every shopper's phone.
 """
 
 from __future__ import annotations
 
 import html
 import re
+from collections.abc import Callable, Mapping
 
 import markdown
 import nh3
@@ -57,8 +60,9 @@ def _markdown_for(text: str) -> markdown.Markdown:
     return md
 
 
-def render_markdown(text: str) -> str:
-    """Render and sanitize. `#` headings become h2 so that the page's own h1 stays the only one."""
+def render_markdown(text: str, photos: Mapping[str, str] | None = None) -> str:
+    """Render and sanitize. `#` headings become h2 so that the page's own h1 stays the only one.
+    `photos`: file name as listed in the front matter → its published URL."""
     md = _markdown_for(text)
     md.reset()
     rendered = md.convert(text).replace("<h1", "<h2").replace("</h1>", "</h2>")
@@ -66,11 +70,21 @@ def render_markdown(text: str) -> str:
         rendered,
         tags=_TAGS,
         attributes=_ATTRIBUTES,
+        attribute_filter=_image_sources(photos or {}) if "<img" in rendered else None,
         url_schemes=_SCHEMES,
         link_rel="noopener nofollow",
         filter_style_properties={"text-align"},
         strip_comments=True,
     )
+
+
+def _image_sources(photos: Mapping[str, str]) -> Callable[[str, str, str], str | None]:
+    def keep(element: str, attribute: str, value: str) -> str | None:
+        if element == "img" and attribute == "src":
+            return photos.get(value.strip().removeprefix("./"))  # None drops it: the alt text shows instead
+        return value
+
+    return keep
 
 
 def plain_text(safe_html: str, limit: int = 160) -> str:

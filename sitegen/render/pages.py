@@ -32,6 +32,7 @@ class Renderer:
 
     def __init__(self, site: Site, theme: Theme, lang: str):
         self.site = site
+        self.theme = theme
         self.lang = lang
         self.env = jinja2.Environment(
             loader=theme.loader(), autoescape=True, trim_blocks=True, lstrip_blocks=True,
@@ -58,14 +59,21 @@ class Renderer:
     def render(self, page: Page) -> str:
         context = self._contexts[page.kind](page)
         context.setdefault("canonical", self.site.config.url(page.url))
-        context.setdefault("og_image", "")
+        if not context.get("og_image"):
+            context["og_image"] = self._og(self.site.share_image())
         context.setdefault("description", self.site.config.description or self.site.config.title)
         context["page"] = page
-        return self.env.get_template(TEMPLATES[page.kind]).render(context)
+        try:
+            return self.env.get_template(TEMPLATES[page.kind]).render(context)
+        except jinja2.TemplateError as exc:
+            raise self.theme.error(exc) from None
 
     def compile_templates(self) -> None:
-        for name in (*TEMPLATES.values(), "partials/card.html"):
-            self.env.get_template(name)
+        try:
+            for name in (*TEMPLATES.values(), "partials/card.html"):
+                self.env.get_template(name)
+        except jinja2.TemplateError as exc:
+            raise self.theme.error(exc) from None
 
     # -- helpers exposed to templates
     def card(self, product: Product) -> Markup:
@@ -87,6 +95,10 @@ class Renderer:
         certs = self.site.config.certifications
         return [(certs[r.id], r.number) for r in refs if r.id in certs]
 
+    def _photos(self, folder: str, files: list[str]) -> dict[str, str]:
+        """The published copy of each listed photo, for <img> tags written in the Markdown text."""
+        return {f: img.fallback.url for f in files if (img := self.site.image(folder, f))}
+
     def _og(self, image: ProcessedImage | None) -> str:
         if image is None:
             return ""
@@ -95,18 +107,16 @@ class Renderer:
     # -- one context per page kind
     def _home(self, page: Page) -> dict[str, Any]:
         site = self.site
-        first_brand = next(iter(site.brands.values()), None)
-        banner = site.image(first_brand.folder, first_brand.banner.file) if first_brand and first_brand.banner \
-            else None
         return {"title": site.config.title, "brands": list(site.brands.values()),
-                "new_products": site.new_products(), "in_season": site.in_season(), "og_image": self._og(banner)}
+                "new_products": site.new_products(), "in_season": site.in_season()}
 
     def _brands(self, page: Page) -> dict[str, Any]:
         return {"title": self._("all_brands"), "brands": list(self.site.brands.values())}
 
     def _brand(self, page: Page) -> dict[str, Any]:
         brand = self.site.brands[page.subject]
-        body = render_markdown(brand.body)
+        photos = self._photos(brand.folder, [ref.file for ref in (brand.logo, brand.banner) if ref])
+        body = render_markdown(brand.body, photos)
         items = _page_items(self.site.by_brand.get(brand.id, ()), page)
         banner = self.site.image(brand.folder, brand.banner.file) if brand.banner else None
         logo = self.site.image(brand.folder, brand.logo.file) if brand.logo else None
@@ -117,7 +127,7 @@ class Renderer:
     def _product(self, page: Page) -> dict[str, Any]:
         product = self.site.place[f"product:{page.subject}"][0]
         brand = self.site.brands.get(product.brand_id)
-        body = render_markdown(product.body)
+        body = render_markdown(product.body, self._photos(product.folder, [ref.file for ref in product.images]))
         images = [(img, ref.alt or product.title) for ref in product.images
                   if (img := self.site.image(product.folder, ref.file))]
         description = product.summary or plain_text(body) or product.title
@@ -136,8 +146,9 @@ class Renderer:
     def _category(self, page: Page) -> dict[str, Any]:
         term = self.site.config.categories[page.subject]
         items = _page_items(self.site.by_category.get(page.subject, ()), page)
+        cover = self.site.image(items[0].folder, items[0].cover.file) if items else None
         return {"title": self.term_name(term), "term": term, "products": items, "pager": _pager(page),
-                "description": term.description or self.term_name(term)}
+                "description": term.description or self.term_name(term), "og_image": self._og(cover)}
 
     def _not_found(self, page: Page) -> dict[str, Any]:
         return {"title": self._("not_found")}

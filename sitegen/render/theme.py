@@ -8,14 +8,24 @@ get content-hash names (style.3f2a9c1e0b.css) so they can be cached forever.
 from __future__ import annotations
 
 import hashlib
+import traceback
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
+
+from sitegen.errors import UsageError
 
 if TYPE_CHECKING:
     import jinja2
 
 PACKAGE_THEMES = Path(__file__).resolve().parent.parent / "themes"
+
+
+class ThemeError(UsageError):
+    """A template that cannot be rendered (a site's own override, usually): `path:line: what`, exit 1, no
+    traceback. Built from plain strings so that it crosses from a render worker to the main process intact."""
+
+    exit_status = 1
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,6 +50,30 @@ class Theme:
 
     def asset_url(self, name: str) -> str:
         return "/" + self.assets[name].output
+
+    def error(self, exc: jinja2.TemplateError) -> ThemeError:
+        """Where in which template `exc` happened (site-relative for a site's own theme), and what."""
+        filename, line = getattr(exc, "filename", None), getattr(exc, "lineno", None)
+        if filename is None:  # a runtime error: Jinja puts the template's file and line in the traceback
+            frames = [(f.f_code.co_filename, n) for f, n in traceback.walk_tb(exc.__traceback__)]
+            inside = [(name, n) for name, n in frames if self._base(name)]
+            filename, line = inside[-1] if inside else (None, None)
+        where, hint = "theme " + self.name, ""
+        base = self._base(filename) if filename else None
+        if filename and base:
+            where = Path(filename).relative_to(base).as_posix()
+            if base != PACKAGE_THEMES.parents[1]:
+                hint = "; fix this template, or delete it to use the one sitegen ships"
+        message = exc.message or type(exc).__name__
+        return ThemeError(f"{where}{f':{line}' if line else ''}: {message}{hint}")
+
+    def _base(self, filename: str) -> Path | None:
+        """The folder template paths are shown relative to: the site for its own theme, else sitegen's."""
+        for directory in self.template_dirs:
+            if Path(filename).is_relative_to(directory):
+                theme_root = directory.parents[1]  # .../themes
+                return PACKAGE_THEMES.parents[1] if theme_root == PACKAGE_THEMES else theme_root.parent
+        return None
 
 
 def available_themes(root: Path) -> list[str]:

@@ -1,0 +1,108 @@
+"""A build that stops (Ctrl-C, a broken template) leaves output/ whole, and a rebuild links instead of copying."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+import sitegen.output
+from sitegen.build import BuildOptions, build
+from tests.catalog import Catalog, make_catalog, run
+
+
+def _tree(output: Path) -> dict[str, bytes]:
+    return {p.relative_to(output).as_posix(): p.read_bytes() for p in sorted(output.rglob("*")) if p.is_file()}
+
+
+def _leftovers(catalog: Catalog) -> list[str]:
+    return sorted(p.name for p in catalog.root.iterdir() if p.name.startswith(".output"))
+
+
+def _many(root: Path, products: int) -> Catalog:
+    """Enough pages for rendering to take a while and to go through the worker pool (over 128 pages)."""
+    cat = make_catalog(root)
+    for i in range(products):
+        cat.product("lishui", f"q{i}", title=f"产品{i}")
+    return cat
+
+
+def test_ctrl_c_while_rendering_leaves_output_as_it_was(tmp_path: Path) -> None:
+    catalog = _many(tmp_path / "site", 400)
+    assert run(catalog.root, "build").returncode == 0
+    before = _tree(catalog.output)
+    config = catalog.root / "sitegen.toml"
+    config.write_text(config.read_text("utf-8").replace("测试品牌目录", "新的目录"), encoding="utf-8")  # every page
+    process = subprocess.Popen([sys.executable, "-m", "sitegen", "build", "--jobs", "2", "--root", str(catalog.root)],
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
+    deadline = time.monotonic() + 60
+    while not _leftovers(catalog) and process.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.002)  # the staging folder appears just before the first page is rendered
+    assert process.poll() is None, "the build finished before it could be interrupted"
+    os.killpg(process.pid, signal.SIGINT)  # what Ctrl-C in a terminal does: the whole process group
+    _, stderr = process.communicate(timeout=60)
+    assert process.returncode == 130, stderr
+    assert "interrupted" in stderr and "Traceback" not in stderr
+    assert _tree(catalog.output) == before
+    assert _leftovers(catalog) == []
+
+
+def test_ctrl_c_during_the_commit_is_held_until_output_is_whole(catalog: Catalog, monkeypatch) -> None:
+    """A signal in the middle of renaming files into output/ must not leave it half old, half new."""
+    options = BuildOptions(catalog.root, catalog.output, jobs=1)
+    build(options)
+    path = catalog.root / "products/lishui/p1/index.md"
+    path.write_text(path.read_text("utf-8").replace("遂昌菊米1", "新名字"), encoding="utf-8")  # several pages change
+    real_place = sitegen.output._place
+    placed: list[Path] = []
+
+    def place_then_ctrl_c(f, target: Path) -> None:
+        real_place(f, target)
+        placed.append(target)
+        if len(placed) == 1:
+            signal.raise_signal(signal.SIGINT)
+
+    monkeypatch.setattr(sitegen.output, "_place", place_then_ctrl_c)
+    with pytest.raises(KeyboardInterrupt):
+        build(options)
+    assert len(placed) > 1, "the commit stopped at the first file"
+    monkeypatch.undo()
+    expected = catalog.root / "expected"  # the same sources built in one go, undisturbed
+    build(BuildOptions(catalog.root, expected, jobs=1))
+    assert _tree(catalog.output) == _tree(expected)
+    assert _leftovers(catalog) == []
+
+
+def test_rebuild_of_every_page_links_unchanged_files(catalog: Catalog) -> None:
+    """Many pages changed: a new tree is swapped in, and files that did not change are hard links, not copies."""
+    assert run(catalog.root, "build").returncode == 0
+    images = {p.relative_to(catalog.output): p.stat().st_ino for p in (catalog.output / "img").iterdir()}
+    assert images
+    config = catalog.root / "sitegen.toml"
+    config.write_text(config.read_text("utf-8").replace("测试品牌目录", "新的目录"), encoding="utf-8")
+    result = run(catalog.root, "build")
+    assert result.returncode == 0 and "新的目录" in (catalog.output / "index.html").read_text("utf-8")
+    assert {rel: (catalog.output / rel).stat().st_ino for rel in images} == images
+
+
+@pytest.mark.parametrize(("template", "line", "says"), [
+    ('{% extends "base.html" %}\n{% block main %}\n<p>{{ nope.x }}</p>{% endblock %}', 3, "'nope' is undefined"),
+    ('{% extends "base.html" %}{% block main %}\n\n{% if %}{% endblock %}', 3, "Expected an expression"),
+    ('{% extends "base.html" %}{% block main %}\n{% include "partials/nah.html" %}{% endblock %}', 2, "nah.html"),
+])
+def test_broken_site_template_is_reported_with_its_line(tmp_path: Path, template: str, line: int, says: str) -> None:
+    catalog = _many(tmp_path / "site", 140)  # past 128 pages: the error comes back from a worker process
+    assert run(catalog.root, "build").returncode == 0
+    before = _tree(catalog.output)
+    catalog.write("themes/default/templates/product.html", template)
+    result = run(catalog.root, "build", "--jobs", "2")
+    assert result.returncode == 1, result.stderr
+    assert "Traceback" not in result.stderr
+    assert f"themes/default/templates/product.html:{line}: " in result.stderr and says in result.stderr
+    assert _tree(catalog.output) == before
+    assert _leftovers(catalog) == []
