@@ -34,7 +34,7 @@ from sitegen.validate import index_folders, published_products, validate
 if TYPE_CHECKING:
     from sitegen.render.pages import Renderer
 
-Progress = Callable[[int, int], None]
+Progress = Callable[[int, int, str], None]  # (done, total, what): "photos", then "pages"
 
 
 @dataclass(frozen=True, slots=True)
@@ -146,7 +146,9 @@ def build(options: BuildOptions, progress: Progress | None = None) -> BuildResul
     lap("load+validate")
     products = published_products(checked.content.products, options.drafts)
     requests = image_requests(root, checked, products)
-    images, image_problems = process_images(requests, config.images, cache_dir, options.jobs)
+    images, image_problems = process_images(
+        requests, config.images, cache_dir, options.jobs,
+        progress=(lambda done, total: progress(done, total, "photos")) if progress else None)
     if errors_only(image_problems):
         raise ContentError(list(image_problems))
     lap("images")
@@ -292,7 +294,7 @@ def _render_all(site: Site, theme: Theme, lang: str, todo: list[tuple[Page, str]
                 for results in results_iter:
                     done += len(results)
                     if progress:
-                        progress(done, len(todo))
+                        progress(done, len(todo), "pages")
                     yield from results
         else:
             meanwhile()
@@ -300,7 +302,7 @@ def _render_all(site: Site, theme: Theme, lang: str, todo: list[tuple[Page, str]
                 results = _render_chunk(c)
                 done += len(results)
                 if progress:
-                    progress(done, len(todo))
+                    progress(done, len(todo), "pages")
                 yield from results
     finally:
         _WORKER = None

@@ -15,6 +15,9 @@ from pathlib import Path
 from sitegen import __version__
 from sitegen.errors import ContentError, Problem, UsageError
 
+# Below these counts the work is over in about a second: a progress bar would only flicker.
+_MIN_TOTAL = {"pages": 200, "photos": 8}
+
 
 class Reporter:
     """Where human-readable output goes: summaries on stdout, problems and progress on stderr."""
@@ -33,7 +36,7 @@ class Reporter:
             print(message, file=sys.stderr)
 
     def progress(self, done: int, total: int, label: str = "pages") -> None:
-        if not self.tty or self.verbosity < 0 or total < 200:
+        if not self.tty or self.verbosity < 0 or total < _MIN_TOTAL.get(label, 0):
             return
         now = time.monotonic()
         if done < total and now - self._last < 0.1:
@@ -118,8 +121,15 @@ def main(argv: list[str] | None = None) -> int:
         print(f"sitegen: {exc}", file=sys.stderr)
         return getattr(exc, "exit_status", 2)
     except KeyboardInterrupt:
-        print("interrupted: output/ was left as it was", file=sys.stderr)
+        print(f"interrupted{_AFTER_INTERRUPT.get(args.command, '')}", file=sys.stderr)
         return 130
+
+
+# What a Ctrl-C leaves behind, by command: each of them is built so that it never leaves half a result.
+_AFTER_INTERRUPT = {
+    "build": ": nothing half-written; output/ holds the last complete build",
+    "publish": ": the bucket still serves a complete site; run 'sitegen publish' again to finish",
+}
 
 
 def _order(p: Problem) -> tuple:
@@ -177,8 +187,7 @@ def _build(args: argparse.Namespace, ui: Reporter) -> int:
     from sitegen.build import BuildOptions, build
 
     output = args.output or args.root / "output"
-    result = build(BuildOptions(args.root, output, drafts=args.drafts, jobs=args.jobs),
-                   progress=lambda done, total: ui.progress(done, total))
+    result = build(BuildOptions(args.root, output, drafts=args.drafts, jobs=args.jobs), progress=ui.progress)
     if ui.verbosity >= 0:
         ui.problems(sorted(result.warnings, key=_order), limit=None if ui.verbosity > 0 else 10)
     if ui.verbosity > 0:

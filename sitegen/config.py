@@ -122,6 +122,11 @@ def _from_data(
             problems.append(Problem("missing-setting", CONFIG_FILE, 1, {"field": key, "example": example}))
     if strings["base_url"] and not re.match(r"^https?://[^/\s]+", strings["base_url"]):
         add("bad-url", ("base_url",), field="base_url", value=strings["base_url"])
+    elif re.match(r"^https?://[^/\s]+/.*[^/\s]", strings["base_url"]) or re.search(r"[?#]", strings["base_url"]):
+        # the site's links start at "/": a catalog in a sub-folder of a domain would have broken links
+        add("bad-setting", ("base_url",), field="base_url",
+            problem=f"must be the address of the site's root, such as https://www.example.cn/, not "
+                    f"'{strings['base_url']}': the catalog is served from the root of its own (sub)domain")
     language = strings["language"] or "zh-CN"
     if not LANGUAGE.match(language):
         add("bad-language", ("language",), value=language)

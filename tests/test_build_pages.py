@@ -138,8 +138,30 @@ def test_summary_line_and_progress_bar_on_a_terminal(tmp_path: Path) -> None:
     assert "#" not in piped.stderr, "no progress bar when stderr is not a terminal"
     config = catalog.root / "sitegen.toml"
     config.write_text(config.read_text("utf-8").replace("测试品牌目录", "新的目录"), encoding="utf-8")
+    code, stdout, terminal = _build_on_a_terminal(catalog.root)
+    assert code == 0 and stdout.startswith("built 216 pages")
+    assert re.search(r"\[#{30}\] 216/216 pages", terminal), terminal
+
+
+def test_photos_have_their_own_progress_bar_on_a_terminal(tmp_path: Path) -> None:
+    """On a cold build the photos take most of the time: the editor sees them counted, then the pages."""
+    catalog = make_catalog(tmp_path / "site", products=1)
+    for i in range(12):  # twelve different photos (one is already there): real work, no twins
+        catalog.product("lishui", f"q{i}", title=f"产品{i}")
+        photo(catalog.root / f"products/lishui/q{i}/photo.jpg", color=(10 * i, 90, 200 - 10 * i))
+    code, stdout, terminal = _build_on_a_terminal(catalog.root)
+    assert code == 0 and stdout.startswith("built 20 pages")
+    bars = re.findall(r"\[[#.]{30}\] (\d+)/(\d+) photos", terminal)
+    assert bars and bars[-1] == ("13", "13"), terminal
+    assert "pages" not in terminal, "20 pages are done in a moment: no bar for them"
+    again_code, _, again = _build_on_a_terminal(catalog.root)
+    assert again_code == 0 and "photos" not in again, "nothing to make, nothing to show"
+
+
+def _build_on_a_terminal(root: Path) -> tuple[int, str, str]:
+    """`sitegen build` with stderr on a pseudo-terminal: (exit status, stdout, what the terminal showed)."""
     leader, follower = pty.openpty()
-    process = subprocess.Popen([sys.executable, "-m", "sitegen", "build", "--root", str(catalog.root)],
+    process = subprocess.Popen([sys.executable, "-m", "sitegen", "build", "--root", str(root)],
                                stdout=subprocess.PIPE, stderr=follower, text=True)
     os.close(follower)
     terminal = b""
@@ -154,8 +176,7 @@ def test_summary_line_and_progress_bar_on_a_terminal(tmp_path: Path) -> None:
         terminal += chunk
     os.close(leader)
     stdout, _ = process.communicate(timeout=60)
-    assert process.returncode == 0 and stdout.startswith("built 216 pages")
-    assert re.search(r"\[#{30}\] 216/216 pages", terminal.decode()), terminal
+    return process.returncode, stdout, terminal.decode()
 
 
 def test_catalog_outside_the_repository_builds_with_the_packaged_theme(tmp_path: Path) -> None:

@@ -25,6 +25,8 @@ CASES = [
     (TOP + '[categories.tea]\nzh = "茶"\nzn = "x"\n', "unknown-key", 7, {"field": "categories.tea.zn"}),
     (TOP + '[categories.tea]\nzh = "茶"\n[contact]\nphone = 5781234\n', "wrong-type", 8,
      {"field": "contact.phone"}),
+    (TOP.replace("https://a.cn/", "https://a.github.io/catalog/") + '[categories.tea]\nzh = "茶"\n', "bad-setting",
+     2, {"field": "base_url"}),  # links start at "/": a sub-folder site would be broken
     ('base_url = "https://a.cn/"\n[categories.tea]\nzh = "茶"\n', "missing-setting", 1,
      {"field": "title", "example": 'title = "丽水山耕农产品"'}),
 ]
@@ -64,3 +66,10 @@ def test_missing_setting_says_how_to_write_it_in_toml(catalog: Catalog) -> None:
     catalog.write("sitegen.toml", 'title = "目录"\n[categories.tea]\nzh = "茶"\n')
     result = run(catalog.root, "check")
     assert "sitegen.toml:1: sitegen.toml has no 'base_url'; add a line base_url = \"https://" in result.stderr
+
+
+@pytest.mark.parametrize("url", ["https://a.cn", "https://a.cn/", "http://shop.a.cn:8080/", "https://a.cn//"])
+def test_a_site_root_is_a_good_base_url(catalog: Catalog, url: str) -> None:
+    catalog.write("sitegen.toml", TOP.replace("https://a.cn/", url) + '[categories.tea]\nzh = "茶"\n')
+    result = run(catalog.root, "check", "--format", "json")
+    assert "base_url" not in result.stdout, result.stdout

@@ -15,8 +15,8 @@ import os
 import re
 import threading
 import time
-from collections.abc import Iterable
-from concurrent.futures import ProcessPoolExecutor
+from collections.abc import Callable, Iterable
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, replace
 from pathlib import Path, PurePosixPath
@@ -54,10 +54,18 @@ def last_run() -> RunStats:
     return _last
 
 
+Progress = Callable[[int, int], None]
+
+
 def process_images(
-    requests: Iterable[ImageRequest], settings: ImageSettings, cache_dir: Path, jobs: int = 0
+    requests: Iterable[ImageRequest], settings: ImageSettings, cache_dir: Path, jobs: int = 0,
+    progress: Progress | None = None,
 ) -> tuple[dict[str, ProcessedImage], list[Problem]]:
-    """Every requested image, processed or found in the cache; a Problem for each bad one."""
+    """Every requested image, processed or found in the cache; a Problem for each bad one.
+
+    `progress(done, total)` is called as each photo that needed work is finished: on a cold build
+    this stage is most of the time, and an editor should see it move.
+    """
     global _last
     started = time.perf_counter()
     stats = RunStats()
@@ -116,7 +124,7 @@ def process_images(
 
     pending = sorted((s for s in by_source if s not in records and s not in waiting),
                      key=lambda s: -(stats_of[s] or (0,))[0])  # big files first: no long tail
-    outcomes, stats.workers = _run([worker.Job(s, settings, layout.root) for s in pending], jobs)
+    outcomes, stats.workers = _run([worker.Job(s, settings, layout.root) for s in pending], jobs, progress)
     outcomes = [copy for out in outcomes for copy in (out, *(_twin(out, t) for t in twins.get(out.source, ())))]
 
     problems: list[Problem] = []
@@ -164,14 +172,22 @@ def _twin(out: worker.Outcome, source: Path) -> worker.Outcome:
                           list(out.warnings))
 
 
-def _run(jobs: list[worker.Job], workers: int) -> tuple[list[worker.Outcome], int]:
+def _run(jobs: list[worker.Job], workers: int, progress: Progress | None = None
+         ) -> tuple[list[worker.Outcome], int]:
     """In a process pool across all cores; in-process when there is only one photo to make."""
     n = min(workers if workers > 0 else _cores(), len(jobs))
+    tell = progress or (lambda done, total: None)
     if n <= 1:
-        return [worker.run(job) for job in jobs], 0
+        outcomes = []
+        for job in jobs:
+            outcomes.append(worker.run(job))
+            tell(len(outcomes), len(jobs))
+        return outcomes, 0
     with ProcessPoolExecutor(n, mp_context=_context()) as pool:
         futures = [pool.submit(worker.run, job) for job in jobs]  # one photo per task: big ones first
         try:
+            for done, _ in enumerate(as_completed(futures), 1):
+                tell(done, len(jobs))
             return [f.result() for f in futures], n
         except BrokenProcessPool:  # every pending future fails with it; none is cancelled (cancelling
             raise WorkerDied() from None  # races the pool's own clean-up and can hang the exit)

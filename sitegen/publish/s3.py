@@ -44,12 +44,20 @@ META_SHA256 = "content-sha256"  # x-amz-meta-content-sha256: bytes only
 
 
 def add_content_md5(request: Any, **_: Any) -> None:
-    """OSS, COS and MinIO reject DeleteObjects without Content-MD5, which botocore ≥ 1.36 omits."""
+    """OSS, COS and MinIO reject DeleteObjects without Content-MD5, which botocore ≥ 1.36 omits.
+
+    botocore sends a CRC32 checksum instead (the operation requires one, whatever
+    `when_required` says); with Content-MD5 in place that header is dropped, so the request is
+    the one every S3-compatible service has accepted for years, not one some of them refuse.
+    """
     body = request.body or b""
     if isinstance(body, str):
         body = body.encode()
-    if "Content-MD5" not in request.headers and isinstance(body, bytes):
-        request.headers["Content-MD5"] = _md5(body)
+    if isinstance(body, bytes):
+        if "Content-MD5" not in request.headers:
+            request.headers["Content-MD5"] = _md5(body)
+        for name in [h for h in request.headers if h.lower().startswith(("x-amz-checksum-", "x-amz-sdk-checksum"))]:
+            del request.headers[name]
 
 
 def _md5(data: bytes) -> str:
