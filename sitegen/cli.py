@@ -156,7 +156,7 @@ def _run(args: argparse.Namespace, ui: Reporter) -> int:
         from sitegen.publish import command as publish_command
 
         config, problems = load_config(root)
-        if config is None:
+        if config is None or any(p.severity == "error" for p in problems):
             raise ContentError(problems)
         output = args.output or root / "output"
         return publish_command.run(args, config, output, ui)

@@ -76,7 +76,13 @@ _CONTACT_KEYS = {"phone", "email", "address"}
 
 
 def load_config(root: Path) -> tuple[SiteConfig | None, list[Problem]]:
-    """Read and check `root/sitegen.toml`. Returns (None, problems) when it cannot be used."""
+    """Read and check `root/sitegen.toml`.
+
+    Returns (None, problems) only when the file cannot be read as TOML at all. Otherwise the
+    config comes back even beside errors, with each bad value replaced by its default: a build or
+    a publish refuses to go on, but `check` still reads every content file with it, so an editor
+    sees a typo in sitegen.toml and the problems in the products in one run.
+    """
     path = root / CONFIG_FILE
     if not path.is_file():
         return None, [Problem("missing-config", CONFIG_FILE)]
@@ -137,8 +143,6 @@ def _from_data(
     images, image_problems = parse_image_settings(data.get("images", {}), line)
     publish, publish_problems = parse_publish_settings(data.get("publish", {}), line)
     problems += [Problem(p.code, CONFIG_FILE, p.line, p.params) for p in image_problems + publish_problems]
-    if any(p.severity == "error" for p in problems):
-        return None, problems
     base_url = strings["base_url"].rstrip("/") + "/"
     return (
         SiteConfig(

@@ -73,3 +73,17 @@ def test_a_site_root_is_a_good_base_url(catalog: Catalog, url: str) -> None:
     catalog.write("sitegen.toml", TOP.replace("https://a.cn/", url) + '[categories.tea]\nzh = "茶"\n')
     result = run(catalog.root, "check", "--format", "json")
     assert "base_url" not in result.stdout, result.stdout
+
+
+def test_a_mistake_in_sitegen_toml_does_not_hide_the_content_problems(catalog: Catalog) -> None:
+    catalog.write("sitegen.toml", 'titel = "目录"\n' + TOP + '[categories.tea]\nzh = "茶"\n')
+    product = catalog.root / "products/lishui/p1/index.md"
+    product.write_text(product.read_text("utf-8").replace("category: tea", "category: teaa"), encoding="utf-8")
+    for command in ("check", "build"):
+        result = run(catalog.root, command)
+        assert result.returncode == 1 and "Traceback" not in result.stderr, result.stderr
+        assert "sitegen.toml:1: unknown field 'titel'; did you mean 'title'?" in result.stderr
+        assert "products/lishui/p1/index.md:3: " in result.stderr and "teaa" in result.stderr
+    assert not catalog.output.exists()
+    published = run(catalog.root, "publish", "--target", f"file://{catalog.root / 'bucket'}")
+    assert published.returncode == 1 and "'titel'" in published.stderr and not (catalog.root / "bucket").exists()
