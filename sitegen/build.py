@@ -146,16 +146,22 @@ def build(options: BuildOptions, progress: Progress | None = None) -> BuildResul
     lap("load+validate")
     products = published_products(checked.content.products, options.drafts)
     requests = image_requests(root, checked, products)
+    early: list[tuple[BuildState, dict | None]] = []
+
+    def meanwhile() -> None:
+        """While image workers encode photos: read the last build's records, load the page renderer."""
+        early.append((BuildState.load(cache_dir, output), read_manifest(output)))
+        import sitegen.render.pages  # noqa: F401 - Jinja2, Markdown and nh3, imported off the critical path
+
     images, image_problems = process_images(
         requests, config.images, cache_dir, options.jobs,
-        progress=(lambda done, total: progress(done, total, "photos")) if progress else None)
+        progress=(lambda done, total: progress(done, total, "photos")) if progress else None, meanwhile=meanwhile)
     if errors_only(image_problems):
         raise ContentError(list(image_problems))
     lap("images")
     site = Site.create(config, checked.content.brands, products, images, today)
     pages = plan_pages(site, config.language)
-    state = BuildState.load(cache_dir, output)
-    manifest = read_manifest(output)
+    state, manifest = early[0] if early else (BuildState.load(cache_dir, output), read_manifest(output))
     config_digest = hashlib.blake2b((root / CONFIG_FILE).read_bytes(), digest_size=16).hexdigest()
     files: dict[str, OutFile] = {}
     written: dict[str, Written] = {}

@@ -10,7 +10,8 @@ import pytest
 from PIL import Image, ImageCms
 
 from sitegen.images.cache import leftover_temps
-from sitegen.images.pipeline import last_run
+from sitegen.images.model import ImageRequest
+from sitegen.images.pipeline import last_run, process_images
 from sitegen.images.settings import ImageSettings
 from tests.test_images_support import (
     CORNERS,
@@ -262,6 +263,23 @@ def test_second_run_decodes_and_rewrites_nothing(tmp_path: Path) -> None:
     assert problems == [] and second == first
     assert (last_run().decoded, last_run().read, last_run().cached) == (0, 0, 3)
     assert {p: p.stat().st_mtime_ns for p in mtimes} == mtimes
+
+
+def test_the_build_works_meanwhile_and_sees_each_photo_counted(tmp_path: Path) -> None:
+    """While the pool encodes, the caller's own work runs here (the workers are alive at that moment)."""
+    sources = [save(card((1200 + 9 * i, 900)), tmp_path / f"m{i}.jpg", "JPEG") for i in range(4)]
+    requests = [ImageRequest(p, p.name) for p in sources]
+    seen: list[int] = []
+    counted: list[tuple[int, int]] = []
+    done, problems = process_images(requests, ImageSettings(), tmp_path / ".cache", 2,
+                                    progress=lambda d, t: counted.append((d, t)),
+                                    meanwhile=lambda: seen.append(len(multiprocessing.active_children())))
+    assert problems == [] and len(done) == 4
+    assert seen == [2], "called once, with both workers at work"
+    assert counted == [(1, 4), (2, 4), (3, 4), (4, 4)]
+    seen.clear()
+    process_images(requests, ImageSettings(), tmp_path / ".cache", 2, meanwhile=lambda: seen.append(1))
+    assert seen == [] and last_run().decoded == 0, "no pool, nothing to overlap: the caller does its work after"
 
 
 def test_names_follow_content_and_settings(tmp_path: Path) -> None:

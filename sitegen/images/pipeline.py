@@ -59,12 +59,14 @@ Progress = Callable[[int, int], None]
 
 def process_images(
     requests: Iterable[ImageRequest], settings: ImageSettings, cache_dir: Path, jobs: int = 0,
-    progress: Progress | None = None,
+    progress: Progress | None = None, meanwhile: Callable[[], None] | None = None,
 ) -> tuple[dict[str, ProcessedImage], list[Problem]]:
     """Every requested image, processed or found in the cache; a Problem for each bad one.
 
     `progress(done, total)` is called as each photo that needed work is finished: on a cold build
-    this stage is most of the time, and an editor should see it move.
+    this stage is most of the time, and an editor should see it move. `meanwhile()` is called in
+    this process once the pool is at work (and not at all when no pool is needed), so that the
+    rest of the build does its own reading instead of waiting idle for the photos.
     """
     global _last
     started = time.perf_counter()
@@ -124,7 +126,8 @@ def process_images(
 
     pending = sorted((s for s in by_source if s not in records and s not in waiting),
                      key=lambda s: -(stats_of[s] or (0,))[0])  # big files first: no long tail
-    outcomes, stats.workers = _run([worker.Job(s, settings, layout.root) for s in pending], jobs, progress)
+    outcomes, stats.workers = _run([worker.Job(s, settings, layout.root) for s in pending], jobs, progress,
+                                   meanwhile)
     outcomes = [copy for out in outcomes for copy in (out, *(_twin(out, t) for t in twins.get(out.source, ())))]
 
     problems: list[Problem] = []
@@ -172,8 +175,8 @@ def _twin(out: worker.Outcome, source: Path) -> worker.Outcome:
                           list(out.warnings))
 
 
-def _run(jobs: list[worker.Job], workers: int, progress: Progress | None = None
-         ) -> tuple[list[worker.Outcome], int]:
+def _run(jobs: list[worker.Job], workers: int, progress: Progress | None = None,
+         meanwhile: Callable[[], None] | None = None) -> tuple[list[worker.Outcome], int]:
     """In a process pool across all cores; in-process when there is only one photo to make."""
     n = min(workers if workers > 0 else _cores(), len(jobs))
     tell = progress or (lambda done, total: None)
@@ -186,6 +189,8 @@ def _run(jobs: list[worker.Job], workers: int, progress: Progress | None = None
     with ProcessPoolExecutor(n, mp_context=_context()) as pool:
         futures = [pool.submit(worker.run, job) for job in jobs]  # one photo per task: big ones first
         try:
+            if meanwhile is not None:
+                meanwhile()
             for done, _ in enumerate(as_completed(futures), 1):
                 tell(done, len(jobs))
             return [f.result() for f in futures], n
