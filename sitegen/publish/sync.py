@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Mapping, Sequence
-from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from concurrent.futures import Future, ThreadPoolExecutor, as_completed, wait
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
@@ -106,24 +106,22 @@ def upload_all(
     for _phase, uploads in plan.phases():
         futures: dict[Future[Stored], str] = {
             pool.submit(store.put, local[u.path], output_dir / u.path): u.path for u in uploads}
-        pending: set[Future[Stored]] = set(futures)
+        seen: set[Future[Stored]] = set()
         try:
-            while pending:
-                finished, pending = wait(pending, return_when=FIRST_COMPLETED)
-                for future in finished:
-                    if future.exception() is None:
-                        path = futures[future]
-                        stored[path] = future.result()
-                        done_bytes += local[path].size
-                        progress(len(stored), total, done_bytes, total_bytes)
-                failures = [f.exception() for f in finished if f.exception() is not None]
-                if failures:
-                    raise failures[0]  # type: ignore[misc]
+            for future in as_completed(futures):  # not wait() in a loop: that is quadratic in the files
+                seen.add(future)
+                failure = future.exception()
+                if failure is not None:
+                    raise failure
+                path = futures[future]
+                stored[path] = future.result()
+                done_bytes += local[path].size
+                progress(len(stored), total, done_bytes, total_bytes)
         except KeyboardInterrupt:
-            _settle(pending, futures, stored)
+            _settle(futures.keys() - seen, futures, stored)
             raise PublishError("interrupted", EXIT_INTERRUPTED, done=len(stored), total=total) from None
         except PublishError as exc:
-            _settle(pending, futures, stored)
+            _settle(futures.keys() - seen, futures, stored)
             if exc.code == "unreachable":
                 params = {**exc.params, "done": len(stored), "total": total}
                 raise PublishError("unreachable-midway", **params) from None
