@@ -22,15 +22,17 @@ competes for the GIL, so upload-heavy rows are slower than against a real servic
 no-change rows are dominated by the request count, which is what transfers to a real
 endpoint (add one round trip per request: 12 requests at 30 ms is about 0.4 s).
 
-Figures (this machine, 10,000 files / 13.5 MiB, 8 workers, 3 runs):
+Figures (this machine, 10,000 files / 13.5 MiB, 8 workers, 3 runs), first on 2026-11-25, then
+re-measured on 2026-12-01 after the publish fixes (a slower day: the same HeadObject-bound row took
+twice as long, and at 2,000 files the old and new code measured the same within noise):
 
-| row | wall median (s) | requests | PUTs | by operation |
-|---|---:|---:|---:|---|
-| first publish | 34.34 | 10,002 | 10,001 | ListObjectsV2 1, PutObject 10,001 |
-| no change (x3) | 2.85 | 12 | 0 | GetObject 1, ListObjectsV2 11 |
-| one file changed | 2.55 | 14 | 2 | GetObject 1, ListObjectsV2 11, PutObject 2 |
-| no change, no index | 28.19 | 10,011 | 1 | HeadObject 10,000, ListObjectsV2 10, PutObject 1 |
-| dry run | 2.03 | 12 | 0 | GetObject 1, ListObjectsV2 11 |
+| row | wall median (s) 11-25 | wall median (s) 12-01 | requests | PUTs | by operation |
+|---|---:|---:|---:|---:|---|
+| first publish | 34.34 | 75.11 | 10,002 | 10,001 | ListObjectsV2 1, PutObject 10,001 |
+| no change (x3) | 2.85 | 3.89 | 12 | 0 | GetObject 1, ListObjectsV2 11 |
+| one file changed | 2.55 | 3.80 | 14 | 2 | GetObject 1, ListObjectsV2 11, PutObject 2 |
+| no change, no index | 28.19 | 59.96 | 10,011 | 1 | HeadObject 10,000, ListObjectsV2 10, PutObject 1 |
+| dry run | 2.03 | 3.82 | 12 | 0 | GetObject 1, ListObjectsV2 11 |
 
 Of the 2.85 s, publish's own work (manifest, 10,000 stats, headers and hashes for every file,
 plan) is about 0.1 s and the boto3 client 0.3 s; the rest is moto answering 11 listing pages.
