@@ -121,6 +121,20 @@ def _show(value: Any) -> str:
     return str(value)
 
 
+_VALUE_WORDS = {str: "text", int: "a whole number", float: "a number", bool: "true or false", list: "a list",
+                type(None): "nothing", bytes: "binary data"}
+
+
+def type_word(value: Any, group: str = "a group of fields") -> str:
+    """What an editor wrote, in their words ('a whole number', not 'int'). `group` names a mapping as
+    the file's own syntax calls it: a group of fields in front matter, a table in sitegen.toml."""
+    if isinstance(value, dict):
+        return group
+    if hasattr(value, "isoformat"):  # YAML and TOML dates, TOML times
+        return "a date or time"
+    return _VALUE_WORDS.get(type(value), "a value")
+
+
 def did_you_mean(word: str, choices: Iterable[str]) -> str:
     """A ' (did you mean …?)' hint for a near-miss, else a list of what is allowed."""
     choices = sorted(choices)

@@ -6,7 +6,6 @@ a comment; optional ones start commented out. Nothing is ever overwritten.
 
 from __future__ import annotations
 
-import contextlib
 import json
 from pathlib import Path
 
@@ -93,20 +92,19 @@ def new_brand(root: Path, brand_id: str, name: str) -> Path:
     if not ID.match(brand_id):
         raise UsageError(f"'{brand_id}' is not a valid id; use lowercase a-z, digits and hyphens, "
                          f"e.g. '{slugify(brand_id, 'my-brand')}'")
-    certs = _site_ids(root, "certifications")
+    certs = _site_ids(root)[1]
     return _create(root / "brands" / brand_id, BRAND_TEMPLATE.format(
         name=_yaml_str(name), cert=certs[0] if certs else "gi", certifications=_choices(certs, "certifications")),
         "edit that file, or choose another id")
 
 
-def _site_ids(root: Path, kind: str) -> list[str]:
-    """The ids sitegen.toml defines, so the examples in a new file are ones that pass `check`."""
-    import tomllib
+def _site_ids(root: Path) -> tuple[list[str], list[str]]:
+    """The category and certification ids sitegen.toml defines, so the examples in a new file are ones
+    that pass `check` (none when the file cannot be read: `check` says why)."""
+    from sitegen.config import load_config
 
-    with contextlib.suppress(OSError, ValueError, tomllib.TOMLDecodeError):  # broken config: `check` says so
-        table = tomllib.loads((root / "sitegen.toml").read_text("utf-8-sig")).get(kind, {})
-        return [str(k) for k in table] if isinstance(table, dict) else []
-    return []
+    config, _ = load_config(root)
+    return (list(config.categories), list(config.certifications)) if config else ([], [])
 
 
 def _choices(ids: list[str], kind: str) -> str:
@@ -122,7 +120,7 @@ def new_product(root: Path, brand_id: str, title: str, product_id: str | None = 
     product_id = product_id or slugify(title, "product")
     if not ID.match(product_id):
         raise UsageError(f"'{product_id}' is not a valid id; use lowercase a-z, digits and hyphens")
-    categories, certs = _site_ids(root, "categories"), _site_ids(root, "certifications")
+    categories, certs = _site_ids(root)
     text = PRODUCT_TEMPLATE.format(
         title=_yaml_str(title), category=categories[0] if categories else "tea",
         categories=_choices(categories, "categories"), cert=certs[0] if certs else "gi",

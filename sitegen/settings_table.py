@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from sitegen import errors
 from sitegen.errors import Problem, did_you_mean
 
 LineOf = Callable[[tuple[str, ...]], int | None]
@@ -16,13 +17,10 @@ LineOf = Callable[[tuple[str, ...]], int | None]
 _TYPE_WORDS = {str: "text in quotes", int: "a whole number", bool: "true or false", list: "a list [...]",
                float: "a number", dict: "a table"}
 
-_VALUE_WORDS = {str: "text", int: "a whole number", bool: "true or false", list: "a list", float: "a number",
-                dict: "a table"}
-
 
 def type_word(value: Any) -> str:
-    """What an editor wrote, in words ('a whole number', not 'int')."""
-    return _VALUE_WORDS.get(type(value), "a date or time" if hasattr(value, "isoformat") else "a value")
+    """What an editor wrote in sitegen.toml, in words."""
+    return errors.type_word(value, group="a table")
 
 
 def check_table(

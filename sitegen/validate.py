@@ -50,9 +50,10 @@ def _certs(rel: str, refs: Iterable[CertRef], terms: Mapping[str, Term]) -> list
 def _image(rel: str, ref: ImageRef, folder: Folder, want_alt: bool) -> list[Problem]:
     found: list[Problem] = []
     name = ref.file.replace("\\", "/")
-    if name in folder.outside or not is_inside(name) or _nested_escapes(folder, name):
+    nested = _nested(folder, name) if "/" in name else None
+    if name in folder.outside or not is_inside(name) or nested == "outside":
         return [Problem("path-escapes", rel, ref.line, {"value": ref.file})]
-    if name not in folder.files and not _nested_file_inside(folder, name):
+    if name not in folder.files and nested != "inside":
         found.append(Problem("missing-image", rel, ref.line, {"value": ref.file}))
     elif want_alt and not ref.alt:
         found.append(Problem("missing-alt", rel, ref.line, {"value": ref.file}, severity="warning"))
@@ -67,19 +68,15 @@ def is_inside(name: str) -> bool:
     return normal != ".." and not normal.startswith("../") and normal != "."
 
 
-def _nested_escapes(folder: Folder, name: str) -> bool:
-    """'pics/a.jpg' where pics/ (or a.jpg) is a symlink to a file outside the folder."""
-    if "/" not in name:
-        return False
+def _nested(folder: Folder, name: str) -> str | None:
+    """Where 'pics/a.jpg' really is: "inside" the folder, "outside" it (pics/ or a.jpg is a symlink
+    that leads out), or None when there is no such file. Discovery lists only the folder's top level."""
     target = os.path.realpath(folder.path / name)
-    return os.path.exists(target) and not target.startswith(os.path.realpath(folder.path) + os.sep)
-
-
-def _nested_file_inside(folder: Folder, name: str) -> bool:
-    if "/" not in name:
-        return False
-    target = os.path.realpath(folder.path / name)
-    return os.path.isfile(target) and target.startswith(os.path.realpath(folder.path) + os.sep)
+    if not os.path.exists(target):
+        return None
+    if not target.startswith(os.path.realpath(folder.path) + os.sep):
+        return "outside"
+    return "inside" if os.path.isfile(target) else None
 
 
 def published_products(products: Iterable[Product], drafts: bool) -> tuple[Product, ...]:

@@ -13,17 +13,9 @@ from typing import Any
 
 from sitegen.content.frontmatter import FrontMatter
 from sitegen.content.models import CertRef, ImageRef, Price, ProductVariant, ShopLink
-from sitegen.errors import Problem, did_you_mean
+from sitegen.errors import Problem, did_you_mean, type_word
 
-_TYPE_NAMES = {str: "text", int: "a whole number", float: "a number", bool: "true or false",
-               list: "a list", dict: "a group of fields", type(None): "nothing", bytes: "binary data"}
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-
-
-def describe(value: Any) -> str:
-    if isinstance(value, dt.date):
-        return "a date"
-    return _TYPE_NAMES.get(type(value), type(value).__name__)
 
 
 class FieldReader:
@@ -49,7 +41,7 @@ class FieldReader:
         self.problem("missing-field", *path, field=_name(path), key=key)
 
     def _wrong(self, path: tuple[str | int, ...], expected: str, value: Any) -> None:
-        self.problem("wrong-type", *path, field=_name(path), expected=expected, got=describe(value))
+        self.problem("wrong-type", *path, field=_name(path), expected=expected, got=type_word(value))
 
     def get(self, *path: str | int) -> Any:
         value: Any = self.fm.values

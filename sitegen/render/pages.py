@@ -6,6 +6,7 @@ translator, URL helpers, the <picture> helper) is a template global set once.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable
 from typing import Any
@@ -60,13 +61,18 @@ class Renderer:
         context = self._contexts[page.kind](page)
         context.setdefault("canonical", self.site.config.url(page.url))
         if not context.get("og_image"):
-            context["og_image"] = self._og(self.site.share_image())
+            context["og_image"] = self._share_image
         context.setdefault("description", self.site.config.description or self.site.config.title)
         context["page"] = page
         try:
             return self.env.get_template(TEMPLATES[page.kind]).render(context)
         except jinja2.TemplateError as exc:
             raise self.theme.error(exc) from None
+
+    @functools.cached_property
+    def _share_image(self) -> str:
+        """og:image of the pages without a picture of their own: looked up once, not once per page."""
+        return self._og(self.site.share_image())
 
     def compile_templates(self) -> None:
         try:
