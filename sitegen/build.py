@@ -9,7 +9,6 @@ from __future__ import annotations
 import datetime as dt
 import gc
 import hashlib
-import multiprocessing
 import os
 import time
 from collections.abc import Callable
@@ -30,6 +29,7 @@ from sitegen.render.seo import robots, sitemap
 from sitegen.render.theme import Theme, available_themes, load_theme
 from sitegen.structure import Page, Site, plan_pages
 from sitegen.validate import index_folders, published_products, validate
+from sitegen.workers import can_fork, finished, fork_pool
 
 if TYPE_CHECKING:
     from sitegen.render.pages import Renderer
@@ -289,15 +289,13 @@ def _render_all(site: Site, theme: Theme, lang: str, todo: list[tuple[Page, str]
     chunks = [todo[i : i + chunk] for i in range(0, len(todo), chunk)]
     done = 0
     try:
-        if workers > 1 and len(todo) > 2 * chunk and "fork" in multiprocessing.get_all_start_methods():
+        if workers > 1 and len(todo) > 2 * chunk and can_fork():
             renderer.compile_templates()  # once here, not once per worker
             # The site model is read-only from here on: keep the collector from walking it again and again
             # in every worker (and from touching, hence copying, the pages the workers share with us).
             gc.freeze()
-            with multiprocessing.get_context("fork").Pool(workers) as pool:
-                results_iter = pool.imap_unordered(_render_chunk, chunks)
-                meanwhile()  # the main process is idle while workers render: do the bookkeeping now
-                for results in results_iter:
+            with fork_pool(workers) as pool:  # the main process is idle while workers render: `meanwhile`
+                for results in finished(pool, _render_chunk, chunks, "rendering the pages", meanwhile=meanwhile):
                     done += len(results)
                     if progress:
                         progress(done, len(todo), "pages")

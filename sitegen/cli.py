@@ -13,7 +13,7 @@ import time
 from pathlib import Path
 
 from sitegen import __version__
-from sitegen.errors import ContentError, Problem, UsageError
+from sitegen.errors import ContentError, Problem, UsageError, counted
 
 # Below these counts the work is over in about a second: a progress bar would only flicker.
 _MIN_TOTAL = {"pages": 200, "photos": 8}
@@ -114,8 +114,8 @@ def main(argv: list[str] | None = None) -> int:
         ui.problems(sorted(exc.problems, key=_order), as_json=as_json)
         errors = sum(1 for p in exc.problems if p.severity == "error")
         if not as_json:
-            print(f"{errors:,} error(s): nothing was built or changed" if args.command == "build"
-                  else f"{errors:,} error(s)", file=sys.stderr)
+            print(f"{counted(errors, 'error')}: nothing was built or changed" if args.command == "build"
+                  else counted(errors, "error"), file=sys.stderr)
         return 1
     except UsageError as exc:  # also a failed publish, which says its own exit status (1, or 130 for Ctrl-C)
         print(f"sitegen: {exc}", file=sys.stderr)
@@ -178,8 +178,8 @@ def _check(args: argparse.Namespace, ui: Reporter) -> int:
     ui.problems(warnings, as_json=args.format == "json")
     if args.format == "text":
         content = checked.content
-        ui.info(f"checked {len(content.brands):,} brands and {len(content.products):,} products in "
-                f"{time.perf_counter() - started:.1f} s: no errors, {len(warnings):,} warning(s)")
+        ui.info(f"checked {counted(len(content.brands), 'brand')} and {counted(len(content.products), 'product')} "
+                f"in {time.perf_counter() - started:.1f} s: no errors, {counted(len(warnings), 'warning')}")
     return 0
 
 
@@ -192,6 +192,6 @@ def _build(args: argparse.Namespace, ui: Reporter) -> int:
         ui.problems(sorted(result.warnings, key=_order), limit=None if ui.verbosity > 0 else 10)
     if ui.verbosity > 0:
         ui.detail(", ".join(f"{k} {v:.2f} s" for k, v in result.timings.items()))
-    ui.info(f"built {result.pages:,} pages in {result.seconds:.1f} s "
-            f"({result.rendered:,} rendered, {result.written:,} files written) → {output}")
+    ui.info(f"built {counted(result.pages, 'page')} in {result.seconds:.1f} s "
+            f"({result.rendered:,} rendered, {counted(result.written, 'file')} written) → {output}")
     return 0

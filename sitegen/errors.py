@@ -135,6 +135,11 @@ def type_word(value: Any, group: str = "a group of fields") -> str:
     return _VALUE_WORDS.get(type(value), "a value")
 
 
+def counted(n: int, noun: str) -> str:
+    """'1 brand', '2 brands', '1,200 photos': summary lines are read by people, not parsed."""
+    return f"{n:,} {noun}" if n == 1 else f"{n:,} {noun}s"
+
+
 def did_you_mean(word: str, choices: Iterable[str]) -> str:
     """A ' (did you mean …?)' hint for a near-miss, else a list of what is allowed."""
     choices = sorted(choices)

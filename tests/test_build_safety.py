@@ -107,3 +107,43 @@ def test_broken_site_template_is_reported_with_its_line(tmp_path: Path, template
     assert f"themes/default/templates/product.html:{line}: " in result.stderr and says in result.stderr
     assert _tree(catalog.output) == before
     assert _leftovers(catalog) == []
+
+
+_KILL_A_WORKER = """
+import os, signal, sys
+import {module} as target
+
+real, parent = target.{function}, os.getpid()
+
+def die_in_a_worker(*args):  # a pool worker killed mid-task, as the kernel's OOM killer does
+    if os.getpid() != parent:
+        os.kill(os.getpid(), signal.SIGKILL)
+    return real(*args)
+
+target.{function} = die_in_a_worker  # forked workers see the patch
+from sitegen.cli import main
+sys.exit(main())
+"""
+
+
+@pytest.mark.parametrize(("module", "function", "doing"), [
+    ("sitegen.build", "_render_chunk", "rendering the pages"),
+    ("sitegen.content.load", "read_folder", "reading the content files"),
+])
+def test_killed_worker_is_one_clear_line_and_output_is_untouched(tmp_path: Path, module: str, function: str,
+                                                                  doing: str) -> None:
+    catalog = _many(tmp_path / "site", 1000)  # enough folders for content to be read in workers too
+    assert run(catalog.root, "build", "--jobs", "1").returncode == 0
+    before = _tree(catalog.output)
+    (catalog.root / ".sitegen-cache").rename(tmp_path / "old-cache")  # every file read and every page rendered
+    config = catalog.root / "sitegen.toml"
+    config.write_text(config.read_text("utf-8").replace("测试品牌目录", "新的目录"), encoding="utf-8")
+    script = _KILL_A_WORKER.format(module=module, function=function)
+    result = subprocess.run([sys.executable, "-c", script, "build", "--jobs", "2", "--root", str(catalog.root)],
+                            capture_output=True, text=True, timeout=120)  # a hang fails here
+    assert result.returncode == 1, result.stderr
+    assert f"a worker process stopped abruptly (it was killed, perhaps for lack of memory) while {doing}; " \
+           "nothing was built or changed" in result.stderr and "--jobs 1" in result.stderr
+    assert "Traceback" not in result.stderr, result.stderr
+    assert _tree(catalog.output) == before
+    assert _leftovers(catalog) == []

@@ -65,7 +65,7 @@ def test_new_refuses_bad_ids_and_missing_brands_with_exit_2(catalog: Catalog) ->
 def test_exit_codes_quiet_and_verbose(catalog: Catalog) -> None:
     ok = run(catalog.root, "check", "-q")
     assert ok.returncode == 0 and ok.stdout == "" and ok.stderr == ""
-    assert "checked 1 brands and 2 products" in run(catalog.root, "check", "-v").stdout
+    assert "checked 1 brand and 2 products" in run(catalog.root, "check", "-v").stdout
     catalog.write("products/lishui/p1/index.md", "---\ntitle: x\ncategory: tea\nimages: [photo.jpg]\n---\n")
     warned = run(catalog.root, "check", "-q")
     assert warned.returncode == 0 and "warning: image 'photo.jpg' has no 'alt' text" in warned.stderr

@@ -6,7 +6,6 @@ parses no content file at all, and a one-file edit parses one file.
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 import pickle
 from dataclasses import dataclass
@@ -15,6 +14,7 @@ from pathlib import Path
 from sitegen.content.discover import Folder, SourceTree
 from sitegen.content.models import Brand, Product
 from sitegen.errors import Problem
+from sitegen.workers import can_fork, finished, fork_pool
 
 _CACHE_VERSION = 4  # bump when parsing or its problems change: old entries would hide new checks
 Entry = tuple[tuple[int, int], Brand | Product | None, list[Problem]]
@@ -94,10 +94,17 @@ def read_folder(folder: Folder) -> Entry:
 def _read_many(folders: list[Folder], jobs: int) -> list[Entry]:
     """Parse in worker processes when there are enough files to repay the fork (a cold build)."""
     workers = jobs or os.cpu_count() or 1
-    if workers < 2 or len(folders) < 1000 or "fork" not in multiprocessing.get_all_start_methods():
+    if workers < 2 or len(folders) < 1000 or not can_fork():
         return [read_folder(f) for f in folders]
-    with multiprocessing.get_context("fork").Pool(workers) as pool:
-        return pool.map(read_folder, folders, chunksize=250)
+    chunks = [(i, folders[i : i + 250]) for i in range(0, len(folders), 250)]
+    with fork_pool(workers) as pool:
+        done = dict(finished(pool, _read_chunk, chunks, "reading the content files"))
+    return [entry for _, entries in sorted(done.items()) for entry in entries]
+
+
+def _read_chunk(chunk: tuple[int, list[Folder]]) -> tuple[int, list[Entry]]:
+    """Keyed by position: results arrive in the order workers finish."""
+    return chunk[0], [read_folder(f) for f in chunk[1]]
 
 
 def load_content(tree: SourceTree, cache: ParseCache, jobs: int = 0) -> Content:

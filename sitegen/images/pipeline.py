@@ -16,20 +16,20 @@ import re
 import threading
 import time
 from collections.abc import Callable, Iterable
-from concurrent.futures import ProcessPoolExecutor, as_completed
-from concurrent.futures.process import BrokenProcessPool
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, replace
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from sitegen.errors import Problem, UsageError
+from sitegen.errors import Problem
 from sitegen.images import worker
 from sitegen.images.cache import Layout, SourceIndex, StatKey, image_key, read_meta, source_digest, stat_key
 from sitegen.images.check import check_images
 from sitegen.images.model import ImageRequest, ProcessedImage, Variant
 from sitegen.images.settings import ImageSettings
+from sitegen.workers import finished
 
-__all__ = ["RunStats", "WorkerDied", "check_images", "last_run", "process_images"]
+__all__ = ["RunStats", "check_images", "last_run", "process_images"]
 
 URL_PREFIX = "img/"  # output-relative folder of every published variant
 SMALL_FILE = 512 * 1024  # hashed in the parent process, where a twin or a cache hit saves a worker
@@ -186,32 +186,13 @@ def _run(jobs: list[worker.Job], workers: int, progress: Progress | None = None,
             outcomes.append(worker.run(job))
             tell(len(outcomes), len(jobs))
         return outcomes, 0
-    with ProcessPoolExecutor(n, mp_context=_context()) as pool:
-        futures = [pool.submit(worker.run, job) for job in jobs]  # one photo per task: big ones first
-        try:
-            if meanwhile is not None:
-                meanwhile()
-            for done, _ in enumerate(as_completed(futures), 1):
-                tell(done, len(jobs))
-            return [f.result() for f in futures], n
-        except BrokenProcessPool:  # every pending future fails with it; none is cancelled (cancelling
-            raise WorkerDied() from None  # races the pool's own clean-up and can hang the exit)
-
-
-class WorkerDied(UsageError):
-    """A pool process vanished (killed, e.g. by the kernel for lack of memory, or a decoder crashed).
-
-    Said in one line with exit status 1 instead of a traceback; output/ has not been touched yet,
-    and every photo finished before it is already whole in the cache.
-    """
-
-    exit_status = 1
-
-    def __init__(self) -> None:
-        super().__init__("an image worker process stopped abruptly (it was killed, perhaps for lack of "
-                         "memory) while making the photos; nothing was built or changed, and the photos "
-                         "finished so far are kept in the cache; run the build again, with --jobs 1 if "
-                         "memory is short")
+    with ProcessPoolExecutor(n, mp_context=_context()) as pool:  # one photo per task: big ones first
+        outcomes = []
+        for out in finished(pool, worker.run, jobs, "making the photos",
+                            ", and the photos finished so far are kept in the cache", meanwhile):
+            outcomes.append(out)
+            tell(len(outcomes), len(jobs))
+        return outcomes, n
 
 
 def _cores() -> int:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from sitegen.errors import counted
 from sitegen.publish.plan import REASONS, Plan, first
 from sitegen.publish.sync import Outcome
 
@@ -17,7 +18,7 @@ def human_bytes(size: float) -> str:
 def counts_text(plan: Plan) -> str:
     counts = plan.counts()
     why = ", ".join(f"{counts[r]} {r}" for r in REASONS if counts[r])
-    upload = f"upload {counts['upload']:,} files ({human_bytes(plan.upload_bytes)}"
+    upload = f"upload {counted(counts['upload'], 'file')} ({human_bytes(plan.upload_bytes)}"
     upload += f": {why})" if why else ")"
     return f"{upload}; delete {counts['delete']:,}; {counts['unchanged']:,} unchanged"
 
@@ -37,10 +38,9 @@ def plan_lines(plan: Plan, limit: int = 10) -> list[str]:
 
 
 def requests_text(outcome: Outcome) -> str:
-    total = sum(outcome.requests.values())
     if not outcome.requests:
         return "no network"
-    return f"{total:,} request" + ("" if total == 1 else "s")
+    return counted(sum(outcome.requests.values()), "request")
 
 
 def summary_line(outcome: Outcome, where: str, dry_run: bool) -> str:
