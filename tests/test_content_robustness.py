@@ -74,6 +74,17 @@ def test_chinese_colon_inside_a_value_is_fine(catalog: Catalog) -> None:
     assert run(catalog.root, "check").returncode == 0
 
 
+@pytest.mark.parametrize("summary", ["|\n  Note：采摘于清明前\n  第二行", ">\n  Tip：冷藏", "'第一行\n  Tip：冷藏'"])
+def test_chinese_colon_after_an_english_word_inside_text_is_fine(catalog: Catalog, summary: str) -> None:
+    """Inside a | or > block, or quotes, every line is text; only a plain line like 'summary：…' is a mistake."""
+    catalog.write(P, HEAD + f"summary: {summary}\ntags: [a]\n---\n")
+    result = run(catalog.root, "check")
+    assert result.returncode == 0, result.stderr
+    catalog.write(P, HEAD + "summary: 好喝\n  Tip：冷藏\n---\n")  # plain: YAML would join it to the line above
+    result = run(catalog.root, "check")
+    assert result.returncode == 1 and f"{P}:6: 'Tip：' is written with the Chinese colon" in result.stderr
+
+
 def test_binary_junk_and_gbk_files_are_reported(catalog: Catalog) -> None:
     (catalog.root / P).write_bytes(bytes(range(256)) * 4)
     gbk = "products/lishui/p2/index.md"

@@ -66,15 +66,20 @@ def split(text: str, rel: str) -> FrontMatter:
     body_line = text.count("\n", 0, body_start) + 1
     colons = [Problem("fullwidth-colon", rel, n + 2, {"field": m.group(1)})
               for n, line in enumerate(yaml_text.split("\n")) if (m := _FULLWIDTH_COLON.match(line))]
-    if colons:  # YAML would read 'summary：好喝' as part of the line above, silently
-        return FrontMatter({}, {}, 1, body, body_line, colons)
     try:
         node = yaml.compose(yaml_text, Loader=_Loader)
     except yaml.YAMLError as exc:
+        if colons:  # most likely the cause: YAML cannot read 'summary：好喝' as a field
+            return FrontMatter({}, {}, 1, body, body_line, colons)
         line, problem = _yaml_error(exc, yaml_text)
         source = yaml_text.split("\n")[line - 2] if line >= 2 else ""
         params = {"problem": problem, "advice": _advice(problem, source)}
         return FrontMatter({}, {}, 1, body, body_line, [Problem("yaml-syntax", rel, line, params)])
+    if colons and node is not None:
+        written = _text_lines(node)  # 'Note：…' inside a | block or quotes is text the editor meant
+        colons = [p for p in colons if p.line not in written]
+    if colons:  # YAML would read 'summary：好喝' as part of the line above, silently
+        return FrontMatter({}, {}, 1, body, body_line, colons)
     result = FrontMatter({}, {}, 1, body, body_line)
     if node is None:
         return result
@@ -86,6 +91,27 @@ def split(text: str, rel: str) -> FrontMatter:
     except _TooComplex as exc:
         return FrontMatter({}, {}, 1, body, body_line, [Problem("yaml-too-complex", rel, exc.line)])
     return result
+
+
+def _text_lines(root: yaml.Node) -> set[int]:
+    """File lines inside quoted and block (| or >) scalars, where any character is the editor's text."""
+    lines: set[int] = set()
+    seen: set[int] = set()
+    todo = [root]
+    while todo:  # iterative, each node once: aliases may share nodes, and nesting may be deep
+        node = todo.pop()
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
+        if isinstance(node, yaml.ScalarNode):
+            if node.style:  # plain scalars have no style; a plain one spanning lines is the silent merge
+                end = node.end_mark.line + (node.end_mark.column > 0)  # a block ends at the next line's start
+                lines.update(range(node.start_mark.line + 2, end + 2))
+        elif isinstance(node, yaml.SequenceNode):
+            todo.extend(node.value)
+        elif isinstance(node, yaml.MappingNode):
+            todo.extend(item for pair in node.value for item in pair)
+    return lines
 
 
 def _yaml_error(exc: yaml.YAMLError, yaml_text: str) -> tuple[int, str]:
