@@ -90,14 +90,19 @@ def gather(root: Path) -> Inputs:
 
 
 def check(root: Path, cache_dir: Path | None = None, jobs: int = 0, inputs: Inputs | None = None,
-          save: bool = True) -> Checked:
-    """Load and validate everything; raise ContentError with every problem found."""
+          save: bool = True, templates: bool = False) -> Checked:
+    """Load and validate everything; raise ContentError with every problem found.
+
+    `templates`: also compile the site's own templates (`sitegen check`; a build finds their
+    mistakes when it renders, and would compile them twice)."""
     inputs = inputs or gather(root)
     config, theme, tree, problems = inputs.config, inputs.theme, inputs.tree, list(inputs.problems)
     cache = ParseCache((cache_dir or root / config.images.cache_dir) / "content")
     content = load_content(tree, cache, jobs)
     problems += content.problems
     problems += validate(config, content, index_folders(tree.brands, tree.products))
+    if templates and theme is not None:
+        problems += theme.problems()
     if errors_only(problems) or theme is None:
         raise ContentError(problems)
     if save:

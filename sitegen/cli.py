@@ -168,7 +168,7 @@ def _check(args: argparse.Namespace, ui: Reporter) -> int:
     from sitegen.images.check import check_images
 
     started = time.perf_counter()
-    checked = check(args.root)
+    checked = check(args.root, templates=True)
     # image headers only (no decoding), so that a bad photo is found here and not half-way through a build
     found = [*checked.warnings, *check_images(image_requests(args.root, checked, checked.content.products),
                                               checked.config.images)]

@@ -69,6 +69,7 @@ MESSAGES: dict[str, str] = {
     # site config
     "bad-language": "language '{value}' is not a language code such as zh-CN or en",
     "unknown-theme": "theme '{value}' was not found in themes/ or inside sitegen; use one of: {valid}",
+    "template-error": "{problem}; fix this template, or delete it to use the one sitegen ships",
 }
 
 

@@ -109,6 +109,28 @@ def test_broken_site_template_is_reported_with_its_line(tmp_path: Path, template
     assert _leftovers(catalog) == []
 
 
+def test_check_finds_template_mistakes_beside_content_mistakes(catalog: Catalog) -> None:
+    """A county's CI runs `sitegen check`: a template that cannot compile must fail it, not only the build."""
+    import json
+
+    catalog.write("themes/default/templates/partials/card.html", "<p>{{ p.title | shout }}</p>\n")
+    catalog.write("themes/default/templates/brand.html", '{% extends "base.html" %}\n\n{% block main %}{% if %}')
+    catalog.write("themes/default/templates/home.html", '{% extends "base.html" %}{% block main %}ok{% endblock %}')
+    catalog.write("products/lishui/p1/index.md", "---\ntitle：菊米\n---\n")
+    result = run(catalog.root, "check")
+    assert result.returncode == 1 and "Traceback" not in result.stderr, result.stderr
+    assert "themes/default/templates/partials/card.html:1: No filter named 'shout'; fix this template" in result.stderr
+    assert "themes/default/templates/brand.html:3: Expected an expression" in result.stderr
+    assert "home.html" not in result.stderr  # a good override is fine
+    assert "products/lishui/p1/index.md:2: 'title：'" in result.stderr and "3 errors" in result.stderr
+    found = [json.loads(line) for line in run(catalog.root, "check", "--format", "json").stdout.splitlines()]
+    assert {(p["code"], p["path"], p["line"]) for p in found} == {
+        ("template-error", "themes/default/templates/partials/card.html", 1),
+        ("template-error", "themes/default/templates/brand.html", 3),
+        ("fullwidth-colon", "products/lishui/p1/index.md", 2)}
+    assert not catalog.output.exists()
+
+
 _KILL_A_WORKER = """
 import os, signal, sys
 import {module} as target

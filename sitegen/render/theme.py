@@ -13,12 +13,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from sitegen.errors import UsageError
+from sitegen.errors import Problem, UsageError
 
 if TYPE_CHECKING:
     import jinja2
 
 PACKAGE_THEMES = Path(__file__).resolve().parent.parent / "themes"
+_OWN_HINT = "fix this template, or delete it to use the one sitegen ships"
 
 
 class ThemeError(UsageError):
@@ -53,19 +54,42 @@ class Theme:
 
     def error(self, exc: jinja2.TemplateError) -> ThemeError:
         """Where in which template `exc` happened (site-relative for a site's own theme), and what."""
+        where, line, message, own = self._locate(exc)
+        hint = f"; {_OWN_HINT}" if own else ""
+        return ThemeError(f"{where}{f':{line}' if line else ''}: {message}{hint}")
+
+    def problems(self) -> list[Problem]:
+        """Syntax errors and unknown filters in the site's own templates, found without rendering anything,
+        so that `sitegen check` (in a county's CI) catches them before a build does."""
+        import jinja2
+
+        env = jinja2.Environment(loader=self.loader(), autoescape=True, trim_blocks=True, lstrip_blocks=True)
+        found = []
+        for directory in self.template_dirs:
+            if directory.is_relative_to(PACKAGE_THEMES):
+                continue
+            for path in sorted(directory.rglob("*.html")):
+                try:
+                    env.get_template(path.relative_to(directory).as_posix())
+                except jinja2.TemplateError as exc:
+                    where, line, message, _ = self._locate(exc)
+                    found.append(Problem("template-error", where, line, {"problem": message}))
+        return found
+
+    def _locate(self, exc: jinja2.TemplateError) -> tuple[str, int | None, str, bool]:
+        """(template path, line, Jinja's words, whether the template is the site's own)."""
         filename, line = getattr(exc, "filename", None), getattr(exc, "lineno", None)
         if filename is None:  # a runtime error: Jinja puts the template's file and line in the traceback
             frames = [(f.f_code.co_filename, n) for f, n in traceback.walk_tb(exc.__traceback__)]
             inside = [(name, n) for name, n in frames if self._base(name)]
             filename, line = inside[-1] if inside else (None, None)
-        where, hint = "theme " + self.name, ""
+        where, own = "theme " + self.name, False
         base = self._base(filename) if filename else None
         if filename and base:
             where = Path(filename).relative_to(base).as_posix()
-            if base != PACKAGE_THEMES.parents[1]:
-                hint = "; fix this template, or delete it to use the one sitegen ships"
-        message = exc.message or type(exc).__name__
-        return ThemeError(f"{where}{f':{line}' if line else ''}: {message}{hint}")
+            own = base != PACKAGE_THEMES.parents[1]
+        message = (exc.message or type(exc).__name__).rstrip(".")
+        return where, line, message, own
 
     def _base(self, filename: str) -> Path | None:
         """The folder template paths are shown relative to: the site for its own theme, else sitegen's."""
