@@ -80,8 +80,10 @@ class Inputs:
 
 def gather(root: Path) -> Inputs:
     config, problems = load_config(root)
-    if config is None:
-        raise ContentError(problems)
+    if config is None:  # sitegen.toml unreadable: still report what is wrong in each content file on its own
+        tree = discover(root)
+        content = load_content(tree, ParseCache(None))
+        raise ContentError([*problems, *content.problems])  # content.problems holds the tree's
     theme = load_theme(root, config.theme)
     if theme is None:
         problems.append(Problem("unknown-theme", CONFIG_FILE, None,

@@ -18,7 +18,7 @@ from sitegen.errors import Problem, did_you_mean
 from sitegen.images.settings import ImageSettings, parse_image_settings
 from sitegen.publish.settings import PublishSettings, parse_publish_settings
 from sitegen.settings_table import type_word
-from sitegen.tomllines import definitions, key_lines, line_of
+from sitegen.tomllines import definitions, key_lines, line_of, toml_error
 
 CONFIG_FILE = "sitegen.toml"
 CATEGORY_ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -100,10 +100,8 @@ def load_config(root: Path) -> tuple[SiteConfig | None, list[Problem]]:
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        match = re.search(r"line (\d+)", str(exc))
-        return None, [
-            Problem("toml-syntax", CONFIG_FILE, int(match.group(1)) if match else None, {"problem": str(exc)})
-        ]
+        line, problem, advice = toml_error(str(exc), text)
+        return None, [Problem("toml-syntax", CONFIG_FILE, line, {"problem": problem, "advice": advice})]
     lines = key_lines(text)
     return _from_data(root, data, lambda p: line_of(lines, p), [])
 

@@ -26,7 +26,7 @@ MESSAGES: dict[str, str] = {
     "yaml-syntax": "the front matter is not valid YAML: {problem}; {advice}",
     "fullwidth-colon": "'{field}：' is written with the Chinese colon '：'; after a field name write the "
     "English colon and a space, e.g. '{field}: …'",
-    "toml-syntax": "sitegen.toml is not valid TOML: {problem}",
+    "toml-syntax": "sitegen.toml cannot be read ({problem}); {advice}",
     "yaml-too-complex": "the front matter nests too deeply or repeats itself through '&' anchors and '*' "
     "references; write each field out plainly as 'field: value'",
     "not-a-mapping": "the front matter must be a list of 'field: value' lines",

@@ -66,3 +66,51 @@ def line_of(lines: dict[tuple[str, ...], int], path: tuple[str, ...]) -> int | N
             return lines[path]
         path = path[:-1]
     return None
+
+
+# tomllib's words → what a county editor should write instead (first match wins)
+_TOML_ADVICE = (
+    (("Illegal character '\\n'", "Unterminated string", "Expected '\"'", "Expected \"'\""),
+     "a quote mark opened on this line is never closed; write text between two straight double quotes, "
+     "e.g. title = \"山水好物\""),
+    (("Invalid value",), "text must be between straight double quotes \" \" (not “ ” and not left bare), "
+     "e.g. title = \"山水好物\"; numbers and true/false need no quotes"),
+    (("Expected '=' after a key",), "write the setting's name, then ' = ' (the English equals sign, no colon), "
+     "then the value, e.g. title = \"山水好物\""),
+    (("Invalid statement", "Invalid initial character"),
+     "each line is a setting whose name is in English letters, e.g. title = \"…\", or a [section] line; "
+     "Chinese text goes in double quotes after the '='"),
+    (("Cannot overwrite a value",), "this setting is already written above; keep only one of them"),
+    (("Cannot declare",), "this [section] is already written above; keep only one, with all its settings under it"),
+    (("Unclosed array",), "a list opened with '[' here is never closed; end it with ']'"),
+    (("Unclosed inline table",), "a '{' opened here is never closed; end it with '}' on the same line"),
+    (("Expected newline or end of document",), "write one setting per line, with its whole text in one pair of "
+     "double quotes; a date is written 2024-09-01"),
+    (("Expected ']' at the end of a table",), "a section name is written between square brackets, e.g. [contact]"),
+    (("Unescaped '\\'",), "write a backslash inside double quotes twice (\\\\), or use single quotes"),
+)
+
+
+def toml_error(message: str, text: str) -> tuple[int | None, str, str]:
+    """(line, tomllib's words without the position, advice) for a TOMLDecodeError's message.
+
+    For a list or string never closed, tomllib names the end of the document or the line where it
+    gave up; the line where it was opened is the last line before which the file still reads as TOML.
+    """
+    import tomllib
+
+    found = re.search(r"\s*\((?:at line (\d+), column \d+|at end of document)\)$", message)
+    problem = message[: found.start()] if found else message
+    line = int(found.group(1)) if found and found.group(1) else None
+    lines = text.split("\n")
+    if (line is None or problem.startswith("Unclosed")) and len(lines) <= 5000:  # one parse per line at most
+        for good in range(len(lines) - 1, -1, -1):
+            try:
+                tomllib.loads("\n".join(lines[:good]))
+            except tomllib.TOMLDecodeError:
+                continue
+            line = good + 1
+            break
+    advice = next((a for starts, a in _TOML_ADVICE if problem.startswith(starts)),
+                  "check the quote marks, brackets and '=' on this line")
+    return line, problem, advice

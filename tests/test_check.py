@@ -119,7 +119,7 @@ CONFIG_CASES = [
     ("[categories.tea]\nzh = '茶'\n[categories.tea]\nzh = '茶2'\n", "duplicate-id", "category id 'tea'"),
     ('[images]\nwidth = [1]\n', "unknown-key", "images.width"),
     ('base_url = 5\n', "wrong-type", "base_url"),
-    ('title = "unterminated\n', "toml-syntax", "not valid TOML"),
+    ('title = "unterminated\n', "toml-syntax", "a quote mark opened on this line is never closed"),
 ]
 
 
@@ -137,6 +137,31 @@ def test_bad_config_is_reported_with_its_line(catalog: Catalog, extra: str, code
     assert found, problems
     assert found[0]["path"] == "sitegen.toml" and isinstance(found[0]["line"], int)
     assert text in found[0]["message"]
+
+
+TOML_MISTAKES = [  # (what an editor wrote, on which line tomllib's trouble begins, what the message advises)
+    ('title = 山水好物\n', 1, 'text must be between straight double quotes'),
+    ('title = “山水好物”\n', 1, 'not “ ” and not left bare'),
+    ('title：= "x"\n', 1, "the English equals sign, no colon"),
+    ('标题 = "x"\n', 1, "name is in English letters"),
+    ('\ntags = [\n  "a",\n  "b"\n\n[contact]\n', 2, "a list opened with '[' here is never closed"),
+    ("\n\nnote = 'x\n", 3, "a quote mark opened on this line is never closed"),
+]
+
+
+@pytest.mark.parametrize(("extra", "line", "advice"), TOML_MISTAKES)
+def test_unreadable_config_names_the_line_and_what_to_write_and_content_is_still_checked(
+        catalog: Catalog, extra: str, line: int, advice: str) -> None:
+    config = catalog.root / "sitegen.toml"
+    config.write_text(extra + config.read_text("utf-8"), encoding="utf-8")
+    catalog.write(P, "---\ntitle：菊米\n---\n")  # a content mistake that needs no settings to be found
+    result = run(catalog.root, "check")
+    assert result.returncode == 1 and "Traceback" not in result.stderr, result.stderr
+    said = [x for x in result.stderr.splitlines() if x.startswith("sitegen.toml:")]
+    assert len(said) == 1 and said[0].startswith(f"sitegen.toml:{line}: sitegen.toml cannot be read (") and \
+        advice in said[0], result.stderr
+    assert "column" not in said[0]  # the position is in the prefix, once
+    assert f"{P}:2: 'title：'" in result.stderr and "2 errors" in result.stderr
 
 
 def test_missing_alt_is_a_warning_not_an_error(catalog: Catalog) -> None:
