@@ -28,6 +28,18 @@ MANIFEST = ".sitegen-manifest.json"
 STAGING = ".sitegen-staging"
 
 
+def _umask() -> int:
+    mask = os.umask(0o022)  # the only way to read it; at import, before any thread could create a file
+    os.umask(mask)
+    return mask
+
+
+# tempfile makes files 0600 and folders 0700; output/ must be readable by the web server that serves it
+# (another user) like any file the editor creates: the modes open() and mkdir() would give.
+FILE_MODE = 0o666 & ~_umask()
+DIR_MODE = 0o777 & ~_umask()
+
+
 @dataclass(frozen=True, slots=True)
 class OutFile:
     """One file of the new output: where its bytes are now, and what they are."""
@@ -45,6 +57,7 @@ def atomic_write_bytes(path: Path, data: bytes) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
+        os.fchmod(fd, FILE_MODE)
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
         os.replace(tmp, path)
@@ -71,7 +84,9 @@ def _manifest_bytes(files: Iterable[OutFile], generator: str) -> bytes:
 def staging_dir(output: Path) -> Path:
     """A fresh staging area beside (not inside) output/, on the same file system so renames work."""
     output.parent.mkdir(parents=True, exist_ok=True)
-    return Path(tempfile.mkdtemp(dir=output.parent, prefix=f".{output.name}.new-"))
+    staging = Path(tempfile.mkdtemp(dir=output.parent, prefix=f".{output.name}.new-"))
+    staging.chmod(DIR_MODE)  # it may become output/ itself
+    return staging
 
 
 def commit(output: Path, staging: Path, files: Mapping[str, OutFile], old: Mapping[str, dict] | None,
@@ -115,9 +130,12 @@ def _place(f: OutFile, target: Path) -> None:
         if f.link:
             try:
                 os.link(f.source, target)
-                return
             except OSError:
                 pass
+            else:
+                if os.stat(target).st_mode & 0o777 != FILE_MODE:  # a cache file from before modes were set
+                    os.chmod(target, FILE_MODE)
+                return
         shutil.copyfile(f.source, target)
 
 

@@ -169,3 +169,30 @@ def test_killed_worker_is_one_clear_line_and_output_is_untouched(tmp_path: Path,
     assert "Traceback" not in result.stderr, result.stderr
     assert _tree(catalog.output) == before
     assert _leftovers(catalog) == []
+
+
+def test_output_is_readable_by_a_web_server_running_as_another_user(tmp_path: Path) -> None:
+    """Temporary files are born 0600 and folders 0700; output/ must get the modes the editor's umask gives."""
+    import stat
+
+    catalog = make_catalog(tmp_path / "site")
+    old = os.umask(0o022)
+    try:
+        def unreadable() -> list[str]:
+            paths = [catalog.output, *catalog.output.rglob("*")]
+            return [p.name for p in paths if not p.stat().st_mode & stat.S_IROTH
+                    or (p.is_dir() and not p.stat().st_mode & stat.S_IXOTH)]
+
+        assert run(catalog.root, "build").returncode == 0
+        assert any((catalog.output / "img").iterdir())
+        assert unreadable() == []
+        import shutil
+
+        shutil.rmtree(catalog.output)
+        for p in (catalog.root / ".sitegen-cache").rglob("*"):  # a cache made before modes were set
+            if p.is_file():
+                p.chmod(0o600)
+        assert run(catalog.root, "build").returncode == 0
+        assert unreadable() == []
+    finally:
+        os.umask(old)
