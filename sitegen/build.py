@@ -24,7 +24,7 @@ from sitegen.errors import ContentError, Problem, errors_only
 from sitegen.images.model import ImageRequest
 from sitegen.images.pipeline import process_images
 from sitegen.incremental import BuildState, LastBuild, Written, code_digest, fingerprint, input_stamp
-from sitegen.output import MANIFEST, OutFile, commit, read_manifest, staging_dir
+from sitegen.output import MANIFEST, OutFile, commit, guard_output, read_manifest, staging_dir
 from sitegen.render.seo import robots, sitemap
 from sitegen.render.theme import Theme, available_themes, load_theme
 from sitegen.structure import Page, Site, plan_pages
@@ -138,6 +138,7 @@ def build(options: BuildOptions, progress: Progress | None = None) -> BuildResul
     root, output = options.root, options.output
     inputs = gather(root)
     cache_dir = root / inputs.config.images.cache_dir
+    guard_output(output, root, cache_dir, BuildState.exists(cache_dir, output))
     today = options.today or dt.date.today()
     code = code_digest()
     stamp = input_stamp((__version__, code, (root / CONFIG_FILE).read_bytes(),

@@ -36,9 +36,18 @@ class BuildState:
     hashes: dict[tuple[str, int, int], str] = field(default_factory=dict)  # (source, size, mtime) → sha256
 
     @staticmethod
-    def load(cache_dir: Path, output: Path) -> BuildState:
+    def path_for(cache_dir: Path, output: Path) -> Path:
         key = hashlib.blake2b(str(output.resolve()).encode(), digest_size=6).hexdigest()
-        path = cache_dir / f"build-{key}.pickle"
+        return cache_dir / f"build-{key}.pickle"
+
+    @staticmethod
+    def exists(cache_dir: Path, output: Path) -> bool:
+        """A build wrote `output` before (its records are kept even if the build was cut short)."""
+        return BuildState.path_for(cache_dir, output).is_file()
+
+    @staticmethod
+    def load(cache_dir: Path, output: Path) -> BuildState:
+        path = BuildState.path_for(cache_dir, output)
         try:
             version, files, hashes = pickle.loads(path.read_bytes())
             if version == _VERSION:

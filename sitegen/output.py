@@ -24,6 +24,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from sitegen.errors import UsageError
+
 MANIFEST = ".sitegen-manifest.json"
 STAGING = ".sitegen-staging"
 
@@ -65,6 +67,28 @@ def atomic_write_bytes(path: Path, data: bytes) -> None:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
         raise
+
+
+class UnsafeOutput(UsageError):
+    """The build makes output/ hold exactly the site, deleting anything else in it: never a folder that
+    holds the editor's own files (the catalog, its content, a desktop full of documents)."""
+
+
+def guard_output(output: Path, root: Path, cache_dir: Path, built_before: bool) -> None:
+    """Refuse an output folder whose other files the build would delete. `built_before`: a build's
+    records exist for this folder (an interrupted commit may have left it without its manifest)."""
+    out, root = output.resolve(), root.resolve()
+    if out == root or out in root.parents:
+        raise UnsafeOutput(f"the output folder {output} holds the catalog itself; building there would delete "
+                           "sitegen.toml, brands/ and products/; leave out --output (the site goes to output/) "
+                           "or choose a new folder")
+    for own in (root / "brands", root / "products", root / "themes", root / ".git", cache_dir.resolve()):
+        if out == own or own in out.parents:
+            raise UnsafeOutput(f"the output folder {output} is inside the catalog's {own.name}/ folder, whose "
+                               "files the build would delete; leave out --output or choose a new folder")
+    if out.is_dir() and not built_before and not (out / MANIFEST).is_file() and any(out.iterdir()):
+        raise UnsafeOutput(f"the output folder {output} is not empty and was not made by 'sitegen build'; the "
+                           "build would delete what is in it; choose a new or empty folder")
 
 
 def read_manifest(output: Path) -> dict[str, dict] | None:

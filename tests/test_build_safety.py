@@ -196,3 +196,31 @@ def test_output_is_readable_by_a_web_server_running_as_another_user(tmp_path: Pa
         assert unreadable() == []
     finally:
         os.umask(old)
+
+
+def test_build_refuses_an_output_folder_whose_files_it_would_delete(tmp_path: Path) -> None:
+    """`--output` is made to hold exactly the site: never the catalog, its folders, or someone's documents."""
+    catalog = make_catalog(tmp_path / "site")
+    desk = tmp_path / "desk"
+    desk.mkdir()
+    (desk / "合同.docx").write_bytes(b"contract")
+    before = {p: p.read_bytes() for p in catalog.root.rglob("*") if p.is_file()}
+    for folder, says in [(desk, "is not empty and was not made by 'sitegen build'"),
+                         (catalog.root, "holds the catalog itself"), (tmp_path, "holds the catalog itself"),
+                         (catalog.root / "brands", "inside the catalog's brands/ folder"),
+                         (catalog.root / "products" / "site", "inside the catalog's products/ folder")]:
+        result = subprocess.run([sys.executable, "-m", "sitegen", "build", "--root", str(catalog.root),
+                                 "--output", str(folder)], capture_output=True, text=True, timeout=120)
+        assert result.returncode == 2 and says in result.stderr and "Traceback" not in result.stderr, result.stderr
+    assert (desk / "合同.docx").read_bytes() == b"contract" and len(list(desk.iterdir())) == 1
+    assert {p: p.read_bytes() for p in catalog.root.rglob("*") if p.is_file()} == before
+    empty, new = tmp_path / "empty", tmp_path / "new" / "site"
+    empty.mkdir()
+    for folder in (empty, new, empty):  # an empty or new folder, and one sitegen built before, are fine
+        result = subprocess.run([sys.executable, "-m", "sitegen", "build", "--root", str(catalog.root),
+                                 "--output", str(folder)], capture_output=True, text=True, timeout=120)
+        assert result.returncode == 0 and (folder / "index.html").is_file(), result.stderr
+    (empty / ".sitegen-manifest.json").unlink()  # as an interrupted commit leaves it: the build's records vouch
+    (empty / "stray.html").write_text("x")
+    assert run(catalog.root, "build", "--output", str(empty)).returncode == 0
+    assert (empty / ".sitegen-manifest.json").is_file() and not (empty / "stray.html").exists()
