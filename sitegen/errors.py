@@ -60,6 +60,11 @@ MESSAGES: dict[str, str] = {
     "does not follow; put the real file or folder here instead",
     "missing-alt": "image '{value}' has no 'alt' text; write {{file: {value}, alt: what the photo shows}} "
     "so blind shoppers and slow connections get a description",
+    "unlisted-picture": "the text shows the picture '{value}', but only the photos named in {listed_in} are "
+    "published; put the photo beside index.md and name it there (for a product: - {{file: {value}, alt: what "
+    "it shows}} under images:), or take the picture out of the text",
+    "outside-picture": "the text shows a picture from another website ({value}); it is left out, because "
+    "other websites are slow or blocked for shoppers; save the photo beside index.md and name it in {listed_in}",
     "bad-image": "'{value}' cannot be used as an image: {problem}",
     "image-profile": "'{value}' has a damaged colour profile ({problem}), so it was treated as sRGB "
     "and its colours may look a little off; export it again as sRGB JPEG",

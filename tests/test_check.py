@@ -164,6 +164,31 @@ def test_unreadable_config_names_the_line_and_what_to_write_and_content_is_still
     assert f"{P}:2: 'title：'" in result.stderr and "2 errors" in result.stderr
 
 
+def test_pictures_in_the_text_that_cannot_be_shown_are_warned_about_with_their_lines(catalog: Catalog) -> None:
+    body = ("\n![杯中的菊米](photo.jpg) ![旧写法](./photo.jpg)\n\n![远程](https://cdn.example.net/a.gif)\n"
+            '<img alt="协议相对" src="//cdn.example.net/x.png">\n![不在列表](other.jpg)\n\n'
+            "```\n![代码里](code.jpg)\n```\n")
+    catalog.write(P, _product() + body)
+    (catalog.root / "products/lishui/p1/other.jpg").write_bytes((catalog.root / "products/lishui/p1/photo.jpg")
+                                                                .read_bytes())  # present, but not listed
+    catalog.write("brands/lishui/index.md", (catalog.root / "brands/lishui/index.md").read_text("utf-8")
+                  + "\n![茶园](garden.jpg)\n")
+    result = run(catalog.root, "check", "--format", "json")
+    assert result.returncode == 0, result.stdout  # the pages are whole without them
+    found = [json.loads(x) for x in result.stdout.splitlines()]
+    start = _product().count("\n") + 1  # the body's first line
+    assert {(p["code"], p["path"], p["line"], p["params"]["value"]) for p in found} == {
+        ("outside-picture", P, start + 3, "https://cdn.example.net/a.gif"),
+        ("outside-picture", P, start + 4, "//cdn.example.net/x.png"),
+        ("unlisted-picture", P, start + 5, "other.jpg"),
+        ("unlisted-picture", "brands/lishui/index.md",
+         (catalog.root / "brands/lishui/index.md").read_text("utf-8").count("\n"), "garden.jpg")}
+    assert all(p["severity"] == "warning" for p in found)
+    text = run(catalog.root, "check").stderr
+    assert f"{P}:{start + 5}: warning: the text shows the picture 'other.jpg', but only the photos named in " \
+           "images: are published" in text
+
+
 def test_missing_alt_is_a_warning_not_an_error(catalog: Catalog) -> None:
     catalog.write(P, _product(images="images: [photo.jpg]"))
     result = run(catalog.root, "check")

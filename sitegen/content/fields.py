@@ -16,6 +16,9 @@ from sitegen.content.models import CertRef, ImageRef, Price, ProductVariant, Sho
 from sitegen.errors import Problem, did_you_mean, type_word
 
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+# ![alt](target "title") and <img src=target> in the Markdown text
+_PICTURE = re.compile(r"""!\[[^\]\n]*\]\(\s*<?([^)\s>]+)|<img\b[^>]*?\bsrc\s*=\s*["']?([^"'\s>]+)""", re.I)
+_FENCE = re.compile(r"^\s{0,3}(```|~~~)")
 
 
 class FieldReader:
@@ -174,6 +177,25 @@ class FieldReader:
         if not entries and required:
             self.missing(*path)
         return tuple(ref for i, v in enumerate(entries) if (ref := self.image(*path, i, value=v)))
+
+    def body_pictures(self, listed: set[str], listed_in: str) -> None:
+        """Pictures in the text show only as the published copy of a listed photo (the renderer drops the
+        rest): say so here, with the line, instead of a page that silently lacks the picture."""
+        fenced = False
+        for n, line in enumerate(self.fm.body.split("\n")):
+            if _FENCE.match(line):
+                fenced = not fenced
+            if fenced or ("![" not in line and "<img" not in line.lower()):
+                continue
+            for m in _PICTURE.finditer(line):
+                target = (m.group(1) or m.group(2)).strip()
+                params = {"value": target, "listed_in": listed_in}
+                if re.match(r"(?i)^([a-z][a-z0-9+.-]*:|//)", target):
+                    self.problems.append(Problem("outside-picture", self.rel, self.fm.body_line + n, params,
+                                                 "warning"))
+                elif target.removeprefix("./") not in listed:
+                    self.problems.append(Problem("unlisted-picture", self.rel, self.fm.body_line + n, params,
+                                                 "warning"))  # the page is whole without it: don't block it
 
     def certifications(self, *path: str) -> tuple[CertRef, ...]:
         refs: list[CertRef] = []

@@ -16,7 +16,7 @@ from sitegen.content.models import Brand, Product
 from sitegen.errors import Problem
 from sitegen.workers import can_fork, finished, fork_pool
 
-_CACHE_VERSION = 4  # bump when parsing or its problems change: old entries would hide new checks
+_CACHE_VERSION = 5  # bump when parsing or its problems change: old entries would hide new checks
 Entry = tuple[tuple[int, int], Brand | Product | None, list[Problem]]
 
 

@@ -72,6 +72,7 @@ def read_brand(brand_id: str, raw: bytes, rel: str) -> tuple[Brand | None, list[
         certifications=reader.certifications("certifications"),
         contact=contact,
     )
+    reader.body_pictures({ref.file for ref in (brand.logo, brand.banner) if ref}, "logo: or banner:")
     return brand, reader.problems
 
 
@@ -115,4 +116,5 @@ def read_product(brand_id: str, product_id: str, raw: bytes, rel: str) -> tuple[
     if gtin and not (gtin.isdigit() and len(gtin) in (8, 12, 13, 14)):
         reader.problem("wrong-type", "gtin", field="gtin", expected="8, 12, 13 or 14 digits in quotes",
                        got=f"'{gtin}'")
+    reader.body_pictures({ref.file for ref in product.images}, "images:")
     return product, reader.problems
