@@ -147,3 +147,22 @@ def test_killed_image_worker_is_a_clear_error_not_a_hang(tmp_path: Path) -> None
     again = run(cat.root, "build", "-q")  # without the killer, the next build finishes the job
     assert again.returncode == 0, again.stderr
     assert any(p.name.startswith("die-") for p in (cat.output / "img").iterdir())
+
+
+def test_a_photo_path_written_with_windows_backslashes_is_checked_built_and_shown(tmp_path: Path) -> None:
+    cat = make_catalog(tmp_path / "site", products=1)
+    folder = cat.root / "products" / "lishui" / "p1"
+    photo(folder / "photos" / "cover.jpg", size=(800, 600))
+    index = folder / "index.md"
+    text = index.read_text("utf-8").replace("{file: photo.jpg,", r"{file: 'photos\cover.jpg',")
+    index.write_text(text, "utf-8")
+    assert run(cat.root, "check").returncode == 0
+    result = run(cat.root, "build")
+    assert result.returncode == 0, result.stderr
+    page = (cat.output / "products/lishui/p1/index.html").read_text("utf-8")
+    shown = re.findall(r'src="/(img/cover-[^"]+)"', page)
+    assert shown and all((cat.output / rel).is_file() for rel in shown)
+    index.write_text(text.replace(r"photos\cover.jpg", r"..\p1\..\..\x.jpg"), "utf-8")
+    result = run(cat.root, "check")
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert "products/lishui/p1/index.md:5: " in result.stderr and "outside" in result.stderr, result.stderr

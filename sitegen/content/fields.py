@@ -170,7 +170,8 @@ class FieldReader:
             alt = self.text(*path, "alt", value=value.get("alt"))
         else:
             file, alt = self.text(*path, value=value), ""
-        return ImageRef(file, alt, self.fm.line(*path)) if file else None
+        # 'photos\cover.jpg' as Windows writes it: one spelling for checking, processing and linking
+        return ImageRef(file.replace("\\", "/"), alt, self.fm.line(*path)) if file else None
 
     def images(self, *path: str, required: bool) -> tuple[ImageRef, ...]:
         entries = self.items(*path)
