@@ -60,6 +60,8 @@ MESSAGES: dict[str, str] = {
     "does not follow; put the real file or folder here instead",
     "missing-alt": "image '{value}' has no 'alt' text; write {{file: {value}, alt: what the photo shows}} "
     "so blind shoppers and slow connections get a description",
+    "comment-cut": "'{field}' is read as '{value}': after a space, '#' starts a note for editors, so "
+    "'{rest}' is left out; to keep it, put the whole value in quotes: {field}: \"{value} {rest}\"",
     "unlisted-picture": "the text shows the picture '{value}', but only the photos named in {listed_in} are "
     "published; put the photo beside index.md and name it there (for a product: - {{file: {value}, alt: what "
     "it shows}} under images:), or take the picture out of the text",

@@ -189,6 +189,21 @@ def test_pictures_in_the_text_that_cannot_be_shown_are_warned_about_with_their_l
            "images: are published" in text
 
 
+def test_a_value_cut_short_by_hash_is_warned_about_and_quotes_keep_it(catalog: Catalog) -> None:
+    catalog.write(P, _product(title="title: 遂昌菊米 #1 特级", summary="summary: 好喝 # 编辑备注"))
+    result = run(catalog.root, "check")
+    assert result.returncode == 0
+    said = (f"{P}:3: warning: 'title' is read as '遂昌菊米': after a space, '#' starts a note for editors, so "
+            "'#1 特级' is left out; to keep it, put the whole value in quotes: title: \"遂昌菊米 #1 特级\"")
+    assert said in result.stderr
+    assert "summary" not in result.stderr  # '# like this' is a note, as the editor meant
+    catalog.write(P, _product(title='title: "遂昌菊米 #1 特级"'))
+    result = run(catalog.root, "check")
+    assert result.returncode == 0 and "warning" not in result.stderr
+    assert run(catalog.root, "build").returncode == 0
+    assert "<h1>遂昌菊米 #1 特级</h1>" in (catalog.output / "products/lishui/p1/index.html").read_text("utf-8")
+
+
 def test_missing_alt_is_a_warning_not_an_error(catalog: Catalog) -> None:
     catalog.write(P, _product(images="images: [photo.jpg]"))
     result = run(catalog.root, "check")

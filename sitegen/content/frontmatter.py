@@ -90,7 +90,34 @@ def split(text: str, rel: str) -> FrontMatter:
         result.values = _build(node, (), result, rel, [_MAX_NODES])
     except _TooComplex as exc:
         return FrontMatter({}, {}, 1, body, body_line, [Problem("yaml-too-complex", rel, exc.line)])
+    if " #" in yaml_text:
+        result.problems += [Problem("comment-cut", rel, line, params, "warning")
+                            for line, params in _cut_by_comments(node, yaml_text.split("\n"))]
     return result
+
+
+_HASHTAG = re.compile(r"\s+#\S")  # '#1 特级', '#明前茶#': text; a note for editors is '# like this'
+
+
+def _cut_by_comments(root: yaml.Node, lines: list[str]) -> list[tuple[int, dict[str, str]]]:
+    """Plain values that YAML ended at ' #', where the rest of the line looks like part of the value."""
+    found = []
+    todo: list[tuple[yaml.Node, str]] = [(root, "")]
+    seen: set[int] = set()
+    while todo:
+        node, name = todo.pop()
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
+        if isinstance(node, yaml.MappingNode):
+            todo += [(v, f"{name}.{_key(k)}" if name else _key(k)) for k, v in node.value]
+        elif isinstance(node, yaml.SequenceNode):
+            todo += [(v, name) for v in node.value]
+        elif not node.style and node.start_mark.line == node.end_mark.line and name:
+            rest = lines[node.end_mark.line][node.end_mark.column:]
+            if _HASHTAG.match(rest):
+                found.append((node.start_mark.line + 2, {"field": name, "value": node.value, "rest": rest.strip()}))
+    return sorted(found, key=lambda f: f[0])
 
 
 def _text_lines(root: yaml.Node) -> set[int]:
