@@ -50,6 +50,8 @@ MESSAGES: dict[str, str] = {
     "unknown-brand": "this product is in products/{value}/, but there is no brand folder brands/{value}/; "
     "create it with 'sitegen new brand {value} --name …' or move the product",
     "duplicate-id": "{kind} id '{value}' is defined twice in sitegen.toml; keep only one",
+    "misnamed-index": "this folder has '{value}' but no index.md, so it is not read; rename '{value}' to "
+    "index.md, all in lower case (Windows may hide a '.txt' at the end of the name)",
     "stray-file": "this folder has no index.md, so it is ignored; add an index.md or remove the folder",
     # files referenced from content
     "missing-image": "the image '{value}' is not in this folder; check the file name (letters, "

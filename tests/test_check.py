@@ -204,6 +204,21 @@ def test_a_value_cut_short_by_hash_is_warned_about_and_quotes_keep_it(catalog: C
     assert "<h1>遂昌菊米 #1 特级</h1>" in (catalog.output / "products/lishui/p1/index.html").read_text("utf-8")
 
 
+def test_a_misnamed_index_file_is_an_error_naming_it_and_an_empty_folder_a_warning(catalog: Catalog) -> None:
+    (catalog.root / P).rename(catalog.root / "products/lishui/p1/index.md.txt")  # Notepad's doing
+    (catalog.root / "brands/lishui/index.md").rename(catalog.root / "brands/lishui/Index.md")
+    (catalog.root / "products/lishui/empty").mkdir()
+    result = run(catalog.root, "check", "--format", "json")
+    assert result.returncode == 1
+    found = {(p["code"], p["path"], p["severity"]) for p in map(json.loads, result.stdout.splitlines())}
+    assert {("misnamed-index", "products/lishui/p1/index.md.txt", "error"),
+            ("misnamed-index", "brands/lishui/Index.md", "error"),
+            ("stray-file", "products/lishui/empty", "warning")} <= found
+    text = run(catalog.root, "check").stderr
+    assert "brands/lishui/Index.md: this folder has 'Index.md' but no index.md, so it is not read; rename " \
+           "'Index.md' to index.md, all in lower case" in text
+
+
 def test_missing_alt_is_a_warning_not_an_error(catalog: Catalog) -> None:
     catalog.write(P, _product(images="images: [photo.jpg]"))
     result = run(catalog.root, "check")

@@ -77,6 +77,8 @@ def _folders(root: Path, rel: str, parent_ids: tuple[str, ...], problems: list[P
         folder = _scan(Path(entry.path), folder_rel, (*parent_ids, entry.name))
         if folder is None and os.path.islink(os.path.join(entry.path, INDEX)):
             problems.append(Problem("link-outside", f"{folder_rel}/{INDEX}", None, {"value": INDEX}))
+        elif folder is None and (near := _near_index(entry.path)):
+            problems.append(Problem("misnamed-index", f"{folder_rel}/{near}", None, {"value": near}))
         elif folder is None:
             problems.append(Problem("stray-file", folder_rel, None, severity="warning"))
         else:
@@ -110,6 +112,17 @@ def _scan(path: Path, rel: str, ids: tuple[str, ...]) -> Folder | None:
     if stamp is None:
         return None
     return Folder(rel, path, ids, frozenset(files), frozenset(outside), stamp, nested)
+
+
+def _near_index(path: str) -> str | None:
+    """A file meant to be index.md: 'Index.md', 'index.md.txt' (Windows hides the .txt), Hugo's '_index.md'."""
+    with os.scandir(path) as it:
+        names = sorted(e.name for e in it if e.is_file())
+    for name in names:
+        low = name.lower()
+        if low.startswith(("index.", "_index.")) and low.endswith((".md", ".txt", ".markdown")):
+            return name
+    return None
 
 
 def _inside(path: str, root: Path) -> bool:
