@@ -21,6 +21,8 @@ MESSAGES: dict[str, str] = {
     "not-utf8": "this file is not saved as UTF-8 text (byte {offset} is not valid); "
     "save it again as 'UTF-8' in your editor",
     "no-front-matter": "the file must start with a line '---', then the fields, then another '---' line",
+    "fence-dashes": "'{value}' is not the line '---' the fields start and end with; type exactly three "
+    "hyphens - on an English keyboard (a phone's 'smart punctuation' turns them into long or full-width dashes)",
     "unclosed-front-matter": "the front matter opened with '---' is never closed; "
     "add a line '---' after the last field",
     "yaml-syntax": "the front matter is not valid YAML: {problem}; {advice}",

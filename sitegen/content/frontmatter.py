@@ -54,12 +54,21 @@ def split(text: str, rel: str) -> FrontMatter:
     """Parse the front matter of `text`; problems are collected on the result."""
     empty = FrontMatter({}, {}, 1, "", 1)
     if not text.startswith("---") or text[3:4] not in ("\n", " ", "") or text.split("\n", 1)[0].strip() != "---":
-        empty.problems.append(Problem("no-front-matter", rel, 1))
+        first = text.split("\n", 1)[0].strip()
+        if _DASHES.fullmatch(first):  # a phone's "smart punctuation" made '---' into '—-' or '——'
+            empty.problems.append(Problem("fence-dashes", rel, 1, {"value": first}))
+        else:
+            empty.problems.append(Problem("no-front-matter", rel, 1))
         empty.body = text
         return empty
     end = _closing_fence(text)
     if end is None:
-        empty.problems.append(Problem("unclosed-front-matter", rel, 1))
+        lines = text.split("\n")
+        near = next((n for n, line in enumerate(lines[1:], 2) if _DASHES.fullmatch(line.strip())), None)
+        if near is not None:
+            empty.problems.append(Problem("fence-dashes", rel, near, {"value": lines[near - 1].strip()}))
+        else:
+            empty.problems.append(Problem("unclosed-front-matter", rel, 1))
         return empty
     yaml_text, body_start = end
     body = text[body_start:]
@@ -96,6 +105,7 @@ def split(text: str, rel: str) -> FrontMatter:
     return result
 
 
+_DASHES = re.compile(r"[-—–―－ー‐‑−]{2,}")  # hyphens mixed with long, full-width or minus-sign dashes
 _HASHTAG = re.compile(r"\s+#\S")  # '#1 特级', '#明前茶#': text; a note for editors is '# like this'
 
 
