@@ -38,7 +38,7 @@ MESSAGES: dict[str, str] = {
     "missing-setting": "sitegen.toml has no '{field}'; add a line {example}",
     "wrong-type": "'{field}' must be {expected}, not {got}",
     "unknown-key": "unknown field '{field}'{hint}",
-    "empty-value": "'{field}' is empty; write a value or remove the line",
+    "empty-value": "'{field}' is empty, but it must have a value (it cannot be left out either); write one",
     "negative-amount": "'{field}' must be 0 or more, not {value}",
     "bad-month": "'{field}' has month {value}; months are whole numbers from 1 to 12",
     "bad-url": "'{field}' must be a web address starting with http:// or https://, not '{value}'",

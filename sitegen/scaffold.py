@@ -89,6 +89,9 @@ def _create(folder: Path, text: str, hint: str) -> Path:
 
 
 def new_brand(root: Path, brand_id: str, name: str) -> Path:
+    if not name.strip():
+        raise UsageError(f'the brand name is empty; write it in quotes, e.g. sitegen new brand {brand_id} '
+                         '--name "丽水山耕"')
     if not ID.match(brand_id):
         raise UsageError(f"'{brand_id}' is not a valid id; use lowercase a-z, digits and hyphens, "
                          f"e.g. '{slugify(brand_id, 'my-brand')}'")
@@ -117,7 +120,13 @@ def new_product(root: Path, brand_id: str, title: str, product_id: str | None = 
     if not (root / "brands" / brand_id / "index.md").is_file():
         raise UsageError(f"there is no brand '{brand_id}' (brands/{brand_id}/index.md); create it first with "
                          f"'sitegen new brand {brand_id} --name …'")
-    product_id = product_id or slugify(title, "product")
+    if not title.strip():
+        raise UsageError('the title is empty; write the product\'s name in quotes, e.g. '
+                         f'sitegen new product {brand_id} "遂昌菊米"')
+    product_id = product_id or slugify(title, "")
+    if not product_id:
+        raise UsageError(f"no id can be made from the title '{title}'; give one with --id, in lowercase a-z, "
+                         "digits and hyphens, e.g. --id my-product")
     if not ID.match(product_id):
         raise UsageError(f"'{product_id}' is not a valid id; use lowercase a-z, digits and hyphens")
     categories, certs = _site_ids(root)

@@ -14,6 +14,7 @@ def slugify(text: str, fallback: str = "item") -> str:
     from pypinyin import lazy_pinyin  # imported here: a 10 MB dictionary only `new` and errors need
 
     words: list[str] = []
+    text = unicodedata.normalize("NFKC", text)  # full-width 'Ａ级' as A级
     for part in re.findall(r"[\u3400-\u9fff]+|[A-Za-z0-9]+", text):
         if re.match(r"[\u3400-\u9fff]", part):
             words.append(_join_syllables(lazy_pinyin(part)))

@@ -60,6 +60,15 @@ def test_new_refuses_bad_ids_and_missing_brands_with_exit_2(catalog: Catalog) ->
     nobrand = run(catalog.root, "new", "product", "nowhere", "菊米")
     assert nobrand.returncode == 2 and "sitegen new brand nowhere" in nobrand.stderr
     assert not (catalog.root / "brands/wu-chang").exists() and not (catalog.root / "products/nowhere").exists()
+    before = sorted(p.relative_to(catalog.root) for p in catalog.root.rglob("*"))
+    for args, says in [(("brand", "wuchang", "--name", " "), 'the brand name is empty; write it in quotes'),
+                       (("product", "lishui", ""), "the title is empty; write the product's name in quotes"),
+                       (("product", "lishui", "!!!"), "no id can be made from the title '!!!'; give one with --id")]:
+        result = run(catalog.root, "new", *args)
+        assert result.returncode == 2 and says in result.stderr, result.stderr
+    assert sorted(p.relative_to(catalog.root) for p in catalog.root.rglob("*")) == before
+    full_width = run(catalog.root, "new", "product", "lishui", "Ａ级大米")
+    assert full_width.returncode == 0 and "products/lishui/a-jida-mi/index.md" in full_width.stdout
 
 
 def test_exit_codes_quiet_and_verbose(catalog: Catalog) -> None:

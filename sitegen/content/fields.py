@@ -15,6 +15,7 @@ from sitegen.content.frontmatter import FrontMatter
 from sitegen.content.models import CertRef, ImageRef, Price, ProductVariant, ShopLink
 from sitegen.errors import Problem, did_you_mean, type_word
 
+_MONEY = re.compile(r"[¥￥元$]|rmb|cny", re.I)
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 # ![alt](target "title") and <img src=target> in the Markdown text
 _PICTURE = re.compile(r"""!\[[^\]\n]*\]\(\s*<?([^)\s>]+)|<img\b[^>]*?\bsrc\s*=\s*["']?([^"'\s>]+)""", re.I)
@@ -82,7 +83,11 @@ class FieldReader:
                 try:
                     value = float(value.replace(",", "").strip())
                 except ValueError:
-                    self._wrong(path, "a number such as 68 or 12.5", value)
+                    expected = "a number such as 68 or 12.5"
+                    if _MONEY.search(value):  # '¥38', '38元': the currency is its own field
+                        expected = "only the number, without ¥ or 元, such as 68 or 12.5"
+                    self.problem("wrong-type", *path, field=_name(path), expected=expected,
+                                 got=f"'{_as_written(value)}'")
                     return None
             else:
                 self._wrong(path, "a number such as 68 or 12.5", value)
@@ -215,6 +220,9 @@ class FieldReader:
         value = self.get(*path)
         if value is None:
             return None
+        if isinstance(value, str):  # 'price: 38元', 'price: "68"': read as the amount, named as written
+            amount = self.number(*path, value=value)
+            return Price(amount, "CNY", "") if amount is not None else None
         if isinstance(value, int | float) and not isinstance(value, bool):
             value = {"amount": value}
         if not isinstance(value, dict):
@@ -227,6 +235,11 @@ class FieldReader:
                 self.missing(*path, "amount")
             return None
         currency = self.text(*path, "currency", value=value.get("currency")) or "CNY"
+        if not re.fullmatch(r"[A-Za-z]{3}", currency):  # shops and search engines read the ISO code
+            self.problem("wrong-type", *path, "currency", field=_name((*path, "currency")),
+                         expected="a three-letter currency code such as CNY (人民币), or left out for CNY",
+                         got=f"'{currency}'")
+            currency = "CNY"
         return Price(amount, currency.upper(), self.text(*path, "unit", value=value.get("unit")))
 
     def variants(self, *path: str) -> tuple[ProductVariant, ...]:
