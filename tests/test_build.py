@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import re
 from pathlib import Path
 
@@ -114,6 +115,22 @@ def test_body_edit_rerenders_only_that_product(catalog: Catalog) -> None:
     changed = {k for k in after if after[k] != before.get(k)}
     assert changed == {"products/lishui/p1/index.html", ".sitegen-manifest.json"}
     assert "新增一句介绍" in (catalog.output / "products/lishui/p1/index.html").read_text("utf-8")
+
+
+def test_an_edit_that_keeps_the_file_size_is_still_seen(catalog: Catalog) -> None:
+    """68 → 98 changes no byte count: the change must be noticed by its time stamp, not only its size."""
+    assert run(catalog.root, "build").returncode == 0
+    path = catalog.root / "products/lishui/p1/index.md"
+    size = path.stat().st_size
+    path.write_text(path.read_text("utf-8").replace("amount: 68", "amount: 98"), encoding="utf-8")
+    stat = path.stat()
+    assert stat.st_size == size
+    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns + 10**9))  # a later save, even on a coarse clock
+    result = run(catalog.root, "build")
+    assert result.returncode == 0 and _rendered(result) >= 1
+    page = (catalog.output / "products/lishui/p1/index.html").read_text("utf-8")
+    own = page.split('<script type="application/ld+json">')[1].split("</script>")[0]  # p2 at ¥68 is on it too
+    assert "¥98" in page and '"98.00"' in own and "68" not in own
 
 
 def test_title_edit_updates_listings_too(catalog: Catalog) -> None:

@@ -13,7 +13,7 @@ import pytest
 
 import sitegen.output
 from sitegen.build import BuildOptions, build
-from tests.catalog import Catalog, make_catalog, run
+from tests.catalog import Catalog, make_catalog, photo, run
 
 
 def _tree(output: Path) -> dict[str, bytes]:
@@ -32,14 +32,31 @@ def _many(root: Path, products: int) -> Catalog:
     return cat
 
 
+_SLOW_RENDER = """
+import sys, time
+import sitegen.build as build
+
+real = build._render_chunk
+
+def slow(chunk):  # rendering lasts seconds, so Ctrl-C lands in it however busy the machine is
+    time.sleep(0.5)
+    return real(chunk)
+
+build._render_chunk = slow  # forked workers see the patch
+from sitegen.cli import main
+sys.exit(main())
+"""
+
+
 def test_ctrl_c_while_rendering_leaves_output_as_it_was(tmp_path: Path) -> None:
     catalog = _many(tmp_path / "site", 400)
     assert run(catalog.root, "build").returncode == 0
     before = _tree(catalog.output)
     config = catalog.root / "sitegen.toml"
     config.write_text(config.read_text("utf-8").replace("测试品牌目录", "新的目录"), encoding="utf-8")  # every page
-    process = subprocess.Popen([sys.executable, "-m", "sitegen", "build", "--jobs", "2", "--root", str(catalog.root)],
-                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
+    command = [sys.executable, "-c", _SLOW_RENDER, "build", "--jobs", "2", "--root", str(catalog.root)]
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                               start_new_session=True)
     deadline = time.monotonic() + 60
     while not _leftovers(catalog) and process.poll() is None and time.monotonic() < deadline:
         time.sleep(0.002)  # the staging folder appears just before the first page is rendered
@@ -79,16 +96,64 @@ def test_ctrl_c_during_the_commit_is_held_until_output_is_whole(catalog: Catalog
     assert _leftovers(catalog) == []
 
 
-def test_rebuild_of_every_page_links_unchanged_files(catalog: Catalog) -> None:
+@pytest.mark.parametrize("products", [2, 100])  # a few changed files, renamed in place; many, a new tree
+def test_a_commit_cut_short_never_passes_for_a_finished_build(tmp_path: Path, monkeypatch, products: int) -> None:
+    """As if the machine died half-way through the commit (no signal to hold): publish must refuse what is
+    there, because the manifest is written last, and the next build must repair it."""
+    from sitegen.publish.errors import PublishError
+    from sitegen.publish.manifest import read_manifest
+
+    catalog = make_catalog(tmp_path / "site", products)
+    options = BuildOptions(catalog.root, catalog.output, jobs=1)
+    build(options)
+    config = catalog.root / "sitegen.toml"
+    if products > 2:
+        config.write_text(config.read_text("utf-8").replace("测试品牌目录", "新的目录"), encoding="utf-8")
+    else:
+        path = catalog.root / "products/lishui/p1/index.md"
+        path.write_text(path.read_text("utf-8").replace("遂昌菊米1", "新名字"), encoding="utf-8")
+    real_place = sitegen.output._place
+    placed: list[Path] = []
+
+    def place_then_die(f, target: Path) -> None:
+        if len(placed) == 3:
+            raise OSError("the disk went away")
+        real_place(f, target)
+        placed.append(target)
+
+    monkeypatch.setattr(sitegen.output, "_place", place_then_die)
+    with pytest.raises(OSError):
+        build(options)
+    monkeypatch.undo()
+    if products > 2:  # the new tree never took output/'s name: the old build is whole
+        assert (catalog.output / "index.html").read_text("utf-8").count("新的目录") == 0
+        read_manifest(catalog.output)  # verifies every file against it
+    else:
+        with pytest.raises(PublishError) as err:
+            read_manifest(catalog.output)  # verifies every file against it
+        assert err.value.code == "no-manifest"
+    build(options)
+    expected = catalog.root / "expected"
+    build(BuildOptions(catalog.root, expected, jobs=1))
+    assert _tree(catalog.output) == _tree(expected)
+
+
+def test_rebuild_of_every_page_links_unchanged_files(tmp_path: Path) -> None:
     """Many pages changed: a new tree is swapped in, and files that did not change are hard links, not copies."""
+    catalog = _many(tmp_path / "site", 100)  # over 64 changed pages: the new-tree path, not the in-place one
+    for i in range(3):
+        photo(catalog.root / "products" / "lishui" / f"q{i}" / "photo.jpg", color=(30 * i, 90, 200))
     assert run(catalog.root, "build").returncode == 0
     images = {p.relative_to(catalog.output): p.stat().st_ino for p in (catalog.output / "img").iterdir()}
-    assert images
+    assert len(images) > 3
+    folder = catalog.output.stat().st_ino
     config = catalog.root / "sitegen.toml"
     config.write_text(config.read_text("utf-8").replace("测试品牌目录", "新的目录"), encoding="utf-8")
     result = run(catalog.root, "build")
     assert result.returncode == 0 and "新的目录" in (catalog.output / "index.html").read_text("utf-8")
+    assert catalog.output.stat().st_ino != folder  # a new tree took output/'s name in one step
     assert {rel: (catalog.output / rel).stat().st_ino for rel in images} == images
+    assert _leftovers(catalog) == []
 
 
 @pytest.mark.parametrize(("template", "line", "says"), [

@@ -114,17 +114,17 @@ def test_product_under_missing_brand_and_bad_ids(catalog: Catalog) -> None:
     assert bad and bad[0]["path"] == "products/lishui/Bad_ID" and bad[0]["params"]["suggestion"] == "bad-id"
 
 
-CONFIG_CASES = [
-    ('titel = "x"\n', "unknown-key", "did you mean 'title'?"),
-    ("[categories.tea]\nzh = '茶'\n[categories.tea]\nzh = '茶2'\n", "duplicate-id", "category id 'tea'"),
-    ('[images]\nwidth = [1]\n', "unknown-key", "images.width"),
-    ('base_url = 5\n', "wrong-type", "base_url"),
-    ('title = "unterminated\n', "toml-syntax", "a quote mark opened on this line is never closed"),
+CONFIG_CASES = [  # (lines put first in sitegen.toml, code, words in the message, the line it is reported at)
+    ('titel = "x"\n', "unknown-key", "did you mean 'title'?", 1),
+    ("[categories.tea]\nzh = '茶'\n[categories.tea]\nzh = '茶2'\n", "duplicate-id", "category id 'tea'", 3),
+    ('[images]\nwidth = [1]\n', "unknown-key", "images.width", 2),
+    ('base_url = 5\n', "wrong-type", "base_url", 1),
+    ('title = "unterminated\n', "toml-syntax", "a quote mark opened on this line is never closed", 1),
 ]
 
 
-@pytest.mark.parametrize(("extra", "code", "text"), CONFIG_CASES, ids=[c[1] for c in CONFIG_CASES])
-def test_bad_config_is_reported_with_its_line(catalog: Catalog, extra: str, code: str, text: str) -> None:
+@pytest.mark.parametrize(("extra", "code", "text", "line"), CONFIG_CASES, ids=[c[1] for c in CONFIG_CASES])
+def test_bad_config_is_reported_with_its_line(catalog: Catalog, extra: str, code: str, text: str, line: int) -> None:
     config = catalog.root / "sitegen.toml"
     original = config.read_text("utf-8").replace('base_url = "https://shop.example.com/"\n', "")
     if code != "wrong-type":
@@ -135,7 +135,7 @@ def test_bad_config_is_reported_with_its_line(catalog: Catalog, extra: str, code
     problems = [json.loads(x) for x in result.stdout.splitlines()]
     found = [p for p in problems if p["code"] == code]
     assert found, problems
-    assert found[0]["path"] == "sitegen.toml" and isinstance(found[0]["line"], int)
+    assert found[0]["path"] == "sitegen.toml" and found[0]["line"] == line
     assert text in found[0]["message"]
 
 

@@ -348,12 +348,14 @@ def test_missing_bucket_is_one_clear_error(tmp_path: Path, proxy: S3Proxy, aws_e
 def test_unreachable_endpoint_before_anything_started(tmp_path: Path, aws_env: None) -> None:
     out = tmp_path / "output"
     write_site(out, {"index.html": "x"})
-    dead = S3Proxy("http://127.0.0.1:9")
-    url = dead.start()
-    dead.stop()  # the port is free again: connections are refused
-    config = site_config(tmp_path, bucket="b", endpoint_url=url, addressing_style="path")
-    with pytest.raises(PublishError) as err:
-        publish(config, out)
+    import socket
+
+    with socket.socket() as held:  # bound, never listening: connections are refused, and no one else gets it
+        held.bind(("127.0.0.1", 0))
+        url = f"http://127.0.0.1:{held.getsockname()[1]}"
+        config = site_config(tmp_path, bucket="b", endpoint_url=url, addressing_style="path")
+        with pytest.raises(PublishError) as err:
+            publish(config, out)
     assert err.value.code == "unreachable" and url in err.value.message
 
 

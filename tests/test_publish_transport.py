@@ -42,7 +42,7 @@ def auth_of(proxy: S3Proxy) -> set[str]:
 def test_every_setting_reaches_the_wire(tmp_path: Path, bucket: str, proxy: S3Proxy, moto_url: str) -> None:
     out = tmp_path / "output"
     write_site(out, SITE)
-    proxy.put_delay = 0.05
+    proxy.put_delay = 0.25  # long enough for every worker's PUT to be open at once on a busy machine
     config = site_config(tmp_path, bucket=bucket, prefix="tea", endpoint_url=proxy.url, region="cn-hangzhou",
                          addressing_style="path", signature_version="s3v4", workers=2, gzip=True,
                          headers=(("*.html", "no-cache"),))
@@ -58,7 +58,7 @@ def test_every_setting_reaches_the_wire(tmp_path: Path, bucket: str, proxy: S3Pr
 def test_flags_override_every_setting(tmp_path: Path, bucket: str, proxy: S3Proxy, moto_url: str) -> None:
     out = tmp_path / "output"
     write_site(out, SITE)
-    proxy.put_delay = 0.05
+    proxy.put_delay = 0.25  # long enough for every worker's PUT to be open at once on a busy machine
     dead = "http://127.0.0.1:9"  # nothing listens there: only the flag's endpoint can work
     config = site_config(tmp_path, bucket="not-this-bucket", prefix="toml", endpoint_url=dead, region="us-west-1",
                          addressing_style="virtual", signature_version="s3", workers=1, gzip=True)
@@ -103,7 +103,7 @@ def test_phases_never_overlap_and_deletes_come_after_every_upload(tmp_path: Path
     publish(config, out)
     write_site(out, {k: (v + "!" if isinstance(v, str) else v + b"!") for k, v in SITE.items()})
     proxy.log.clear()
-    proxy.put_delay = 0.05
+    proxy.put_delay = 0.25  # long enough for every worker's PUT to be open at once on a busy machine
     assert publish(config, out)[0] == 0
     puts = [s for s in proxy.log if s.method == "PUT" and s.key != INDEX]
     assert len(puts) == len(SITE)
