@@ -125,6 +125,7 @@ class S3Proxy:
     require_delete_md5: bool = True  # answer DeleteObjects without a correct Content-MD5 with 400
     put_delay: float = 0.0  # seconds each PUT waits before it is forwarded (a slow link)
     busy_puts: dict[str, int] = field(default_factory=dict)  # key -> how many PUTs of it get 503 SlowDown
+    put_error: tuple[int, str, str] | None = None  # (status, code, message) every PUT is answered with
     log: list[Seen] = field(default_factory=list)
     dead: bool = False
     _puts: int = 0
@@ -199,6 +200,8 @@ class S3Proxy:
                 self.busy_puts[key] -= 1
         if busy:
             return _error(503, "SlowDown", "Please reduce your request rate.")
+        if h.command == "PUT" and self.put_error is not None:
+            return _error(*self.put_error)
         if h.command == "POST" and any(q.partition("=")[0] == "delete" for q in query.split("&")):
             if self.refuse_batch_delete:
                 return _error(501, "NotImplemented", "A header you provided implies functionality that is not "

@@ -192,7 +192,10 @@ def test_prefix_isolation(tmp_path: Path, proxy: S3Proxy, moto_url: str, bucket:
     write_site(out, v1_site())
     config = site_config(tmp_path, bucket=bucket, endpoint_url=proxy.url, addressing_style="path",
                          prefix="/catalog")
-    publish(config, out)
+    status, ui = publish(config, out)
+    assert status == 0 and ", 1 deleted, " in ui.text, ui.text  # only catalog/stale.html is ours to delete
+    listings = [s.query for s in proxy.log if "list-type=2" in s.query]
+    assert listings and all("prefix=catalog%2F" in q for q in listings)  # it lists only the site's own keys
     stored = bucket_objects(moto_url, bucket)
     assert {k: stored[k]["body"] for k in outside} == dict.fromkeys(outside, b"not ours")
     assert set(stored) - set(outside) == {f"catalog/{p}" for p in v1_site()} | {f"catalog/{INDEX}"}
@@ -517,3 +520,21 @@ def test_sigv2_signature_with_slashes_reaches_s3(moto_url: str, bucket: str) -> 
     conn.request("GET", f"/{bucket}?list-type=2", headers={"Authorization": "AWS AKIAX:ab/cd/ef/gh/ij+klmnopqrstuvwx="})
     response = conn.getresponse()
     assert response.status == 200 and b"<ListBucketResult" in response.read()
+
+
+@pytest.mark.parametrize(("status", "code", "expect"), [(403, "AccessDenied", "access-denied"),
+                                                        (500, "InternalError", "service-error")])
+def test_a_service_message_that_echoes_the_credentials_never_shows_them(site, proxy: S3Proxy, capsys,
+                                                                       status: int, code: str, expect: str) -> None:
+    """Some services quote the request's key, even a secret, in their error text: it must not reach a CI log."""
+    out, config = site
+    proxy.put_error = (status, code, f"Request by {ACCESS_KEY} signed with {SECRET_KEY} refused")
+    capsys.readouterr()
+    with pytest.raises(PublishError) as err:
+        publish(config, out, "--json")
+    printed = capsys.readouterr()
+    message = str(err.value)
+    assert err.value.code == expect and "Request by *** signed with *** refused" in message, message
+    assert json.loads(printed.out)["error"]["code"] == expect
+    for shown in (message, printed.out, printed.err, repr(err.value.params)):
+        assert ACCESS_KEY not in shown and SECRET_KEY not in shown
