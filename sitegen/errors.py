@@ -25,7 +25,9 @@ MESSAGES: dict[str, str] = {
     "hyphens - on an English keyboard (a phone's 'smart punctuation' turns them into long or full-width dashes)",
     "unclosed-front-matter": "the front matter opened with '---' is never closed; "
     "add a line '---' after the last field",
-    "yaml-syntax": "the front matter is not valid YAML: {problem}; {advice}",
+    "yaml-syntax": "this line cannot be read: {advice} (in the YAML reader's words: {problem})",
+    "fullwidth-space": "this line has a full-width space (　) where YAML needs an ordinary one; retype the "
+    "spaces at the start of the line and after the ':' with the keyboard in half-width mode",
     "fullwidth-colon": "'{field}：' is written with the Chinese colon '：'; after a field name write the "
     "English colon and a space, e.g. '{field}: …'",
     "toml-syntax": "sitegen.toml cannot be read ({problem}); {advice}",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+from pathlib import Path
 
 import pytest
 
@@ -240,3 +241,11 @@ def test_check_reads_image_headers(catalog: Catalog) -> None:
     assert result.returncode == 1 and "Traceback" not in result.stderr
     assert "products/lishui/p1/photo.jpg: 'photo.jpg' cannot be used as an image" in result.stderr
     assert "products/lishui/p2/photo.jpg: 'photo.jpg' cannot be used as an image" in result.stderr
+
+
+def test_every_problem_code_is_documented_for_translators() -> None:
+    """Tools translate messages from code + params: each code must be in the table of docs/content.md."""
+    from sitegen.errors import MESSAGES
+
+    table = (Path(__file__).parent.parent / "docs" / "content.md").read_text("utf-8")
+    assert [code for code in MESSAGES if f"`{code}`" not in table] == []

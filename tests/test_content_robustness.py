@@ -111,10 +111,39 @@ def test_binary_junk_and_gbk_files_are_reported(catalog: Catalog) -> None:
 def test_yaml_error_says_what_to_write(catalog: Catalog) -> None:
     catalog.write(P, "---\ntitle: 菊米: 特级\ncategory: tea\n---\n")
     result = run(catalog.root, "check")
-    assert f"{P}:2: the front matter is not valid YAML: mapping values are not allowed" in result.stderr
-    assert 'must be in quotes, e.g. title: "菊米: 特级"' in result.stderr
+    assert f"{P}:2: this line cannot be read: a value containing ': ' must be in quotes, e.g. " \
+           'title: "菊米: 特级"' in result.stderr
+    assert "(in the YAML reader's words: mapping values are not allowed" in result.stderr
     catalog.write(P, "---\n\ttitle: 菊米\n---\n")
     assert f"{P}:2: " in (tab := run(catalog.root, "check").stderr) and "indent with spaces" in tab
+
+
+PHONE_MISTAKES = [  # (front matter lines after title, line reported, words of the advice)
+    ("category:\u3000tea\n", 3, "a full-width space (　) where YAML needs an ordinary one"),
+    ("price:\n\u3000\u3000amount: 58\n", 4, "a full-width space (　)"),
+    ("summary:\n好喝的茶\n", 4, "this line has no 'field:' in front; if it continues the value on the line above"),
+    ("summary: *特级*菊米\n", 3, 'a value starting with * or & must be in quotes, e.g. title: "*特级*菊米"'),
+    ("summary: !好茶\n", 3, "a value starting with ! must be in quotes"),
+    ("summary: [特级] 菊米\n", 3, 'if it is text, put all of it in quotes, e.g. title: "[特级] 菊米"'),
+    ('summary: "遂昌"菊米"特级"\n', 3, "must end with the same mark; to show quote marks inside, wrap the whole"),
+    ("season: [10, 11】\n", 3, "use the English [ ] and , in a list, e.g. season: [10, 11], not 【 】 or ，"),
+]
+
+
+@pytest.mark.parametrize(("lines", "line", "advice"), PHONE_MISTAKES)
+def test_a_phone_keyboard_mistake_gets_advice_about_that_mistake(catalog: Catalog, lines: str, line: int,
+                                                                 advice: str) -> None:
+    catalog.write(P, "---\ntitle: 菊米\n" + lines + "---\n")
+    result = run(catalog.root, "check")
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    said = [x for x in result.stderr.splitlines() if x.startswith(P)]
+    assert len(said) == 1 and said[0].startswith(f"{P}:{line}: ") and advice in said[0], result.stderr
+
+
+def test_full_width_spaces_inside_text_are_the_editors_own(catalog: Catalog) -> None:
+    """Chinese paragraphs start with two full-width spaces; inside a value they are text, not a mistake."""
+    catalog.write(P, HEAD + "summary: |\n  \u3000\u3000第一段。\n  第二段。\norigin: 浙江\u3000丽水\n---\n")
+    assert run(catalog.root, "check").returncode == 0
 
 
 @pytest.mark.parametrize("where", ["subfolder", "file-in-subfolder"])

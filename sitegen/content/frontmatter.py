@@ -75,6 +75,9 @@ def split(text: str, rel: str) -> FrontMatter:
     body_line = text.count("\n", 0, body_start) + 1
     colons = [Problem("fullwidth-colon", rel, n + 2, {"field": m.group(1)})
               for n, line in enumerate(yaml_text.split("\n")) if (m := _FULLWIDTH_COLON.match(line))]
+    if "\u3000" in yaml_text:  # a full-width space where YAML needs a plain one: it reads a different file
+        colons += [Problem("fullwidth-space", rel, n + 2) for n, line in enumerate(yaml_text.split("\n"))
+                   if _FULLWIDTH_SPACE.match(line)]
     try:
         node = yaml.compose(yaml_text, Loader=_Loader)
     except yaml.YAMLError as exc:
@@ -155,8 +158,10 @@ def _yaml_error(exc: yaml.YAMLError, yaml_text: str) -> tuple[int, str]:
     """(line in the file, the parser's words) for any PyYAML error, marked or not."""
     last = yaml_text.count("\n") + 1
     if isinstance(exc, yaml.MarkedYAMLError):
-        # An unclosed bracket or quote is noticed at the end; the context mark is where it opened.
-        mark = exc.context_mark or exc.problem_mark
+        # An unclosed bracket or quote is noticed at the end; the context mark is where it opened. A block
+        # mapping's or list's context is only where it began (often line 2): the problem is where it stopped.
+        block = "block" in str(exc.context or "")
+        mark = exc.problem_mark if block and exc.problem_mark else exc.context_mark or exc.problem_mark
         line = min(mark.line + 2, last) if mark else 1  # +1 for 1-based, +1 for the '---' line
         return line, " ".join(str(x) for x in (exc.problem, exc.context) if x) or str(exc)
     if isinstance(exc, yaml.reader.ReaderError):  # a control character such as NUL: has a position, no mark
@@ -166,6 +171,7 @@ def _yaml_error(exc: yaml.YAMLError, yaml_text: str) -> tuple[int, str]:
     return 1, str(exc).splitlines()[0] if str(exc) else type(exc).__name__
 
 
+_FULLWIDTH_SPACE = re.compile(r"^[ \u3000]*\u3000|^\s*(?:-\s+)?[A-Za-z_][A-Za-z0-9_]*:\u3000")  # indent, after 'key:'
 _FULLWIDTH_COLON = re.compile(r"^\s*(?:-\s+)?([A-Za-z_][A-Za-z0-9_]*)\s*：")
 _ADVICE = (  # the parser's words → what a county editor should do about them
     ("tab character", "indent with spaces; the Tab key cannot be used in the front matter"),
@@ -173,14 +179,32 @@ _ADVICE = (  # the parser's words → what a county editor should do about them
      "or this line is indented differently from the lines around it"),
     ("quoted scalar", "a quote mark \" or ' is opened here but never closed"),
     ("cannot start any token", "a value starting with @, ` or % must be in quotes"),
+    ("an alias", "a value starting with * or & must be in quotes, e.g. title: \"*特级*菊米\""),
+    ("an anchor", "a value starting with * or & must be in quotes, e.g. title: \"*特级*菊米\""),
+    ("a tag", "a value starting with ! must be in quotes, e.g. title: \"!好茶\""),
     ("flow sequence", "a list opened with [ is not closed with ]"),
     ("flow mapping", "a group opened with { is not closed with }"),
 )
+_VALUE = re.compile(r"^\s*(?:-\s+)?[^\s:#][^:#]*:\s+(.)")  # the first character of a 'key: value' line's value
 
 
 def _advice(problem: str, source: str) -> str:
+    """What to write instead, from the parser's words and the line itself (the parser's words alone
+    describe its own state, not the editor's mistake)."""
     if "\t" in source[: len(source) - len(source.lstrip())]:  # the C parser does not always say 'tab'
         problem = "tab character"
+    if any(c in source for c in "【】，"):
+        return "use the English [ ] and , in a list, e.g. season: [10, 11], not 【 】 or ，"
+    first = m.group(1) if (m := _VALUE.match(source)) else ""
+    if "expected key" in problem and first in "[{" and first:
+        return ("a value starting with [ or { is read as a list or group; if it is text, put all of it in quotes, "
+                "e.g. title: \"[特级] 菊米\"")
+    if "expected key" in problem and first in "\"'" and first:
+        return ("a value that starts with a quote mark must end with the same mark; to show quote marks inside, "
+                "wrap the whole value in the other kind, e.g. title: '\"遂昌\"菊米'")
+    if "could not find expected ':'" in problem and ":" not in source:
+        return ("this line has no 'field:' in front; if it continues the value on the line above, join the two "
+                "lines into one")
     return next((advice for words, advice in _ADVICE if words in problem), "check the indentation and quotes here")
 
 

@@ -26,7 +26,7 @@ PRODUCT_FIELDS = frozenset({
 
 # The file's fields cannot be read at all: reporting each as missing would only bury the real problem.
 _UNREADABLE = frozenset({"no-front-matter", "unclosed-front-matter", "yaml-syntax", "yaml-too-complex",
-                         "fullwidth-colon", "not-a-mapping"})
+                         "fullwidth-colon", "fullwidth-space", "fence-dashes", "not-a-mapping"})
 
 
 def _open(raw: bytes, rel: str) -> tuple[FieldReader | None, list[Problem]]:
