@@ -181,7 +181,8 @@ def test_check_finds_template_mistakes_beside_content_mistakes(catalog: Catalog)
     catalog.write("themes/default/templates/partials/card.html", "<p>{{ p.title | shout }}</p>\n")
     catalog.write("themes/default/templates/brand.html", '{% extends "base.html" %}\n\n{% block main %}{% if %}')
     catalog.write("themes/default/templates/home.html", '{% extends "base.html" %}{% block main %}ok{% endblock %}')
-    catalog.write("products/lishui/p1/index.md", "---\ntitle：菊米\n---\n")
+    p1 = catalog.root / "products/lishui/p1/index.md"
+    p1.write_text(p1.read_text("utf-8").replace("title: ", "title：", 1), encoding="utf-8")
     result = run(catalog.root, "check")
     assert result.returncode == 1 and "Traceback" not in result.stderr, result.stderr
     assert "themes/default/templates/partials/card.html:1: No filter named 'shout'; fix this template" in result.stderr

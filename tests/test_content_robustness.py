@@ -76,10 +76,24 @@ def test_odd_front_matter_is_reported_not_crashed_on(catalog: Catalog, text: str
 
 
 def test_an_unreadable_file_gets_one_problem_not_a_list_of_missing_fields(catalog: Catalog) -> None:
-    catalog.write(P, "---\ntitle: x\nsummary：好喝\ncategory: tea\n---\n")
+    catalog.write(P, "---\ntitle: x\nsummary:\u3000好喝\ncategory: tea\n---\n")
     result = run(catalog.root, "check", "--format", "json")
     codes = [json.loads(x)["code"] for x in result.stdout.splitlines() if P in x]
-    assert codes == ["fullwidth-colon"]
+    assert codes == ["fullwidth-space"]
+
+
+def test_a_chinese_colon_does_not_hide_the_files_other_problems(catalog: Catalog) -> None:
+    """The fields are read as if '：' were ': ', so one run reports everything, not one problem per run."""
+    catalog.write(P, HEAD + "origin：丽水\nseason: [13]\n---\n")
+    catalog.write("products/lishui/p2/index.md", "---\ntitle：菊米\ncategory: 茶\n---\n")
+    result = run(catalog.root, "check", "--format", "json")
+    problems = [json.loads(x) for x in result.stdout.splitlines()]
+    found = {(p["path"], p["code"], p["line"]) for p in problems}
+    assert {(P, "fullwidth-colon", 5), (P, "bad-month", 6), ("products/lishui/p2/index.md", "fullwidth-colon", 2),
+            ("products/lishui/p2/index.md", "unknown-category", 3)} <= found, found
+    second = [(p["code"], p["params"].get("field")) for p in problems if p["path"] == "products/lishui/p2/index.md"]
+    assert ("missing-field", "images") in second and ("missing-field", "title") not in second, second
+    assert result.returncode == 1
 
 
 def test_chinese_colon_inside_a_value_is_fine(catalog: Catalog) -> None:

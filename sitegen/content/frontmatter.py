@@ -73,26 +73,31 @@ def split(text: str, rel: str) -> FrontMatter:
     yaml_text, body_start = end
     body = text[body_start:]
     body_line = text.count("\n", 0, body_start) + 1
+    lines = yaml_text.split("\n")
     colons = [Problem("fullwidth-colon", rel, n + 2, {"field": m.group(1)})
-              for n, line in enumerate(yaml_text.split("\n")) if (m := _FULLWIDTH_COLON.match(line))]
+              for n, line in enumerate(lines) if (m := _FULLWIDTH_COLON.match(line))]
     if "\u3000" in yaml_text:  # a full-width space where YAML needs a plain one: it reads a different file
-        colons += [Problem("fullwidth-space", rel, n + 2) for n, line in enumerate(yaml_text.split("\n"))
+        colons += [Problem("fullwidth-space", rel, n + 2) for n, line in enumerate(lines)
                    if _FULLWIDTH_SPACE.match(line)]
     try:
         node = yaml.compose(yaml_text, Loader=_Loader)
     except yaml.YAMLError as exc:
-        if colons:  # most likely the cause: YAML cannot read 'summary：好喝' as a field
+        node, error = None, exc
+    else:
+        error = None
+        if colons and node is not None:
+            written = _text_lines(node)  # 'Note：…' inside a | block or quotes is text the editor meant
+            colons = [p for p in colons if p.line not in written]
+    if colons:  # YAML cannot read 'summary：好喝' as a field, or silently makes it part of the line above
+        node = _repaired(lines, colons)
+        if node is None or any(p.code == "fullwidth-space" for p in colons):
             return FrontMatter({}, {}, 1, body, body_line, colons)
-        line, problem = _yaml_error(exc, yaml_text)
-        source = yaml_text.split("\n")[line - 2] if line >= 2 else ""
+    elif error is not None:
+        line, problem = _yaml_error(error, yaml_text)
+        source = lines[line - 2] if line >= 2 else ""
         params = {"problem": problem, "advice": _advice(problem, source)}
         return FrontMatter({}, {}, 1, body, body_line, [Problem("yaml-syntax", rel, line, params)])
-    if colons and node is not None:
-        written = _text_lines(node)  # 'Note：…' inside a | block or quotes is text the editor meant
-        colons = [p for p in colons if p.line not in written]
-    if colons:  # YAML would read 'summary：好喝' as part of the line above, silently
-        return FrontMatter({}, {}, 1, body, body_line, colons)
-    result = FrontMatter({}, {}, 1, body, body_line)
+    result = FrontMatter({}, {}, 1, body, body_line, colons)  # fields are read past a Chinese colon
     if node is None:
         return result
     if not isinstance(node, yaml.MappingNode):
@@ -131,6 +136,19 @@ def _cut_by_comments(root: yaml.Node, lines: list[str]) -> list[tuple[int, dict[
             if _HASHTAG.match(rest):
                 found.append((node.start_mark.line + 2, {"field": name, "value": node.value, "rest": rest.strip()}))
     return sorted(found, key=lambda f: f[0])
+
+
+def _repaired(lines: list[str], colons: list[Problem]) -> yaml.Node | None:
+    """The front matter as the editor meant it, with each reported '：' after a field name made ': ', so
+    that one run reports the file's other problems too. None if it still cannot be read."""
+    fixed = list(lines)
+    for p in colons:
+        if p.code == "fullwidth-colon" and p.line is not None:
+            fixed[p.line - 2] = fixed[p.line - 2].replace("：", ": ", 1)
+    try:
+        return yaml.compose("\n".join(fixed), Loader=_Loader)
+    except yaml.YAMLError:
+        return None
 
 
 def _text_lines(root: yaml.Node) -> set[int]:
