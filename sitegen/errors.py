@@ -49,8 +49,9 @@ MESSAGES: dict[str, str] = {
     # ids and references
     "bad-id": "'{value}' is not a valid id (ids name folders and [categories.…] tables); use lowercase "
     "letters a-z, digits and hyphens only, e.g. '{suggestion}'",
-    "unknown-category": "category '{value}' is not defined in sitegen.toml; use one of: {valid}",
-    "unknown-certification": "certification '{value}' is not defined in sitegen.toml; use one of: {valid}",
+    "unknown-category": "category '{value}' is not defined in sitegen.toml{hint}; write the id of one of: {names}",
+    "unknown-certification": "certification '{value}' is not defined in sitegen.toml{hint}; write the id of one "
+    "of: {names}",
     "unknown-brand": "this product is in products/{value}/, but there is no brand folder brands/{value}/; "
     "create it with 'sitegen new brand {value} --name …' or move the product",
     "duplicate-id": "{kind} id '{value}' is defined twice in sitegen.toml; keep only one",

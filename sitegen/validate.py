@@ -7,6 +7,7 @@ that names a sub-folder.
 
 from __future__ import annotations
 
+import difflib
 import os
 import posixpath
 from collections.abc import Iterable, Mapping
@@ -30,8 +31,8 @@ def validate(config: SiteConfig, content: Content, folders: Mapping[str, Folder]
         if product.brand_id not in brand_ids:
             problems.append(Problem("unknown-brand", product.rel, product.line, {"value": product.brand_id}))
         if product.category and product.category not in config.categories:
-            problems.append(Problem("unknown-category", product.rel, product.category_line,
-                                    {"value": product.category, "valid": sorted(config.categories)}))
+            problems.append(_unknown("unknown-category", product.rel, product.category_line, product.category,
+                                     config.categories))
         problems += _certs(product.rel, product.certifications, config.certifications)
         folder = folders[product.folder]
         for ref in product.images:
@@ -40,11 +41,19 @@ def validate(config: SiteConfig, content: Content, folders: Mapping[str, Folder]
 
 
 def _certs(rel: str, refs: Iterable[CertRef], terms: Mapping[str, Term]) -> list[Problem]:
-    return [
-        Problem("unknown-certification", rel, ref.line, {"value": ref.id, "valid": sorted(terms)})
-        for ref in refs
-        if ref.id not in terms
-    ]
+    return [_unknown("unknown-certification", rel, ref.line, ref.id, terms) for ref in refs if ref.id not in terms]
+
+
+def _unknown(code: str, rel: str, line: int | None, value: str, terms: Mapping[str, Term]) -> Problem:
+    """Editors often write the name they see on the site (茶叶, Tea) instead of the id (tea): point at it."""
+    said = value.strip().lower()
+    meant = next((t.id for t in terms.values() if said in (t.zh.lower(), t.en.lower(), t.id)), None)
+    if meant is None:
+        close = difflib.get_close_matches(said, list(terms), n=1, cutoff=0.6)
+        meant = close[0] if close else None
+    return Problem(code, rel, line, {
+        "value": value, "valid": sorted(terms), "names": [f"{t.id} ({t.zh})" for _, t in sorted(terms.items())],
+        "hint": f" (did you mean '{meant}'?)" if meant else ""})
 
 
 def _image(rel: str, ref: ImageRef, folder: Folder, want_alt: bool) -> list[Problem]:

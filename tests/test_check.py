@@ -36,7 +36,11 @@ CASES = [
     ("---\ntitle: x\n", "unclosed-front-matter", 1, {}),
     (_product(title=""), "missing-field", 1, {"field": "title"}),
     (_product(titel="titel: 遂昌菊米"), "unknown-key", 2, {"field": "titel"}),
-    (_product(category="category: tee"), "unknown-category", 2, {"value": "tee", "valid": ["rice", "tea"]}),
+    (_product(category="category: tee"), "unknown-category", 2, {"value": "tee", "valid": ["rice", "tea"],
+                                                                  "hint": " (did you mean 'tea'?)"}),
+    (_product(category="category: 茶叶"), "unknown-category", 2, {"value": "茶叶", "hint": " (did you mean 'tea'?)"}),
+    (_product(category="category: Tea"), "unknown-category", 2, {"value": "Tea", "hint": " (did you mean 'tea'?)"}),
+    (_product(title="title: NO"), "wrong-type", 2, {"field": "title", "got": "true or false"}),
     (_product(season="season: [9, 13]"), "bad-month", 2, {"value": 13}),
     (_product(price="price: {amount: -5}"), "negative-amount", 2, {}),
     (_product(price="price: {amount: lots}"), "wrong-type", 2, {"field": "price.amount"}),
@@ -75,7 +79,8 @@ def test_text_format_is_path_line_message_with_every_problem_in_one_run(catalog:
     assert result.returncode == 1
     lines = [ln for ln in result.stderr.splitlines() if ln.startswith("products/")]
     assert f"{P}:3: unknown field 'titel'; did you mean 'title'?" in lines
-    assert any(ln.startswith(f"{P}:2: category 'tee' is not defined") and "rice, tea" in ln for ln in lines)
+    assert f"{P}:2: category 'tee' is not defined in sitegen.toml (did you mean 'tea'?); write the id of one of: " \
+           "rice (大米), tea (茶叶)" in lines
     assert any(ln.startswith("products/lishui/p2/index.md:2: ") and "month 0" in ln for ln in lines)
     assert "Traceback" not in result.stderr
 

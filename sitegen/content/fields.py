@@ -66,7 +66,11 @@ class FieldReader:
             return ""
         if isinstance(value, dt.date):
             return value.isoformat()
-        if isinstance(value, bool) or not isinstance(value, str | int | float):  # lists, groups, !!binary …
+        if isinstance(value, bool):  # YAML reads yes, no, on, off, true, false as a switch
+            self._wrong(path, f"text (a word like yes, no, on or off is read as true or false unless it is in "
+                              f"quotes, e.g. {_name(path)}: \"NO\")", value)
+            return ""
+        if not isinstance(value, str | int | float):  # lists, groups, !!binary …
             self._wrong(path, "text", value)
             return ""
         text = str(value).strip()
