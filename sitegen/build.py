@@ -28,6 +28,7 @@ from sitegen.output import MANIFEST, OutFile, commit, guard_output, read_manifes
 from sitegen.render.seo import robots, sitemap
 from sitegen.render.theme import Theme, available_themes, load_theme
 from sitegen.structure import Page, Site, plan_pages
+from sitegen.tomllines import key_lines, line_of
 from sitegen.validate import index_folders, published_products, validate
 from sitegen.workers import can_fork, finished, fork_pool
 
@@ -86,7 +87,8 @@ def gather(root: Path) -> Inputs:
         raise ContentError([*problems, *content.problems])  # content.problems holds the tree's
     theme = load_theme(root, config.theme)
     if theme is None:
-        problems.append(Problem("unknown-theme", CONFIG_FILE, None,
+        line = line_of(key_lines((root / CONFIG_FILE).read_text("utf-8-sig")), ("theme",))
+        problems.append(Problem("unknown-theme", CONFIG_FILE, line,
                                 {"value": config.theme, "valid": available_themes(root)}))
     return Inputs(config, theme, discover(root), tuple(problems))
 

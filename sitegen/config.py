@@ -122,7 +122,11 @@ def _from_data(
             value = ""
         strings[key] = value.strip()
     for key, example in (("title", 'title = "丽水山耕农产品"'), ("base_url", 'base_url = "https://www.example.cn/"')):
-        if not strings[key] and not any(p.params.get("field") == key for p in problems):  # not also wrong-type
+        if strings[key] or any(p.params.get("field") == key for p in problems):  # set, or already wrong-type
+            continue
+        if key in data:  # title = "": there, but empty
+            add("empty-value", (key,), field=key)
+        else:
             problems.append(Problem("missing-setting", CONFIG_FILE, 1, {"field": key, "example": example}))
     if strings["base_url"] and not re.match(r"^https?://[^/\s]+", strings["base_url"]):
         add("bad-url", ("base_url",), field="base_url", value=strings["base_url"])

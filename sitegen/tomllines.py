@@ -60,12 +60,14 @@ def definitions(text: str) -> Iterator[tuple[tuple[str, ...], int, bool]]:
 
 
 def line_of(lines: dict[tuple[str, ...], int], path: tuple[str, ...]) -> int | None:
-    """The line of `path`, or of its nearest enclosing table."""
+    """The line of `path`, or of its nearest enclosing table, or of the first key inside it (a table
+    written only as [category.tea] defines 'category' on that header's line)."""
+    wanted = path
     while path:
         if path in lines:
             return lines[path]
         path = path[:-1]
-    return None
+    return min((n for key, n in lines.items() if key[: len(wanted)] == wanted), default=None)
 
 
 # tomllib's words → what a county editor should write instead (first match wins)

@@ -29,6 +29,10 @@ CASES = [
      2, {"field": "base_url"}),  # links start at "/": a sub-folder site would be broken
     ('base_url = "https://a.cn/"\n[categories.tea]\nzh = "茶"\n', "missing-setting", 1,
      {"field": "title", "example": 'title = "丽水山耕农产品"'}),
+    ('base_url = "https://a.cn/"\ntitle = " "\n[categories.tea]\nzh = "茶"\n', "empty-value", 2, {"field": "title"}),
+    (TOP + '[categories.tea]\nzh = "茶"\n\n[category.nuts]\nzh = "坚果"\n', "unknown-key", 8,
+     {"field": "category", "hint": "; did you mean 'categories'?"}),  # the table exists only as a header
+    ('theme = "red"\n' + TOP + '[categories.tea]\nzh = "茶"\n', "unknown-theme", 1, {"value": "red"}),
 ]
 
 
