@@ -42,7 +42,8 @@ MESSAGES: dict[str, str] = {
     "unknown-key": "unknown field '{field}'{hint}",
     "empty-value": "'{field}' is empty, but it must have a value (it cannot be left out either); write one",
     "negative-amount": "'{field}' must be 0 or more, not {value}",
-    "bad-month": "'{field}' has month {value}; months are whole numbers from 1 to 12",
+    "bad-month": "'{field}' has month {value}; months are whole numbers from 1 to 12, written as a list with "
+    "English commas, e.g. {field}: [9, 10, 11]",
     "bad-url": "'{field}' must be a web address starting with http:// or https://, not '{value}'",
     "bad-date": "'{field}' must be a date written as YYYY-MM-DD, e.g. 2024-09-01, not '{value}'",
     "duplicate-key": "'{field}' is written twice; keep only one",

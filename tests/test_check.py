@@ -225,6 +225,15 @@ def test_a_misnamed_index_file_is_an_error_naming_it_and_an_empty_folder_a_warni
            "'Index.md' to index.md, all in lower case" in text
 
 
+def test_months_and_barcodes_say_how_to_write_them(catalog: Catalog) -> None:
+    catalog.write(P, _product(season="season: [10，11]", gtin="gtin: “2000000000039”"))
+    result = run(catalog.root, "check")
+    assert result.returncode == 1
+    assert "'season' has month 10，11; months are whole numbers from 1 to 12, written as a list with English " \
+           "commas, e.g. season: [9, 10, 11]" in result.stderr
+    assert "'gtin' must be 8, 12, 13 or 14 digits in straight quotes, e.g. gtin: \"6901234567892\"" in result.stderr
+
+
 def test_missing_alt_is_a_warning_not_an_error(catalog: Catalog) -> None:
     catalog.write(P, _product(images="images: [photo.jpg]"))
     result = run(catalog.root, "check")

@@ -115,7 +115,8 @@ def read_product(brand_id: str, product_id: str, raw: bytes, rel: str) -> tuple[
         storage=reader.text("storage"),
     )
     if gtin and not (gtin.isdigit() and len(gtin) in (8, 12, 13, 14)):
-        reader.problem("wrong-type", "gtin", field="gtin", expected="8, 12, 13 or 14 digits in quotes",
+        reader.problem("wrong-type", "gtin", field="gtin",
+                       expected='8, 12, 13 or 14 digits in straight quotes, e.g. gtin: "6901234567892"',
                        got=f"'{gtin}'")
     reader.body_pictures({ref.file for ref in product.images}, "images:")
     return product, reader.problems
