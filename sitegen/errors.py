@@ -45,7 +45,9 @@ MESSAGES: dict[str, str] = {
     "bad-month": "'{field}' has month {value}; months are whole numbers from 1 to 12, written as a list with "
     "English commas, e.g. {field}: [9, 10, 11]",
     "bad-url": "'{field}' must be a web address starting with http:// or https://, not '{value}'",
-    "bad-date": "'{field}' must be a date written as YYYY-MM-DD, e.g. 2024-09-01, not '{value}'",
+    "bad-date": "'{field}' must be a date written as YYYY-MM-DD, e.g. 2024-09-01 (or a year alone, e.g. 2014), "
+    "not '{value}'",
+    "no-such-date": "'{field}' is {value}, a day that does not exist in the calendar; check the month and day",
     "duplicate-key": "'{field}' is written twice; keep only one",
     # ids and references
     "bad-id": "'{value}' is not a valid id (ids name folders and [categories.…] tables); use lowercase "

@@ -52,7 +52,9 @@ CASES = [
     (_product(images="images: [../../../sitegen.toml]"), "path-escapes", 2, {}),
     (_product(images="images: [/etc/passwd]"), "path-escapes", 2, {}),
     (_product(images="images: []"), "missing-field", 2, {"field": "images"}),
-    (_product(date="date: 2024-13-01"), "bad-date", 2, {}),
+    (_product(date="date: 2024-13-01"), "no-such-date", 2, {"value": "2024-13-01"}),
+    (_product(date="date: 2024-02-30"), "no-such-date", 2, {"value": "2024-02-30"}),
+    (_product(date="date: 2024/9/1"), "bad-date", 2, {"value": "2024/9/1"}),
     (_product(gtin="gtin: '12ab'"), "wrong-type", 2, {"field": "gtin"}),
     ("---\ntitle: a\ntitle: b\ncategory: tea\nimages: [photo.jpg]\n---\n", "duplicate-key", 3, {}),
 ]

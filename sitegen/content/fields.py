@@ -137,7 +137,10 @@ class FieldReader:
             try:
                 return dt.date.fromisoformat(text).isoformat()
             except ValueError:
-                pass
+                self.problem("no-such-date", *path, field=_name(path), value=text)  # 2024-02-30
+                return ""
+        if m := re.fullmatch(r"(\d{4})\s*年?", text):  # established: 2014年
+            return m.group(1)
         self.problem("bad-date", *path, field=_name(path), value=text)
         return ""
 
