@@ -74,10 +74,16 @@ en = "Rice"
 zh = "地理标志产品"
 en = "Geographical Indication"
 url = "https://www.cnipa.gov.cn/"
+
+[images]
+widths = [480, 720, 960, 1280, 1600]  # steps fine enough that a wrong `sizes` picks another file
 """
+# An unbroken string wider than a 320 px phone: in a brand story, a product text and a title_en.
+LONG_URL = "https://trace.example.com/records/2024/yunnan/puer/batch-00000000000000000000000042"
+LONG_TITLE_EN = "Pu'er-ancient-tree-raw-tea-cake-from-Jingmai-Mountain-spring-harvest-2024"
 
 BRANDS = {
-    "puer": """\
+    "puer": f"""\
 ---
 name: 普洱茶
 name_en: Pu'er Tea
@@ -95,7 +101,7 @@ contact:
 
 ## 古茶园
 
-普洱茶产自云南普洱的高山茶园。
+普洱茶产自云南普洱的高山茶园。溯源：{LONG_URL}
 """,
     "wuchang": """\
 ---
@@ -137,7 +143,15 @@ traceability_url: https://trace.example.com/{pid}
 
 ## 介绍
 
-{title}，产地直发。
+{title}，产地直发。批次记录：{long_url}
+"""
+# The product page's extra fields: a long title_en and variants whose units must not break at 360 px.
+VARIANTS = f"""\
+title_en: {LONG_TITLE_EN}
+variants:
+  - {{name: 2024 春茶古树单株（易武）, price: 368, unit: 357克/饼}}
+  - {{name: 整提装（七饼，竹箬包装）, price: 2480, unit: 2.5千克/提}}
+  - {{name: 整件装（八十四饼），整件纸箱, price: 27800, unit: 5千克/箱}}
 """
 
 
@@ -198,11 +212,14 @@ def _write_catalog(root: Path) -> None:
             _photo(folder / name, size, ground)
         images = "\n".join(f"  - {{file: {name}, alt: {item.title}照片{k + 1}}}"
                            for k, (name, _, _) in enumerate(item.images))
-        (folder / "index.md").write_text(PRODUCT.format(
+        text = PRODUCT.format(
             title=item.title, category=item.category, summary=f"{item.title}，来自县域公用品牌。", images=images,
             price=item.price, unit="357克/饼" if item.category == "tea" else "5kg", origin="云南省普洱市",
-            available=str(item.available).lower(), month=n + 1, cert=item.cert, pid=item.pid,
-        ), encoding="utf-8")
+            available=str(item.available).lower(), month=n + 1, cert=item.cert, pid=item.pid, long_url=LONG_URL,
+        )
+        if item == PRODUCT_ITEM:
+            text = text.replace("producer:", VARIANTS + "producer:")
+        (folder / "index.md").write_text(text, encoding="utf-8")
 
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
@@ -237,10 +254,7 @@ def _need_chromium() -> None:
         pytest.skip(reason)
 
 
-@pytest.fixture(scope="module")
-def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
-    root = tmp_path_factory.mktemp("browser-site")
-    _write_catalog(root)
+def _build_and_serve(root: Path) -> Iterator[Served]:
     output = root / "output"
     result = subprocess.run([sys.executable, "-m", "sitegen", "build", "--root", str(root), "--output", str(output)],
                             capture_output=True, text=True, timeout=300)
@@ -255,6 +269,22 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
         server.shutdown()
         server.server_close()
         thread.join(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
+    root = tmp_path_factory.mktemp("browser-site")
+    _write_catalog(root)
+    yield from _build_and_serve(root)
+
+
+@pytest.fixture(scope="module")
+def paged(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
+    """A category with 50 products: two listing pages, with a pager."""
+    from tests.catalog import make_catalog
+
+    catalog = make_catalog(tmp_path_factory.mktemp("browser-paged") / "site", products=50)
+    yield from _build_and_serve(catalog.root)
 
 
 @pytest.fixture(scope="module")
@@ -633,3 +663,124 @@ def test_phone_screenshots(phone: tuple[BrowserContext, Watch], served: Served) 
         assert shot.size == (390 * 2, 844 * 2)
         # 300×300 CSS px of cover colour (at 2× device pixels) is ~27% of the first screen.
         assert _share(shot, COVER_RGB) >= 300 * 300 / (390 * 844), "the cover photo is not painted in the first screen"
+
+
+# -- what a phone downloads and how it lays the page out (an audit at 360×740 CSS px, DPR 3)
+
+def _phone(browser: Browser, width: int, height: int, dpr: float) -> BrowserContext:
+    return browser.new_context(viewport={"width": width, "height": height}, device_scale_factor=dpr,
+                               is_mobile=width < 600, has_touch=width < 600)
+
+
+_CHOSEN_FILES = """() => [...document.querySelectorAll('main picture img')].filter(img => img.currentSrc).map(img => {
+    const candidates = el => (el.getAttribute('srcset') || '').split(',').map(s => s.trim().split(/\\s+/))
+        .filter(p => p.length === 2).map(([u, w]) => [new URL(u, location.href).href, parseInt(w)]);
+    const from = [...img.parentElement.querySelectorAll('source'), img]
+        .map(candidates).find(list => list.some(([u]) => u === img.currentSrc)) || [];
+    return {cls: img.className, drawn: img.getBoundingClientRect().width, src: img.currentSrc,
+            chosen: (from.find(([u]) => u === img.currentSrc) || [0, 0])[1], widths: from.map(([, w]) => w)};
+})"""
+
+
+@pytest.mark.parametrize("viewport", [(360, 740, 3), (390, 844, 2), (1000, 800, 2), (1280, 800, 1)],
+                         ids=lambda v: "{}x{}@{}".format(*v))
+def test_photos_fetch_the_smallest_file_that_fills_their_box(viewport: tuple[int, int, float], browser: Browser,
+                                                            served: Served) -> None:
+    """`sizes` says how wide each photo is drawn; when it is right, the browser picks the smallest file that is
+    at least (drawn width × device pixel ratio) wide: no card thumbnail at twice the pixels it needs."""
+    width, height, dpr = viewport
+    context = _phone(browser, width, height, dpr)
+    wrong, seen = [], set()
+    try:
+        for path in ("/", "/categories/tea/", "/brands/puer/", PRODUCT_ITEM.url):
+            page = _open(context, served.url(path))
+            page.evaluate("async () => { for (let y = 0; y < document.body.scrollHeight; y += 400) {"
+                          " scrollTo(0, y); await new Promise(r => setTimeout(r, 30)); } }")
+            page.wait_for_load_state("networkidle")
+            for img in page.evaluate(_CHOSEN_FILES):
+                if not img["widths"]:
+                    continue  # a single file (the PNG logo): nothing to choose
+                need = img["drawn"] * dpr
+                best = min((w for w in img["widths"] if w >= need - 1), default=max(img["widths"]))
+                seen.add(img["cls"])
+                if img["chosen"] != best:
+                    wrong.append(f"{path} .{img['cls']}: drawn {img['drawn']:.0f} px → needs {need:.0f}, "
+                                 f"got the {img['chosen']}w file instead of {best}w")
+            page.close()
+    finally:
+        context.close()
+    assert {"thumb", "banner", "photo"} <= seen, seen
+    assert wrong == []
+
+
+@pytest.mark.parametrize("viewport", [(360, 740, 3), (1280, 800, 1)], ids=lambda v: "{}x{}@{}".format(*v))
+def test_photos_in_the_first_screen_are_not_lazy(viewport: tuple[int, int, float], browser: Browser,
+                                                 served: Served, paged: Served) -> None:
+    """A lazy image is only fetched after layout: the first cards of a listing (its largest paint) must not wait."""
+    width, height, dpr = viewport
+    context = _phone(browser, width, height, dpr)
+    lazy, cards = [], 0
+    try:
+        for url in (served.url("/"), served.url("/categories/tea/"), served.url("/categories/rice/"),
+                    paged.url("/categories/tea/"), paged.url("/categories/tea/page/2/"),
+                    paged.url("/brands/lishui/page/2/")):
+            page = _open(context, url)
+            shown = page.evaluate("""() => [...document.querySelectorAll('main img')].filter(img => {
+                const r = img.getBoundingClientRect();
+                return r.bottom > 0 && r.top < innerHeight && r.width > 0;
+            }).map(img => [img.className, img.loading, img.currentSrc])""")
+            cards += sum(cls == "thumb" for cls, _, _ in shown)
+            lazy += [f"{url}: .{cls} {src}" for cls, loading, src in shown if loading == "lazy"]
+            page.close()
+    finally:
+        context.close()
+    assert cards >= 6, "no product cards in the first screen to check"
+    assert lazy == [], "lazy-loaded photos in the first screen"
+
+
+@pytest.mark.parametrize("kind", list(PAGE_KINDS))
+def test_no_sideways_scroll_at_320px_with_long_words(kind: str, browser: Browser, served: Served) -> None:
+    """A URL in a text or a long title_en cannot shrink below its width unless it may break anywhere."""
+    context = _phone(browser, 320, 640, 2)
+    try:
+        page = _open(context, served.url(PAGE_KINDS[kind]))
+        if kind in ("product", "brand"):
+            assert page.locator("main").get_by_text(LONG_URL, exact=False).count() == 1
+        scroll_width, inner_width = _page_width(page)
+        assert scroll_width <= 320 and inner_width == 320, \
+            f"{kind}: {scroll_width} px wide in a {inner_width} px layout viewport on a 320 px phone"
+    finally:
+        context.close()
+
+
+def test_variant_units_and_prices_stay_on_one_line(browser: Browser, served: Served) -> None:
+    context = _phone(browser, 360, 740, 3)
+    try:
+        page = _open(context, served.url(PRODUCT_ITEM.url))
+        lines = page.evaluate("""() => [...document.querySelectorAll('.variants td')].map(td => {
+            const range = document.createRange();
+            range.selectNodeContents(td);
+            return [td.textContent, new Set([...range.getClientRects()].map(r => Math.round(r.top))).size];
+        })""")
+        assert any(text == "5千克/箱" for text, _ in lines), lines
+        assert [text for text, n in lines if n != 1] == [], "cells broken over lines"
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize("kind", [*PAGE_KINDS, "paged"])
+def test_tap_targets_are_at_least_40px_tall(kind: str, browser: Browser, served: Served, paged: Served) -> None:
+    """Every link's own box (what a thumb hits): header and footer links, chips, pager, the brand and category
+    links of a product. Links inside running text (a story, a product's details) are exempt, as in WCAG 2.5.8."""
+    context = _phone(browser, 360, 740, 3)
+    try:
+        page = _open(context, paged.url("/categories/tea/") if kind == "paged" else served.url(PAGE_KINDS[kind]))
+        small = page.evaluate("""() => [...document.querySelectorAll('header a, main a, footer a')]
+            .filter(a => !a.closest('.body, .story') && a.getClientRects().length)
+            .map(a => [a.textContent.trim(), a.getBoundingClientRect().height])
+            .filter(([, h]) => h < 40)""")
+        if kind == "paged":
+            assert page.locator(".pager a").count() == 1
+        assert small == [], f"{kind}: links shorter than 40 px: {small}"
+    finally:
+        context.close()

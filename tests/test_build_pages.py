@@ -4,6 +4,7 @@ summary and progress bar, and a catalog outside the repository built with the th
 from __future__ import annotations
 
 import datetime as dt
+import json
 import os
 import pty
 import re
@@ -102,8 +103,11 @@ def test_every_page_has_lang_title_description_canonical_and_open_graph(catalog:
         assert head.lang == "zh-CN", rel
         assert head.title.endswith("测试品牌目录") and head.title.strip(), rel
         assert head.meta.get("description"), rel
-        assert head.canonical == "https://shop.example.com" + url, rel
-        assert head.meta.get("og:url") == head.canonical, rel
+        if rel == "404.html":  # served at every missing URL: it has no URL of its own to declare
+            assert head.canonical == "" and "og:url" not in head.meta
+        else:
+            assert head.canonical == "https://shop.example.com" + url, rel
+            assert head.meta.get("og:url") == head.canonical, rel
         assert head.meta.get("og:title") and head.meta.get("og:type") in ("website", "product"), rel
         assert head.meta.get("og:image", "").startswith("https://shop.example.com/img/"), rel
         outside = [u for u in head.loaded if re.match(r"^(https?:)?//", u)]
@@ -111,6 +115,59 @@ def test_every_page_has_lang_title_description_canonical_and_open_graph(catalog:
     assert _head(catalog.output / "404.html").meta.get("robots") == "noindex"
     assert "robots" not in _head(catalog.output / "index.html").meta
     assert _head(catalog.output / "products/lishui/p1/index.html").meta["og:image"].endswith("-og.jpg")
+
+
+def test_listing_page_2_has_its_own_title_and_the_pager_speaks_the_page_language(catalog: Catalog) -> None:
+    for i in range(3, 51):
+        catalog.product("lishui", f"p{i}", title=f"遂昌菊米{i}")
+    assert run(catalog.root, "build").returncode == 0
+    first, second = (_head(catalog.output / f"categories/tea/{rel}index.html") for rel in ("", "page/2/"))
+    assert (first.title, second.title) == ("茶叶 - 测试品牌目录", "茶叶 · 第 2 页 - 测试品牌目录")
+    assert _head(catalog.output / "brands/lishui/page/2/index.html").title == "丽水山耕 · 第 2 页 - 测试品牌目录"
+    html = (catalog.output / "categories/tea/page/2/index.html").read_text("utf-8")
+    assert '<nav class="pager" aria-label="分页">' in html
+    config = catalog.root / "sitegen.toml"
+    config.write_text('language = "en"\n' + config.read_text("utf-8"), encoding="utf-8")
+    assert run(catalog.root, "build").returncode == 0
+    assert _head(catalog.output / "categories/tea/page/2/index.html").title == "Tea · Page 2 - 测试品牌目录"
+    assert '<nav class="pager" aria-label="Pages">' in (catalog.output / "categories/tea/index.html").read_text()
+
+
+def test_first_cards_of_a_listing_load_eagerly_and_the_rest_lazily(catalog: Catalog) -> None:
+    """The eager and lazy cards of one product are cached apart: a build in one process renders both."""
+    for i in range(3, 13):
+        catalog.product("lishui", f"p{i}", title=f"遂昌菊米{i}")
+    build(BuildOptions(catalog.root, catalog.output, jobs=1))
+    cards = re.findall(r'<li class="card">.*?</li>', (catalog.output / "categories/tea/index.html").read_text(), re.S)
+    assert len(cards) == 12
+    assert ['loading="lazy"' in card for card in cards] == [False] * 8 + [True] * 4
+    related = (catalog.output / "products/lishui/p12/index.html").read_text().split("同品牌产品")[1]
+    assert related.count('<li class="card">') >= 4 and related.count('loading="lazy"') == related.count("<img ")
+
+
+def test_variants_at_different_prices_are_one_aggregate_offer(catalog: Catalog) -> None:
+    variants = ("variants:\n  - {name: 小罐, price: 68, unit: 250g}\n  - {name: 礼盒, price: 128, unit: 2×250g}\n"
+                "  - {name: 中罐, price: 98, unit: 400g}\nseason:")
+    catalog.write("products/lishui/p1/index.md", PRODUCT.format(title="菊米", category="tea").replace(
+        "season:", variants))
+    catalog.write("products/lishui/p2/index.md", PRODUCT.format(title="菊米2", category="tea").replace(
+        "season:", "variants:\n  - {name: 小罐, price: 68}\n  - {name: 旧包装, price: 68}\nseason:"))
+    assert run(catalog.root, "build").returncode == 0
+
+    def page(pid: str) -> tuple[str, dict]:
+        html = (catalog.output / f"products/lishui/{pid}/index.html").read_text("utf-8")
+        ld = re.search(r'<script type="application/ld\+json">(.*?)</script>', html)
+        assert ld
+        return html, json.loads(ld.group(1))["offers"]
+
+    html, offers = page("p1")
+    assert offers == {"@type": "AggregateOffer", "lowPrice": "68.00", "highPrice": "128.00", "offerCount": 3,
+                      "priceCurrency": "CNY", "availability": "https://schema.org/InStock",
+                      "url": "https://shop.example.com/products/lishui/p1/"}
+    assert '<p class="price big">¥68 – ¥128</p>' in html, "the page shows the range the JSON-LD gives"
+    html, offers = page("p2")
+    assert offers["@type"] == "Offer" and offers["price"] == "68.00"
+    assert '<p class="price big">¥68<small> / 250g</small></p>' in html
 
 
 def test_photos_in_the_text_show_the_published_copy_and_never_another_host(catalog: Catalog) -> None:

@@ -20,7 +20,7 @@ from sitegen.images.model import ProcessedImage
 from sitegen.render.i18n import texts, translator
 from sitegen.render.markdown import plain_text, render_markdown
 from sitegen.render.picture import picture
-from sitegen.render.seo import json_ld, product_ld
+from sitegen.render.seo import json_ld, price_range, product_ld
 from sitegen.render.theme import Theme
 from sitegen.structure import Page, Site, Urls, paged_url, related_products
 
@@ -51,7 +51,7 @@ class Renderer:
             category_counts={k: len(v) for k, v in site.by_category.items()},
             police_code=re.sub(r"\D", "", site.config.police_record), card=self.card,
         )
-        self._cards: dict[str, Markup] = {}
+        self._cards: dict[tuple[str, bool], Markup] = {}
         self._contexts: dict[str, Callable[[Page], dict[str, Any]]] = {
             "home": self._home, "brands": self._brands, "brand": self._brand, "product": self._product,
             "categories": self._categories, "category": self._category, "404": self._not_found,
@@ -82,12 +82,14 @@ class Renderer:
             raise self.theme.error(exc) from None
 
     # -- helpers exposed to templates
-    def card(self, product: Product) -> Markup:
-        """A product's card, rendered once per process: it appears on many listing and product pages."""
-        html = self._cards.get(product.key)
+    def card(self, product: Product, eager: bool = False) -> Markup:
+        """A product's card, rendered once per process: it appears on many listing and product pages.
+        `eager`: the card is in the first screen, so its photo is not lazy-loaded (a variant of its own)."""
+        key = (product.key, eager)
+        html = self._cards.get(key)
         if html is None:
-            html = Markup(self.env.get_template("partials/card.html").render(p=product))
-            self._cards[product.key] = html
+            html = Markup(self.env.get_template("partials/card.html").render(p=product, eager=eager))
+            self._cards[key] = html
         return html
 
     def term_name(self, term: Term | None) -> str:
@@ -142,6 +144,7 @@ class Renderer:
             "title": product.title, "product": product, "brand": brand, "body": body, "images": images,
             "category": self.site.config.categories.get(product.category), "description": description,
             "related": related_products(self.site, product), "canonical": canonical,
+            "price_range": price_range(product), "currency": product.price.currency if product.price else "CNY",
             "og_image": self._og(images[0][0] if images else None),
             "json_ld": json_ld(product_ld(self.site, product, brand, description, canonical)),
         }
@@ -157,7 +160,8 @@ class Renderer:
                 "description": term.description or self.term_name(term), "og_image": self._og(cover)}
 
     def _not_found(self, page: Page) -> dict[str, Any]:
-        return {"title": self._("not_found")}
+        # Served at every missing URL, so it has no URL of its own: no canonical link and no og:url.
+        return {"title": self._("not_found"), "canonical": ""}
 
 
 def _page_items(items: tuple[Product, ...], page: Page) -> tuple[Product, ...]:

@@ -17,8 +17,9 @@ _ORDER = {"avif": 0, "webp": 1, "jpeg": 2, "png": 2, "gif": 3}  # most compact f
 
 
 def picture(image: ProcessedImage | None, alt: str, sizes: str = "100vw", cover: bool = False,
-            css_class: str = "") -> Markup:
-    """`cover` marks the page's main image: loaded eagerly with high priority (it is the LCP)."""
+            css_class: str = "", eager: bool = False) -> Markup:
+    """`cover` marks the page's main image: loaded eagerly with high priority (it is the LCP).
+    `eager` is for other images in the first screen (the first cards of a grid): not lazy, normal priority."""
     if image is None:
         return Markup("")
     fb = image.fallback
@@ -39,7 +40,10 @@ def picture(image: ProcessedImage | None, alt: str, sizes: str = "100vw", cover:
         attrs.append(f'class="{escape(css_class)}"')
     if image.placeholder:
         attrs.append(f'style="background:{escape(image.placeholder)}"')
-    attrs.append('fetchpriority="high"' if cover else 'loading="lazy" decoding="async"')
+    if cover:
+        attrs.append('fetchpriority="high"')
+    else:
+        attrs.append('decoding="async"' if eager else 'loading="lazy" decoding="async"')
     parts.append(f"<img {' '.join(attrs)}></picture>")
     return Markup("".join(parts))
 

@@ -19,6 +19,14 @@ def json_ld(data: dict) -> Markup:
     return Markup(f'<script type="application/ld+json">{text}</script>')
 
 
+def price_range(product: Product) -> tuple[float, float, int] | None:
+    """(lowest, highest, how many) of the variants' prices, when they differ: the page shows that range."""
+    prices = [v.price for v in product.variants if v.price is not None]
+    if len(set(prices)) < 2:
+        return None
+    return min(prices), max(prices), len(prices)
+
+
 def product_ld(site: Site, product: Product, brand: Brand | None, description: str, url: str) -> dict:
     images = [site.config.url(img.fallback.url) for ref in product.images
               if (img := site.image(product.folder, ref.file))]
@@ -38,15 +46,16 @@ def product_ld(site: Site, product: Product, brand: Brand | None, description: s
         data["manufacturer"] = {"@type": "Organization", "name": product.producer}
     if product.gtin:
         data[f"gtin{len(product.gtin)}" if len(product.gtin) in (8, 12, 13, 14) else "gtin"] = product.gtin
-    if product.price:
-        data["offers"] = {
-            "@type": "Offer",
-            "price": f"{product.price.amount:.2f}",
-            "priceCurrency": product.price.currency,
-            "availability": "https://schema.org/InStock" if product.available
-            else "https://schema.org/OutOfStock",
-            "url": url,
-        }
+    availability = "https://schema.org/InStock" if product.available else "https://schema.org/OutOfStock"
+    currency = product.price.currency if product.price else "CNY"  # the variants' prices are in it too
+    if spread := price_range(product):
+        low, high, count = spread
+        data["offers"] = {"@type": "AggregateOffer", "lowPrice": f"{low:.2f}", "highPrice": f"{high:.2f}",
+                          "offerCount": count, "priceCurrency": currency, "availability": availability,
+                          "url": url}
+    elif product.price:
+        data["offers"] = {"@type": "Offer", "price": f"{product.price.amount:.2f}", "priceCurrency": currency,
+                          "availability": availability, "url": url}
     return data
 
 
