@@ -4,6 +4,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.browser_site import browser, paged, phone, served  # noqa: F401 - session fixtures for test_browser*
 from tests.catalog import Catalog, make_catalog
 
 
