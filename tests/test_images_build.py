@@ -166,3 +166,27 @@ def test_a_photo_path_written_with_windows_backslashes_is_checked_built_and_show
     result = run(cat.root, "check")
     assert result.returncode == 1 and "Traceback" not in result.stderr
     assert "products/lishui/p1/index.md:5: " in result.stderr and "outside" in result.stderr, result.stderr
+
+
+def test_logos_get_small_widths_and_photos_keep_theirs(tmp_path: Path) -> None:
+    """A logo is drawn a few rem wide: a 600-px logo must not be sent whole to a 48-px box. The same file used
+    as a banner too keeps the photo widths (one published image per file)."""
+    from sitegen.images.settings import LOGO_WIDTHS
+
+    cat = make_catalog(tmp_path / "site", products=1)
+    photo(cat.root / "brands" / "lishui" / "logo.jpg", size=(600, 600), color=(200, 40, 40))
+    brand = cat.root / "brands" / "lishui" / "index.md"
+    brand.write_text(brand.read_text("utf-8").replace("summary:", "logo: logo.jpg\nsummary:"), "utf-8")
+    photo(cat.root / "products" / "lishui" / "p1" / "photo.jpg", size=(2000, 1500))
+    assert run(cat.root, "build").returncode == 0
+    home = (cat.output / "index.html").read_text("utf-8")
+    logo = re.search(r'srcset="([^"]*/logo-[^"]*)"', home)
+    assert logo and sorted(int(w) for w in re.findall(r" (\d+)w", logo.group(1))) == sorted(LOGO_WIDTHS)
+    assert all((cat.output / u.lstrip("/")).is_file() for u in re.findall(r"(/img/\S+) \d+w", logo.group(1)))
+    product = (cat.output / "products/lishui/p1/index.html").read_text("utf-8")
+    assert {int(w) for w in re.findall(r"/img/photo-\S+ (\d+)w", product)} == {480, 960, 1600}
+    brand.write_text(brand.read_text("utf-8").replace("logo: logo.jpg", "logo: logo.jpg\nbanner: logo.jpg"),
+                     "utf-8")
+    assert run(cat.root, "build").returncode == 0
+    page = (cat.output / "brands/lishui/index.html").read_text("utf-8")
+    assert {int(w) for w in re.findall(r"/img/logo-\S+ (\d+)w", page)} == {480, 600}  # clamped to the source

@@ -67,7 +67,30 @@ def process_images(
     this stage is most of the time, and an editor should see it move. `meanwhile()` is called in
     this process once the pool is at work (and not at all when no pool is needed), so that the
     rest of the build does its own reading instead of waiting idle for the photos.
+
+    Brand logos are drawn a few rem wide, so they get the small logo widths instead of the photo
+    widths (a file used both as a logo and as something else keeps the photo widths).
     """
+    global _last
+    requests = list(requests)
+    others = {r.rel for r in requests if r.role != "logo"}
+    logos = [r for r in requests if r.role == "logo" and r.rel not in others]
+    if not logos:
+        return _process(requests, settings, cache_dir, jobs, progress, meanwhile)
+    done, problems = _process([r for r in requests if r.rel in others], settings, cache_dir, jobs, progress,
+                              meanwhile)
+    first = _last
+    small, more = _process(logos, settings.for_logos(), cache_dir, jobs)
+    _last = RunStats(first.sources + _last.sources, first.cached + _last.cached, first.read + _last.read,
+                     first.decoded + _last.decoded, max(first.workers, _last.workers),
+                     first.seconds + _last.seconds)
+    return done | small, sorted(problems + more, key=lambda p: (p.path, p.code))
+
+
+def _process(
+    requests: Iterable[ImageRequest], settings: ImageSettings, cache_dir: Path, jobs: int = 0,
+    progress: Progress | None = None, meanwhile: Callable[[], None] | None = None,
+) -> tuple[dict[str, ProcessedImage], list[Problem]]:
     global _last
     started = time.perf_counter()
     stats = RunStats()

@@ -9,7 +9,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from io import BytesIO
 from typing import Any
 
@@ -17,6 +17,7 @@ from sitegen.errors import Problem
 from sitegen.settings_table import LineOf, check_table
 
 FORMATS = ("avif", "webp", "jpeg")  # in the order browsers should prefer them
+LOGO_WIDTHS = (128, 256)
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,6 +35,11 @@ class ImageSettings:
     webp_method_large: int = 0
     large_width: int = 1200  # variants wider than this use webp_method_large
     avif_speed: int = 8  # libavif speed 0 slow … 10 fast; AVIF is opt-in and slow to encode
+
+    def for_logos(self) -> ImageSettings:
+        """A logo is drawn 3–5rem wide (48–80 CSS px): LOGO_WIDTHS fill that on 1×–3× screens, where the
+        photo widths would send a 400-px logo to a 48-px box."""
+        return replace(self, widths=LOGO_WIDTHS)
 
     def fingerprint(self) -> str:
         """The settings that shape output bytes (not max_megapixels or cache_dir)."""
