@@ -18,6 +18,8 @@ from typing import TYPE_CHECKING, Any
 import pytest
 from PIL import Image, ImageDraw
 
+from tests.catalog import TERMS
+
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, BrowserContext, Page, Request, Route
 
@@ -50,18 +52,7 @@ phone = "0871-0000000"
 email = "hello@example.com"
 address = "云南省昆明市示例路 1 号"
 
-[categories.tea]
-zh = "茶叶"
-en = "Tea"
-
-[categories.rice]
-zh = "大米"
-en = "Rice"
-
-[certifications.gi]
-zh = "地理标志产品"
-en = "Geographical Indication"
-url = "https://www.cnipa.gov.cn/"
+{TERMS}url = "https://www.cnipa.gov.cn/"
 
 [images]
 widths = [480, 720, 960, 1280, 1600]  # steps fine enough that a wrong `sizes` picks another file

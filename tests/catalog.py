@@ -9,12 +9,7 @@ from pathlib import Path
 
 from PIL import Image
 
-CONFIG = """\
-title = "测试品牌目录"
-base_url = "https://shop.example.com/"
-icp_record = "浙ICP备00000000号-1"
-police_record = "浙公网安备 33000002000001号"
-
+TERMS = """\
 [categories.tea]
 zh = "茶叶"
 en = "Tea"
@@ -27,6 +22,13 @@ en = "Rice"
 zh = "地理标志产品"
 en = "Geographical Indication"
 """
+
+CONFIG = """\
+title = "测试品牌目录"
+base_url = "https://shop.example.com/"
+icp_record = "浙ICP备00000000号-1"
+police_record = "浙公网安备 33000002000001号"
+""" + "\n" + TERMS
 
 BRAND = """\
 ---
