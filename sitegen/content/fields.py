@@ -194,8 +194,11 @@ class FieldReader:
     def body_pictures(self, listed: set[str], listed_in: str) -> None:
         """Pictures in the text show only as the published copy of a listed photo (the renderer drops the
         rest): say so here, with the line, instead of a page that silently lacks the picture."""
+        body = self.fm.body
+        if "![" not in body and "<img" not in body.lower():  # most texts: one scan, not one per line
+            return
         fenced = False
-        for n, line in enumerate(self.fm.body.split("\n")):
+        for n, line in enumerate(body.split("\n")):
             if _FENCE.match(line):
                 fenced = not fenced
             if fenced or ("![" not in line and "<img" not in line.lower()):
