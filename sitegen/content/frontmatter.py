@@ -8,6 +8,7 @@ line an editor needs to see, and duplicate keys are caught instead of silently d
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -120,6 +121,17 @@ _HASHTAG = re.compile(r"\s+#\S")  # '#1 特级', '#明前茶#': text; a note for
 def _cut_by_comments(root: yaml.Node, lines: list[str]) -> list[tuple[int, dict[str, str]]]:
     """Plain values that YAML ended at ' #', where the rest of the line looks like part of the value."""
     found = []
+    for node, name in _scalars(root):
+        if not node.style and node.start_mark.line == node.end_mark.line and name:
+            rest = lines[node.end_mark.line][node.end_mark.column:]
+            if _HASHTAG.match(rest):
+                found.append((node.start_mark.line + 2, {"field": name, "value": node.value, "rest": rest.strip()}))
+    return sorted(found, key=lambda f: f[0])
+
+
+def _scalars(root: yaml.Node) -> Iterator[tuple[yaml.ScalarNode, str]]:
+    """Every value scalar once, with its field name ('price.amount'). Iterative and each node once:
+    aliases may share nodes, and nesting may be deep."""
     todo: list[tuple[yaml.Node, str]] = [(root, "")]
     seen: set[int] = set()
     while todo:
@@ -131,11 +143,8 @@ def _cut_by_comments(root: yaml.Node, lines: list[str]) -> list[tuple[int, dict[
             todo += [(v, f"{name}.{_key(k)}" if name else _key(k)) for k, v in node.value]
         elif isinstance(node, yaml.SequenceNode):
             todo += [(v, name) for v in node.value]
-        elif not node.style and node.start_mark.line == node.end_mark.line and name:
-            rest = lines[node.end_mark.line][node.end_mark.column:]
-            if _HASHTAG.match(rest):
-                found.append((node.start_mark.line + 2, {"field": name, "value": node.value, "rest": rest.strip()}))
-    return sorted(found, key=lambda f: f[0])
+        elif isinstance(node, yaml.ScalarNode):
+            yield node, name
 
 
 def _repaired(lines: list[str], colons: list[Problem]) -> yaml.Node | None:
@@ -154,21 +163,10 @@ def _repaired(lines: list[str], colons: list[Problem]) -> yaml.Node | None:
 def _text_lines(root: yaml.Node) -> set[int]:
     """File lines inside quoted and block (| or >) scalars, where any character is the editor's text."""
     lines: set[int] = set()
-    seen: set[int] = set()
-    todo = [root]
-    while todo:  # iterative, each node once: aliases may share nodes, and nesting may be deep
-        node = todo.pop()
-        if id(node) in seen:
-            continue
-        seen.add(id(node))
-        if isinstance(node, yaml.ScalarNode):
-            if node.style:  # plain scalars have no style; a plain one spanning lines is the silent merge
-                end = node.end_mark.line + (node.end_mark.column > 0)  # a block ends at the next line's start
-                lines.update(range(node.start_mark.line + 2, end + 2))
-        elif isinstance(node, yaml.SequenceNode):
-            todo.extend(node.value)
-        elif isinstance(node, yaml.MappingNode):
-            todo.extend(item for pair in node.value for item in pair)
+    for node, _ in _scalars(root):
+        if node.style:  # plain scalars have no style; a plain one spanning lines is the silent merge
+            end = node.end_mark.line + (node.end_mark.column > 0)  # a block ends at the next line's start
+            lines.update(range(node.start_mark.line + 2, end + 2))
     return lines
 
 
