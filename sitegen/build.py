@@ -21,12 +21,14 @@ from sitegen.config import CONFIG_FILE, SiteConfig, load_config
 from sitegen.content.discover import SourceTree, discover
 from sitegen.content.load import Content, ParseCache, load_content
 from sitegen.errors import ContentError, Problem, errors_only
+from sitegen.fsutil import exclusive, inside
 from sitegen.images.model import ImageRequest
 from sitegen.images.pipeline import process_images
 from sitegen.incremental import BuildState, LastBuild, Written, code_digest, fingerprint, input_stamp
-from sitegen.output import MANIFEST, OutFile, commit, guard_output, read_manifest, staging_dir
+from sitegen.output import MANIFEST, OutFile, WriteFailed, clean_stale, commit, guard_output, read_manifest, staging_dir
 from sitegen.render.seo import robots, sitemap
 from sitegen.render.theme import Theme, available_themes, load_theme
+from sitegen.state import StateStore
 from sitegen.structure import Page, Site, plan_pages
 from sitegen.tomllines import key_lines, line_of
 from sitegen.validate import index_folders, published_products, validate
@@ -86,14 +88,20 @@ def gather(root: Path) -> Inputs:
         content = load_content(tree, ParseCache(None))
         raise ContentError([*problems, *content.problems])  # content.problems holds the tree's
     theme = load_theme(root, config.theme)
-    if theme is None:
+    if theme is not None:
+        problems += theme.link_problems
+    else:
         line = line_of(key_lines((root / CONFIG_FILE).read_text("utf-8-sig")), ("theme",))
         problems.append(Problem("unknown-theme", CONFIG_FILE, line,
                                 {"value": config.theme, "valid": available_themes(root)}))
     return Inputs(config, theme, discover(root), tuple(problems))
 
 
-def check(root: Path, cache_dir: Path | None = None, jobs: int = 0, inputs: Inputs | None = None,
+def open_store(cache_dir: Path) -> StateStore:
+    return StateStore.open(cache_dir, code_digest())
+
+
+def check(root: Path, store: StateStore | None = None, jobs: int = 0, inputs: Inputs | None = None,
           save: bool = True, templates: bool = False) -> Checked:
     """Load and validate everything; raise ContentError with every problem found.
 
@@ -101,17 +109,35 @@ def check(root: Path, cache_dir: Path | None = None, jobs: int = 0, inputs: Inpu
     mistakes when it renders, and would compile them twice)."""
     inputs = inputs or gather(root)
     config, theme, tree, problems = inputs.config, inputs.theme, inputs.tree, list(inputs.problems)
-    cache = ParseCache((cache_dir or root / config.images.cache_dir) / "content")
-    content = load_content(tree, cache, jobs)
+    own = store is None
+    if store is None:
+        store = open_store(root / config.images.cache_dir)
+    try:
+        content = load_content(tree, cache := ParseCache(store), jobs)
+    finally:
+        if own and not save:
+            store.close()
     problems += content.problems
     problems += validate(config, content, index_folders(tree.brands, tree.products))
     if templates and theme is not None:
         problems += theme.problems()
+    if save:
+        problems += save_cache(cache.save, root / config.images.cache_dir)
+    if own:
+        store.close()
     if errors_only(problems) or theme is None:
         raise ContentError(problems)
-    if save:
-        cache.save()
     return Checked(config, theme, content, tuple(problems), cache)
+
+
+def save_cache(save: Callable[[], None], cache_dir: Path) -> list[Problem]:
+    """The cache is only a cache: when it cannot be written (a full disk), the build says so and goes on."""
+    try:
+        save()
+    except OSError as exc:
+        return [Problem("image-cache", str(cache_dir), None, {"value": str(cache_dir),
+                                                              "problem": exc.strerror or str(exc)}, "warning")]
+    return []
 
 
 def image_requests(root: Path, checked: Checked, products) -> list[ImageRequest]:
@@ -128,8 +154,33 @@ def image_requests(root: Path, checked: Checked, products) -> list[ImageRequest]
     return requests
 
 
-def build(options: BuildOptions, progress: Progress | None = None) -> BuildResult:
+def build(options: BuildOptions, progress: Progress | None = None,
+          waiting: Callable[[], None] | None = None) -> BuildResult:
+    """Check, then build into options.output. `waiting` is called if another build of this catalog
+    holds the lock (the two take turns)."""
     started = time.perf_counter()
+    root, output = options.root, options.output
+    inputs = gather(root)
+    cache_dir = root / inputs.config.images.cache_dir
+    guard_output(output, root, cache_dir)
+    if not inside(cache_dir, root):  # `.sitegen-cache` committed as a link to elsewhere
+        raise ContentError([Problem("link-outside", inputs.config.images.cache_dir, None,
+                                    {"value": inputs.config.images.cache_dir})])
+    try:
+        cache_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise WriteFailed(cache_dir / "x", exc) from None
+    with exclusive(cache_dir / "build.lock", waiting):
+        clean_stale(output)
+        store = open_store(cache_dir)
+        try:
+            return _build(options, inputs, cache_dir, store, started, progress)
+        finally:
+            store.close()
+
+
+def _build(options: BuildOptions, inputs: Inputs, cache_dir: Path, store: StateStore, started: float,
+           progress: Progress | None) -> BuildResult:
     timings: dict[str, float] = {}
 
     def lap(name: str, since: list[float] = [started]) -> None:  # noqa: B006 - a stopwatch, by design
@@ -138,20 +189,17 @@ def build(options: BuildOptions, progress: Progress | None = None) -> BuildResul
         since[0] = now
 
     root, output = options.root, options.output
-    inputs = gather(root)
-    cache_dir = root / inputs.config.images.cache_dir
-    guard_output(output, root, cache_dir, BuildState.exists(cache_dir, output))
     today = options.today or dt.date.today()
     code = code_digest()
     stamp = input_stamp((__version__, code, (root / CONFIG_FILE).read_bytes(),
                          inputs.theme.digest if inputs.theme else None, options.drafts, today.month,
                          str(output.resolve()), inputs.problems), (*inputs.tree.brands, *inputs.tree.products))
-    last = LastBuild.load(cache_dir, output) if stamp and not errors_only(inputs.problems) else None
+    last = LastBuild.load(store, output) if stamp and not errors_only(inputs.problems) else None
     if last is not None and last.stamp == stamp and last.output_intact(output):
-        warnings = tuple(Problem(*fields) for fields in last.warnings)
         return BuildResult(pages=last.pages, rendered=0, files=len(last.outputs) - 1, written=0,
-                           seconds=time.perf_counter() - started, warnings=warnings, timings={"up-to-date": 0})
-    checked = check(root, cache_dir, options.jobs, inputs, save=False)  # saved while pages render
+                           seconds=time.perf_counter() - started, warnings=last.warnings,
+                           timings={"up-to-date": 0})
+    checked = check(root, store, options.jobs, inputs, save=False)  # saved while pages render
     config = checked.config
     lap("load+validate")
     products = published_products(checked.content.products, options.drafts)
@@ -160,7 +208,7 @@ def build(options: BuildOptions, progress: Progress | None = None) -> BuildResul
 
     def meanwhile() -> None:
         """While image workers encode photos: read the last build's records, load the page renderer."""
-        early.append((BuildState.load(cache_dir, output), read_manifest(output)))
+        early.append((BuildState.load(store, output), read_manifest(output)))
         import sitegen.render.pages  # noqa: F401 - Jinja2, Markdown and nh3, imported off the critical path
 
     images, image_problems = process_images(
@@ -171,7 +219,7 @@ def build(options: BuildOptions, progress: Progress | None = None) -> BuildResul
     lap("images")
     site = Site.create(config, checked.content.brands, products, images, today)
     pages = plan_pages(site, config.language)
-    state, manifest = early[0] if early else (BuildState.load(cache_dir, output), read_manifest(output))
+    state, manifest = early[0] if early else (BuildState.load(store, output), read_manifest(output))
     config_digest = hashlib.blake2b((root / CONFIG_FILE).read_bytes(), digest_size=16).hexdigest()
     files: dict[str, OutFile] = {}
     written: dict[str, Written] = {}
@@ -185,10 +233,15 @@ def build(options: BuildOptions, progress: Progress | None = None) -> BuildResul
             files[page.output] = OutFile(page.output, old.sha256, old.size)
             written[page.output] = old
     lap("plan")
-    staging = staging_dir(output)
+    cache_problems: list[Problem] = []
+    try:
+        staging = staging_dir(output)
+    except OSError as exc:
+        raise WriteFailed(output, exc) from None
     try:
         for rel, fp, sha, size in _render_all(site, checked.theme, config.language, todo, staging, options.jobs,
-                                              progress, meanwhile=checked.cache.save):
+                                              progress, meanwhile=lambda: cache_problems.extend(
+                                                  save_cache(checked.cache.save, cache_dir))):
             files[rel] = OutFile(rel, sha, size, staged=staging / rel)
             written[rel] = Written(fp, sha, size, (0, 0))
         lap("render")
@@ -214,20 +267,24 @@ def build(options: BuildOptions, progress: Progress | None = None) -> BuildResul
                     st = os.stat(output / rel)
                     written[rel] = Written(written[rel].fingerprint, f.sha256, f.size, (st.st_size, st.st_mtime_ns))
         lap("write")
+    except OSError as exc:
+        raise WriteFailed(output, exc) from None
     finally:
         if staging.exists():
             import shutil
 
             shutil.rmtree(staging, ignore_errors=True)
     state.files = written
-    state.save()
-    warnings = (*checked.warnings, *image_problems)
-    if stamp:
-        outputs = tuple((rel, *w.stamp) for rel, w in written.items())
-        st = os.stat(output / MANIFEST)
-        LastBuild(stamp, (*outputs, (MANIFEST, st.st_size, st.st_mtime_ns)),
-                  tuple((p.code, p.path, p.line, p.params, p.severity) for p in warnings), len(pages)
-                  ).save(cache_dir, output)
+    warnings = (*checked.warnings, *image_problems, *cache_problems)
+    st = os.stat(output / MANIFEST)
+    outputs = (*((rel, *w.stamp) for rel, w in written.items()), (MANIFEST, st.st_size, st.st_mtime_ns))
+
+    def remember() -> None:
+        state.save()
+        if stamp:
+            LastBuild(stamp, outputs, tuple(warnings), len(pages)).save(store, output)
+
+    warnings += tuple(save_cache(remember, cache_dir))
     return BuildResult(
         pages=len(pages), rendered=len(todo), files=len(files), written=changes,
         seconds=time.perf_counter() - started, warnings=warnings, timings=timings,

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import signal
 import sys
 import time
 from pathlib import Path
@@ -107,6 +108,7 @@ def main(argv: list[str] | None = None) -> int:
     except SystemExit as exc:
         return int(exc.code or 0) if exc.code in (0, None) else 2
     ui = Reporter(args.verbose - args.quiet)
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler), signal.signal(signal.SIGTERM, _stopped)
     try:
         return _run(args, ui)
     except ContentError as exc:
@@ -120,9 +122,21 @@ def main(argv: list[str] | None = None) -> int:
     except UsageError as exc:  # also a failed publish, which says its own exit status (1, or 130 for Ctrl-C)
         print(f"sitegen: {exc}", file=sys.stderr)
         return getattr(exc, "exit_status", 2)
-    except KeyboardInterrupt:
-        print(f"interrupted{_AFTER_INTERRUPT.get(args.command, '')}", file=sys.stderr)
-        return 130
+    except KeyboardInterrupt as exc:
+        stopped = isinstance(exc, Stopped)
+        print(f"{'stopped' if stopped else 'interrupted'}{_AFTER_INTERRUPT.get(args.command, '')}", file=sys.stderr)
+        return 143 if stopped else 130
+    finally:
+        signal.signal(signal.SIGINT, previous[0])
+        signal.signal(signal.SIGTERM, previous[1])
+
+
+class Stopped(KeyboardInterrupt):
+    """SIGTERM (a CI runner cancelling the job, `kill`): the same clean-up as Ctrl-C, exit status 143."""
+
+
+def _stopped(signum: int, frame: object) -> None:
+    raise Stopped
 
 
 # What a Ctrl-C leaves behind, by command: each of them is built so that it never leaves half a result.
@@ -187,7 +201,9 @@ def _build(args: argparse.Namespace, ui: Reporter) -> int:
     from sitegen.build import BuildOptions, build
 
     output = args.output or args.root / "output"
-    result = build(BuildOptions(args.root, output, drafts=args.drafts, jobs=args.jobs), progress=ui.progress)
+    result = build(BuildOptions(args.root, output, drafts=args.drafts, jobs=args.jobs), progress=ui.progress,
+                   waiting=lambda: ui.info("another 'sitegen build' of this catalog is running; waiting for it "
+                                           "to finish…"))
     if ui.verbosity >= 0:
         ui.problems(sorted(result.warnings, key=_order), limit=None if ui.verbosity > 0 else 10)
     if ui.verbosity > 0:

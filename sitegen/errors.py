@@ -87,6 +87,8 @@ MESSAGES: dict[str, str] = {
     "bad-language": "language '{value}' is not a language code such as zh-CN or en",
     "unknown-theme": "theme '{value}' was not found in themes/ or inside sitegen; use one of: {valid}",
     "template-error": "{problem}; fix this template, or delete it to use the one sitegen ships",
+    "template-unsafe": "'{value}' reaches into Python's internals, which templates may not use (a template could "
+    "otherwise run programs on the build machine); show the catalog's data instead, e.g. {{{{ product.title }}}}",
 }
 
 

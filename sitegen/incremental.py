@@ -10,56 +10,42 @@ from __future__ import annotations
 
 import hashlib
 import os
-import pickle
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import NamedTuple
+from typing import Any
 
+from sitegen.content.codec import Invalid, decode_problem, encode_problem
 from sitegen.content.discover import Folder
-from sitegen.output import atomic_write_bytes
+from sitegen.errors import Problem
+from sitegen.fsutil import safe_rel, sha256_file
+from sitegen.output import MANIFEST
+from sitegen.state import StateStore, Written, is_digest
 
-_VERSION = 3
+__all__ = ["BuildState", "LastBuild", "Written", "code_digest", "fingerprint", "input_stamp", "sha256_file"]
 
 
-class Written(NamedTuple):  # a tuple: thousands are unpickled on every build
-    fingerprint: str
-    sha256: str
-    size: int
-    stamp: tuple[int, int]  # (size, mtime_ns) of the output file
+def target_key(output: Path) -> str:
+    """Which output folder a record is about: builds into two folders keep two records."""
+    return str(output.resolve())
 
 
 @dataclass(slots=True)
 class BuildState:
-    path: Path | None
+    store: StateStore | None
+    target: str = ""
     files: dict[str, Written] = field(default_factory=dict)
     hashes: dict[tuple[str, int, int], str] = field(default_factory=dict)  # (source, size, mtime) → sha256
 
     @staticmethod
-    def path_for(cache_dir: Path, output: Path) -> Path:
-        key = hashlib.blake2b(str(output.resolve()).encode(), digest_size=6).hexdigest()
-        return cache_dir / f"build-{key}.pickle"
-
-    @staticmethod
-    def exists(cache_dir: Path, output: Path) -> bool:
-        """A build wrote `output` before (its records are kept even if the build was cut short)."""
-        return BuildState.path_for(cache_dir, output).is_file()
-
-    @staticmethod
-    def load(cache_dir: Path, output: Path) -> BuildState:
-        path = BuildState.path_for(cache_dir, output)
-        try:
-            version, files, hashes = pickle.loads(path.read_bytes())
-            if version == _VERSION:
-                return BuildState(path, {rel: Written(*row) for rel, row in files.items()}, hashes)
-        except Exception:  # missing or unreadable: a full build, nothing worse
-            pass
-        return BuildState(path)
+    def load(store: StateStore, output: Path) -> BuildState:
+        target = target_key(output)
+        return BuildState(store, target, store.outputs(target), store.hashes())
 
     def save(self) -> None:
-        if self.path is not None:
-            files = {rel: tuple(w) for rel, w in self.files.items()}  # plain tuples load fastest
-            atomic_write_bytes(self.path, pickle.dumps((_VERSION, files, self.hashes), pickle.HIGHEST_PROTOCOL))
+        if self.store is not None:
+            self.store.save_outputs(self.target, self.files)
+            self.store.save_hashes(self.hashes)
 
     def reusable(self, rel: str, fingerprint: str, output: Path, manifest: dict[str, dict] | None) -> Written | None:
         """The previous file, if its inputs are the same and it is still intact in output/."""
@@ -70,10 +56,11 @@ class BuildState:
         if entry is None or entry.get("sha256") != old.sha256:
             return None
         try:
-            st = os.stat(f"{output}/{rel}")  # a string join: pathlib costs more than the stat here
+            st = os.lstat(f"{output}/{rel}")  # a string join: pathlib costs more than the stat here
         except OSError:
             return None
-        return old if (st.st_size, st.st_mtime_ns) == old.stamp else None
+        # lstat, and a regular file only: a symlink planted in output/ is never linked into the new site
+        return old if (st.st_size, st.st_mtime_ns) == old.stamp and st.st_mode & 0o170000 == 0o100000 else None
 
     def file_sha256(self, path: Path) -> tuple[str, int]:
         """sha256 of a source file (image, asset), recomputed only when its size or mtime changed."""
@@ -84,14 +71,6 @@ class BuildState:
             sha = sha256_file(path)
             self.hashes[key] = sha
         return sha, st.st_size
-
-
-def sha256_file(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def fingerprint(*parts: object) -> str:
@@ -133,31 +112,42 @@ class LastBuild:
 
     stamp: str
     outputs: tuple[tuple[str, int, int], ...]
-    warnings: tuple[tuple, ...]  # Problem fields, to report them again
+    warnings: tuple[Problem, ...]  # to report them again
     pages: int
 
     @staticmethod
-    def path(cache_dir: Path, output: Path) -> Path:
-        key = hashlib.blake2b(str(output.resolve()).encode(), digest_size=6).hexdigest()
-        return cache_dir / f"last-build-{key}.pickle"
-
-    @staticmethod
-    def load(cache_dir: Path, output: Path) -> LastBuild | None:
+    def load(store: StateStore, output: Path) -> LastBuild | None:
+        """The record, if it is one this version wrote (checked field by field: the cache is untrusted)."""
+        data: Any = store.last_build(target_key(output))
         try:
-            last = pickle.loads(LastBuild.path(cache_dir, output).read_bytes())
-            return last if isinstance(last, LastBuild) else None
-        except Exception:  # missing or unreadable: build normally
+            if type(data) is not dict or data.keys() != {"stamp", "outputs", "warnings", "pages"}:
+                return None
+            stamp, outputs, warnings, pages = data["stamp"], data["outputs"], data["warnings"], data["pages"]
+            if not is_digest(stamp) or type(pages) is not int or type(outputs) is not list or \
+                    type(warnings) is not list:
+                return None
+            rows = []
+            for row in outputs:
+                if type(row) is not list or len(row) != 3 or not (safe_rel(row[0]) or row[0] == MANIFEST) or \
+                        type(row[1]) is not int or type(row[2]) is not int:
+                    return None
+                rows.append((row[0], row[1], row[2]))
+            return LastBuild(stamp, tuple(rows), tuple(decode_problem(w) for w in warnings), pages)
+        except Invalid:
             return None
 
-    def save(self, cache_dir: Path, output: Path) -> None:
-        atomic_write_bytes(LastBuild.path(cache_dir, output), pickle.dumps(self, pickle.HIGHEST_PROTOCOL))
+    def save(self, store: StateStore, output: Path) -> None:
+        store.save_last_build(target_key(output), {
+            "stamp": self.stamp, "outputs": [list(row) for row in self.outputs],
+            "warnings": [encode_problem(p) for p in self.warnings], "pages": self.pages})
 
     def output_intact(self, output: Path) -> bool:
         for rel, size, mtime in self.outputs:
             try:
-                st = os.stat(f"{output}/{rel}")
+                st = os.lstat(f"{output}/{rel}")
             except OSError:
                 return False
-            if st.st_size != size or st.st_mtime_ns != mtime:
+            if st.st_size != size or st.st_mtime_ns != mtime or st.st_mode & 0o170000 != 0o100000:
                 return False
         return True
+

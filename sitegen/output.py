@@ -3,9 +3,10 @@
 Everything is rendered before anything in output/ changes. Then either
 - many files changed: a new tree is assembled beside output/ (unchanged files hard-linked
   from the old one, so this costs links, not copies) and swapped in with one rename; or
-- few files changed: the new files are staged in output/.sitegen-staging/, then renamed
-  into place one by one, with the manifest removed first and written last so that an
-  interrupted commit can never pass for a finished build.
+- few files changed: the new files (and the new manifest) are complete in a staging area
+  beside output/ first, then renamed into place one by one, with the manifest removed first
+  and put back last so that an interrupted commit can never pass for a finished build.
+Either way every byte is written before output/ changes: a full disk leaves it as it was.
 The manifest (every file, its sha256 and size) is what `publish` trusts. Ctrl-C (or SIGTERM)
 during a commit is held until the commit is done, so output/ is always the old build or the new one.
 """
@@ -16,30 +17,27 @@ import contextlib
 import ctypes
 import json
 import os
+import re
 import shutil
 import signal
+import stat
 import tempfile
 import threading
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from sitegen.errors import UsageError
+from sitegen.fsutil import DIR_MODE, FILE_MODE, atomic_write_bytes, disk_full, real_dirs, safe_rel
+
+__all__ = ["MANIFEST", "MARKER", "OutFile", "UnsafeOutput", "WriteFailed", "atomic_write_bytes", "clean_stale",
+           "commit", "guard_output", "read_manifest", "staging_dir"]
 
 MANIFEST = ".sitegen-manifest.json"
-STAGING = ".sitegen-staging"
-
-
-def _umask() -> int:
-    mask = os.umask(0o022)  # the only way to read it; at import, before any thread could create a file
-    os.umask(mask)
-    return mask
-
-
-# tempfile makes files 0600 and folders 0700; output/ must be readable by the web server that serves it
-# (another user) like any file the editor creates: the modes open() and mkdir() would give.
-FILE_MODE = 0o666 & ~_umask()
-DIR_MODE = 0o777 & ~_umask()
+MARKER = ".sitegen-output"  # never removed: this folder is a build's, whatever state a cut-short commit left
+_MARKER_TEXT = b"Made by 'sitegen build', which deletes every other file in this folder.\n"
+_SHA256 = re.compile(r"[0-9a-f]{64}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,19 +52,18 @@ class OutFile:
     link: bool = True  # False: copy (the source may be edited in place later, e.g. an editor's photo)
 
 
-def atomic_write_bytes(path: Path, data: bytes) -> None:
-    """Temp file in the same folder, then rename: readers see the old or the new file, never a part."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        os.fchmod(fd, FILE_MODE)
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
+class WriteFailed(UsageError):
+    """Writing the new site failed (most often a full disk): one line, exit 1, output/ as it was."""
+
+    exit_status = 1
+
+    def __init__(self, output: Path, exc: OSError):
+        what = "the disk is full" if disk_full(exc) else (exc.strerror or str(exc)).lower()
+        where = exc.filename if isinstance(exc.filename, str) else str(output.parent)
+        super().__init__(f"could not write the new site beside {output} ({what}: {where}); nothing was built or "
+                         f"changed: {output} still holds the last complete build; "
+                         + ("free some space on that disk and build again" if disk_full(exc)
+                            else "check that the folder is writable and build again"))
 
 
 class UnsafeOutput(UsageError):
@@ -74,29 +71,48 @@ class UnsafeOutput(UsageError):
     holds the editor's own files (the catalog, its content, a desktop full of documents)."""
 
 
-def guard_output(output: Path, root: Path, cache_dir: Path, built_before: bool) -> None:
-    """Refuse an output folder whose other files the build would delete. `built_before`: a build's
-    records exist for this folder (an interrupted commit may have left it without its manifest)."""
-    out, root = output.resolve(), root.resolve()
-    if out == root or out in root.parents:
+def guard_output(output: Path, root: Path, cache_dir: Path) -> None:
+    """Refuse an output folder whose other files the build would delete, or one reached through a symlink
+    inside the catalog (a commit can add `output -> /somewhere`). A folder holding the build's marker (or,
+    from older versions, its manifest) is the build's own, even after a commit was cut short."""
+    out, real_root = output.resolve(), root.resolve()
+    if out == real_root or out in real_root.parents:
         raise UnsafeOutput(f"the output folder {output} holds the catalog itself; building there would delete "
                            "sitegen.toml, brands/ and products/; leave out --output (the site goes to output/) "
                            "or choose a new folder")
-    for own in (root / "brands", root / "products", root / "themes", root / ".git", cache_dir.resolve()):
+    for own in (root / "brands", root / "products", root / "themes", root / ".git", cache_dir):
+        own = own.resolve()
         if out == own or own in out.parents:
             raise UnsafeOutput(f"the output folder {output} is inside the catalog's {own.name}/ folder, whose "
                                "files the build would delete; leave out --output or choose a new folder")
-    if out.is_dir() and not built_before and not (out / MANIFEST).is_file() and any(out.iterdir()):
+    lexical = Path(os.path.abspath(output))
+    base = Path(os.path.abspath(root))
+    if lexical.is_relative_to(base) and out != real_root / lexical.relative_to(base):
+        raise UnsafeOutput(f"the output folder {output} is a shortcut (symbolic link) to another folder; the "
+                           "build will not write through it: delete the link, or choose a real folder")
+    if out.is_dir() and not (out / MARKER).is_file() and not (out / MANIFEST).is_file() and any(out.iterdir()):
         raise UnsafeOutput(f"the output folder {output} is not empty and was not made by 'sitegen build'; the "
                            "build would delete what is in it; choose a new or empty folder")
 
 
-def read_manifest(output: Path) -> dict[str, dict] | None:
+def read_manifest(output: Path) -> dict[str, dict[str, Any]] | None:
+    """The last build's list of files, or None. It decides what the next commit deletes, and output/ may
+    come from anywhere (a commit, a restored cache): one path that could leave output/, or one entry of
+    the wrong shape, and the whole manifest is ignored (the next commit then builds a new tree)."""
     try:
         data = json.loads((output / MANIFEST).read_text("utf-8"))
-        return data["files"] if data.get("version") == 1 else None
-    except (OSError, ValueError, KeyError, TypeError):
+        files = data["files"] if data.get("version") == 1 else None
+    except (OSError, ValueError, KeyError, TypeError, AttributeError, RecursionError):
         return None
+    if type(files) is not dict:
+        return None
+    for rel, entry in files.items():
+        if not safe_rel(rel) or rel in (MANIFEST, MARKER) or type(entry) is not dict:
+            return None
+        sha, size = entry.get("sha256"), entry.get("size")
+        if type(sha) is not str or not _SHA256.fullmatch(sha) or type(size) is not int or size < 0:
+            return None
+    return files
 
 
 def _manifest_bytes(files: Iterable[OutFile], generator: str) -> bytes:
@@ -113,16 +129,29 @@ def staging_dir(output: Path) -> Path:
     return staging
 
 
-def commit(output: Path, staging: Path, files: Mapping[str, OutFile], old: Mapping[str, dict] | None,
+def clean_stale(output: Path) -> None:
+    """Staging areas and old trees that killed builds left beside output/ (call with the build lock held)."""
+    with contextlib.suppress(OSError):
+        for entry in os.scandir(output.parent):
+            if entry.name.startswith((f".{output.name}.new-", f".{output.name}.old-")):
+                if entry.is_dir(follow_symlinks=False):
+                    shutil.rmtree(entry.path, ignore_errors=True)
+                else:
+                    os.unlink(entry.path)
+
+
+def commit(output: Path, staging: Path, files: Mapping[str, OutFile], old: Mapping[str, dict[str, Any]] | None,
            generator: str) -> None:
-    """Make output/ hold exactly `files`. `staging` holds the rendered ones under their rel paths."""
+    """Make output/ hold exactly `files`. `staging` holds the rendered ones under their rel paths.
+
+    Everything that needs disk space is written before output/ changes, so a full disk (or any other
+    write error) leaves the previous build exactly as it was."""
     changed = [f for f in files.values() if f.staged is not None or f.source is not None]
-    in_place = old is not None and output.is_dir() and len(changed) <= max(64, len(files) // 10)
+    in_place = (old is not None and output.is_dir() and not output.is_symlink()
+                and len(changed) <= max(64, len(files) // 10))
     with _signals_held():
         try:
-            if in_place:
-                _commit_in_place(output, staging, files, old or {}, generator)
-            else:
+            if not (in_place and _commit_in_place(output, staging, files, old or {}, generator)):
                 _commit_new_tree(output, staging, files, generator)
         finally:
             shutil.rmtree(staging, ignore_errors=True)
@@ -148,44 +177,102 @@ def _signals_held():
 
 
 def _place(f: OutFile, target: Path) -> None:
+    """Put a file that was not rendered (an image, an asset, an unchanged page) at `target`, in staging."""
     if f.staged is not None:
         os.replace(f.staged, target)
-    elif f.source is not None:
-        if f.link:
-            try:
-                os.link(f.source, target)
-            except OSError:
-                pass
-            else:
-                if os.stat(target).st_mode & 0o777 != FILE_MODE:  # a cache file from before modes were set
-                    os.chmod(target, FILE_MODE)
-                return
-        shutil.copyfile(f.source, target)
-
-
-def _commit_in_place(output: Path, staging: Path, files: Mapping[str, OutFile], old: Mapping[str, dict],
-                     generator: str) -> None:
-    (output / MANIFEST).unlink(missing_ok=True)
-    made: set[Path] = set()
-    for f in files.values():
-        if f.staged is None and f.source is None:
-            continue  # unchanged, already in place
-        target = output / f.rel
-        if target.parent not in made:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            made.add(target.parent)
-        if f.staged is None:  # a link or copy: build it beside the target, then rename over it
-            tmp = target.with_name(f".{target.name}.tmp")
-            tmp.unlink(missing_ok=True)
-            _place(f, tmp)
-            os.replace(tmp, target)
+        return
+    assert f.source is not None
+    if f.link:
+        # a link is made only to a regular file: a symlink planted in output/ or the cache is never followed
+        if not stat.S_ISREG(os.lstat(f.source).st_mode):
+            raise OSError(f"{f.source} is not a regular file")
+        try:
+            os.link(f.source, target, follow_symlinks=False)
+        except OSError as exc:
+            if disk_full(exc):
+                raise
         else:
-            _place(f, target)
-    for rel in old.keys() - files.keys():
+            if os.stat(target).st_mode & 0o777 != FILE_MODE:  # a cache file from before modes were set
+                os.chmod(target, FILE_MODE)
+            return
+    shutil.copyfile(f.source, target)
+
+
+def _swap(staged: Path, target: Path) -> None:
+    os.replace(staged, target)
+
+
+def _commit_in_place(output: Path, staging: Path, files: Mapping[str, OutFile], old: Mapping[str, dict[str, Any]],
+                     generator: str) -> bool:
+    """Rename the few changed files into place. False (nothing done) if a folder on the way is a symlink:
+    then the caller builds a new tree instead of writing through it."""
+    changed = [f for f in files.values() if f.staged is not None or f.source is not None]
+    removed = sorted(old.keys() - files.keys())
+    known: set[str] = set()
+    if not all(real_dirs(output, rel.rpartition("/")[0], known) for rel in [f.rel for f in changed] + removed):
+        return False
+    # 1. what needs space: every new file and the manifest complete in staging, backups of what they replace
+    ready: list[tuple[Path, str]] = []
+    for f in changed:
+        staged = f.staged if f.staged is not None else staging / f.rel
+        if f.staged is None:
+            staged.parent.mkdir(parents=True, exist_ok=True)
+            _place(f, staged)
+        ready.append((staged, f.rel))
+    (staging / MANIFEST).write_bytes(_manifest_bytes(files.values(), generator))
+    backups = staging / ".replaced"
+    backups.mkdir()
+    for i, (_, rel) in enumerate([*ready, (staging / MANIFEST, MANIFEST)]):
+        if os.path.lexists(output / rel):
+            os.link(output / rel, backups / str(i), follow_symlinks=False)
+    created: list[Path] = []
+    for _, rel in ready:
+        folder = (output / rel).parent
+        missing = []
+        while folder != output and not folder.is_dir():
+            missing.append(folder)
+            folder = folder.parent
+        for new in reversed(missing):
+            new.mkdir()
+            created.append(new)
+    # 2. renames only: the manifest goes first and comes back last, so a machine dying half-way leaves a
+    # folder that publish refuses and the next build rebuilds; an error half-way puts everything back
+    done: list[int] = []
+    try:
+        (output / MANIFEST).unlink(missing_ok=True)
+        for i, (staged, rel) in enumerate(ready):
+            _swap(staged, output / rel)
+            done.append(i)
+        _swap(staging / MANIFEST, output / MANIFEST)
+    except BaseException:
+        _roll_back(output, backups, ready, done, created)
+        raise
+    # 3. what the new site no longer has
+    for rel in removed:
         path = output / rel
         path.unlink(missing_ok=True)
         _prune_empty(path.parent, output)
-    atomic_write_bytes(output / MANIFEST, _manifest_bytes(files.values(), generator))
+    if not (output / MARKER).is_file():
+        atomic_write_bytes(output / MARKER, _MARKER_TEXT)
+    return True
+
+
+def _roll_back(output: Path, backups: Path, ready: list[tuple[Path, str]], done: list[int],
+               created: list[Path]) -> None:
+    """Undo the renames of a commit that failed half-way: the old files and manifest back in place."""
+    with contextlib.suppress(OSError):
+        for i in done:
+            backup, target = backups / str(i), output / ready[i][1]
+            if os.path.lexists(backup):
+                os.replace(backup, target)
+            else:
+                target.unlink(missing_ok=True)
+        manifest = backups / str(len(ready))
+        if os.path.lexists(manifest):
+            os.replace(manifest, output / MANIFEST)
+        for folder in reversed(created):
+            with contextlib.suppress(OSError):
+                folder.rmdir()
 
 
 def _commit_new_tree(output: Path, staging: Path, files: Mapping[str, OutFile], generator: str) -> None:
@@ -199,13 +286,17 @@ def _commit_new_tree(output: Path, staging: Path, files: Mapping[str, OutFile], 
             made.add(target.parent)
         _place(f if f.source is not None else OutFile(f.rel, f.sha256, f.size, source=output / f.rel), target)
     (staging / MANIFEST).write_bytes(_manifest_bytes(files.values(), generator))
-    if output.exists():
-        if not _exchange(staging, output):
+    (staging / MARKER).write_bytes(_MARKER_TEXT)
+    if os.path.lexists(output):
+        if output.is_symlink() or not _exchange(staging, output):
             old = output.with_name(f".{output.name}.old-{os.getpid()}")
             os.rename(output, old)
             os.rename(staging, output)
             staging = old
-        shutil.rmtree(staging, ignore_errors=True)  # now the old tree
+        if staging.is_symlink():
+            staging.unlink()
+        else:
+            shutil.rmtree(staging, ignore_errors=True)  # now the old tree
     else:
         os.rename(staging, output)
 

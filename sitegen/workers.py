@@ -9,6 +9,9 @@ the death and fails every pending task, which is what this module turns into `Wo
 from __future__ import annotations
 
 import multiprocessing
+import os
+import threading
+import time
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
@@ -16,7 +19,7 @@ from typing import TypeVar
 
 from sitegen.errors import UsageError
 
-__all__ = ["WorkerDied", "can_fork", "finished", "fork_pool"]
+__all__ = ["WorkerDied", "can_fork", "finished", "fork_pool", "pool"]
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -40,7 +43,38 @@ def can_fork() -> bool:
 def fork_pool(workers: int) -> ProcessPoolExecutor:
     """Forked workers start at once and share what this process has loaded (the site model, compiled
     templates) without pickling it. Only safe while this process runs no other thread."""
-    return ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"))
+    return pool(workers, multiprocessing.get_context("fork"))
+
+
+def pool(workers: int, context: multiprocessing.context.BaseContext) -> ProcessPoolExecutor:
+    """A pool whose workers end with the build: if the build is killed (`kill -9`, the OOM killer, a CI
+    runner's timeout), nothing is left running, holding memory or writing into the cache."""
+    return ProcessPoolExecutor(workers, mp_context=context, initializer=_follow_parent, initargs=(os.getpid(),))
+
+
+def _follow_parent(build: int) -> None:
+    """In each worker: exit as soon as the process that started it is gone. Polling the parent id works
+    whoever forked the worker (the build, or a fork server) and whichever thread did it."""
+    parent = os.getppid()
+    if build not in (parent, os.getpid()) and not _alive(build):
+        os._exit(1)
+
+    def watch() -> None:
+        while os.getppid() == parent and (parent == build or _alive(build)):
+            time.sleep(0.25)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="sitegen-parent-watch", daemon=True).start()
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 def finished(pool: ProcessPoolExecutor, fn: Callable[[T], R], items: Iterable[T], doing: str, kept: str = "",

@@ -151,7 +151,7 @@ def test_removed_product_page_disappears_and_manifest_matches_files(catalog: Cat
     assert not (catalog.output / "products/lishui/p2").exists()
     manifest = json.loads((catalog.output / ".sitegen-manifest.json").read_text("utf-8"))["files"]
     files = {p.relative_to(catalog.output).as_posix() for p in catalog.output.rglob("*") if p.is_file()}
-    assert set(manifest) == files - {".sitegen-manifest.json"}
+    assert set(manifest) == files - {".sitegen-manifest.json", ".sitegen-output"}
     for rel, entry in manifest.items():
         data = (catalog.output / rel).read_bytes()
         assert entry == {"sha256": hashlib.sha256(data).hexdigest(), "size": len(data)}, rel

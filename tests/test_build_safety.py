@@ -76,16 +76,16 @@ def test_ctrl_c_during_the_commit_is_held_until_output_is_whole(catalog: Catalog
     build(options)
     path = catalog.root / "products/lishui/p1/index.md"
     path.write_text(path.read_text("utf-8").replace("遂昌菊米1", "新名字"), encoding="utf-8")  # several pages change
-    real_place = sitegen.output._place
+    real_swap = sitegen.output._swap
     placed: list[Path] = []
 
-    def place_then_ctrl_c(f, target: Path) -> None:
-        real_place(f, target)
+    def swap_then_ctrl_c(staged: Path, target: Path) -> None:
+        real_swap(staged, target)
         placed.append(target)
         if len(placed) == 1:
             signal.raise_signal(signal.SIGINT)
 
-    monkeypatch.setattr(sitegen.output, "_place", place_then_ctrl_c)
+    monkeypatch.setattr(sitegen.output, "_swap", swap_then_ctrl_c)
     with pytest.raises(KeyboardInterrupt):
         build(options)
     assert len(placed) > 1, "the commit stopped at the first file"
@@ -96,37 +96,45 @@ def test_ctrl_c_during_the_commit_is_held_until_output_is_whole(catalog: Catalog
     assert _leftovers(catalog) == []
 
 
-@pytest.mark.parametrize("products", [2, 100])  # a few changed files, renamed in place; many, a new tree
-def test_a_commit_cut_short_never_passes_for_a_finished_build(tmp_path: Path, monkeypatch, products: int) -> None:
-    """As if the machine died half-way through the commit (no signal to hold): publish must refuse what is
-    there, because the manifest is written last, and the next build must repair it."""
+@pytest.mark.parametrize(("products", "dies"), [(2, True), (2, False), (100, True)])
+def test_a_commit_cut_short_never_passes_for_a_finished_build(tmp_path: Path, monkeypatch, products: int,
+                                                              dies: bool) -> None:
+    """A few changed files are renamed into place; many make a new tree. An error half-way through the renames
+    puts the old files back (`dies` False); if the machine dies instead, nothing can run, and publish must refuse
+    what is there, because the manifest is put back last; the next build repairs it."""
+    from sitegen.output import WriteFailed
     from sitegen.publish.errors import PublishError
     from sitegen.publish.manifest import read_manifest
 
     catalog = make_catalog(tmp_path / "site", products)
     options = BuildOptions(catalog.root, catalog.output, jobs=1)
     build(options)
+    before = _tree(catalog.output)
     config = catalog.root / "sitegen.toml"
     if products > 2:
         config.write_text(config.read_text("utf-8").replace("测试品牌目录", "新的目录"), encoding="utf-8")
     else:
         path = catalog.root / "products/lishui/p1/index.md"
         path.write_text(path.read_text("utf-8").replace("遂昌菊米1", "新名字"), encoding="utf-8")
-    real_place = sitegen.output._place
+    step = "_place" if products > 2 else "_swap"
+    real = getattr(sitegen.output, step)
     placed: list[Path] = []
 
-    def place_then_die(f, target: Path) -> None:
+    def then_die(source, target: Path) -> None:
         if len(placed) == 3:
             raise OSError("the disk went away")
-        real_place(f, target)
+        real(source, target)
         placed.append(target)
 
-    monkeypatch.setattr(sitegen.output, "_place", place_then_die)
-    with pytest.raises(OSError):
+    monkeypatch.setattr(sitegen.output, step, then_die)
+    if dies:
+        monkeypatch.setattr(sitegen.output, "_roll_back", lambda *args: None)  # a dead machine undoes nothing
+    with pytest.raises(WriteFailed):
         build(options)
     monkeypatch.undo()
-    if products > 2:  # the new tree never took output/'s name: the old build is whole
-        assert (catalog.output / "index.html").read_text("utf-8").count("新的目录") == 0
+    assert len(placed) == 3
+    if products > 2 or not dies:  # the new tree never took output/'s name, or the renames were undone
+        assert _tree(catalog.output) == before
         read_manifest(catalog.output)  # verifies every file against it
     else:
         with pytest.raises(PublishError) as err:

@@ -1,22 +1,26 @@
 """Discovered folders → Brand and Product records, reusing unchanged files' records.
 
 The parse cache is keyed by each index.md's (size, mtime_ns): a no-op rebuild reads and
-parses no content file at all, and a one-file edit parses one file.
+parses no content file at all, and a one-file edit parses one file. Its rows live in the
+state store and are checked as they are read (`codec`): a bad row is a file read again.
 """
 
 from __future__ import annotations
 
+import json
 import os
-import pickle
 from dataclasses import dataclass
-from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
+from sitegen.content.codec import Invalid, decode_entry, encode_entry
 from sitegen.content.discover import Folder, SourceTree
 from sitegen.content.models import Brand, Product
 from sitegen.errors import Problem
 from sitegen.workers import can_fork, finished, fork_pool
 
-_CACHE_VERSION = 5  # bump when parsing or its problems change: old entries would hide new checks
+if TYPE_CHECKING:
+    from sitegen.state import StateStore
+
 Entry = tuple[tuple[int, int], Brand | Product | None, list[Problem]]
 
 
@@ -28,57 +32,34 @@ class Content:
 
 
 class ParseCache:
-    """rel → (stamp, record, problems), pickled in one file per brand under `folder`.
+    """rel → (stamp, record, problems): the state store's rows, decoded only for files that are unchanged."""
 
-    One file per brand so that an edit rewrites a small file, not the whole catalog's;
-    a corrupt or foreign file only makes the build slower.
-    """
+    def __init__(self, store: StateStore | None):
+        self.store = store
+        self.rows = store.parsed() if store is not None else {}
+        self.added: dict[str, tuple[tuple[int, int], dict[str, Any]]] = {}
+        self.dropped: set[str] = set()
 
-    def __init__(self, folder: Path | None):
-        self.folder = folder
-        self.entries: dict[str, Entry] = {}
-        self.dirty: set[str] = set()  # brands whose file must be written
-        self._shards: set[str] = set()
-        if folder is None or not folder.is_dir():
-            return
-        for path in folder.glob("*.pickle"):
-            self._shards.add(path.stem)
-            try:
-                version, entries = pickle.loads(path.read_bytes())
-            except Exception:
-                continue
-            if version == _CACHE_VERSION:
-                self.entries.update(entries)
+    def get(self, folder: Folder) -> Entry | None:
+        row = self.rows.get(folder.index_rel)
+        if row is None or row[0] != folder.stamp:
+            return None
+        try:
+            record, problems = decode_entry(json.loads(row[1]), folder.index_rel, folder.ids)
+        except (ValueError, Invalid, RecursionError):  # not what this version writes: read the file again
+            return None
+        return folder.stamp, record, problems
 
     def put(self, rel: str, entry: Entry) -> None:
-        self.entries[rel] = entry
-        self.dirty.add(_shard(rel))
+        self.added[rel] = (entry[0], encode_entry(entry[1], entry[2]))
 
     def drop(self, rel: str) -> None:
-        del self.entries[rel]
-        self.dirty.add(_shard(rel))
+        self.dropped.add(rel)
 
     def save(self) -> None:
-        if self.folder is None or not self.dirty:
-            return
-        from sitegen.output import atomic_write_bytes
-
-        by_shard: dict[str, dict[str, Entry]] = {}
-        for rel, entry in self.entries.items():
-            if (shard := _shard(rel)) in self.dirty:
-                by_shard.setdefault(shard, {})[rel] = entry
-        for shard in self.dirty:
-            path = self.folder / f"{shard}.pickle"
-            if shard in by_shard:
-                atomic_write_bytes(path, pickle.dumps((_CACHE_VERSION, by_shard[shard]), pickle.HIGHEST_PROTOCOL))
-            else:
-                path.unlink(missing_ok=True)
-        self.dirty.clear()
-
-
-def _shard(rel: str) -> str:
-    """'brands/<b>/index.md' and 'products/<b>/<p>/index.md' both belong to brand <b>."""
-    return rel.split("/", 2)[1]
+        if self.store is not None and (self.added or self.dropped):
+            self.store.save_parsed(self.added, self.dropped)
+            self.added, self.dropped = {}, set()
 
 
 def read_folder(folder: Folder) -> Entry:
@@ -109,20 +90,26 @@ def _read_chunk(chunk: tuple[int, list[Folder]]) -> tuple[int, list[Entry]]:
 
 def load_content(tree: SourceTree, cache: ParseCache, jobs: int = 0) -> Content:
     problems: list[Problem] = list(tree.problems)
-    seen: set[str] = set()
     folders = (*tree.brands, *tree.products)
-    misses = [f for f in folders if (hit := cache.entries.get(f.index_rel)) is None or hit[0] != f.stamp]
+    entries: dict[str, Entry] = {}
+    misses = []
+    for folder in folders:
+        hit = cache.get(folder)
+        if hit is None:
+            misses.append(folder)
+        else:
+            entries[folder.index_rel] = hit
     for folder, entry in zip(misses, _read_many(misses, jobs), strict=True):
         cache.put(folder.index_rel, entry)
+        entries[folder.index_rel] = entry
 
     def read(folder: Folder) -> Brand | Product | None:
-        seen.add(folder.index_rel)
-        _, record, found = cache.entries[folder.index_rel]
+        _, record, found = entries[folder.index_rel]
         problems.extend(found)
         return record
 
     brands = [b for f in tree.brands if isinstance(b := read(f), Brand)]
     products = [p for f in tree.products if isinstance(p := read(f), Product)]
-    for stale in cache.entries.keys() - seen:
+    for stale in cache.rows.keys() - entries.keys():
         cache.drop(stale)
     return Content(tuple(brands), tuple(products), tuple(problems))

@@ -16,7 +16,6 @@ import re
 import threading
 import time
 from collections.abc import Callable, Iterable
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, replace
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -28,6 +27,7 @@ from sitegen.images.check import check_images
 from sitegen.images.model import ImageRequest, ProcessedImage, Variant
 from sitegen.images.settings import ImageSettings
 from sitegen.workers import finished
+from sitegen.workers import pool as workers_pool
 
 __all__ = ["RunStats", "check_images", "last_run", "process_images"]
 
@@ -209,7 +209,7 @@ def _run(jobs: list[worker.Job], workers: int, progress: Progress | None = None,
             outcomes.append(worker.run(job))
             tell(len(outcomes), len(jobs))
         return outcomes, 0
-    with ProcessPoolExecutor(n, mp_context=_context()) as pool:  # one photo per task: big ones first
+    with workers_pool(n, _context()) as pool:  # one photo per task: big ones first
         outcomes = []
         for out in finished(pool, worker.run, jobs, "making the photos",
                             ", and the photos finished so far are kept in the cache", meanwhile):

@@ -20,6 +20,7 @@ from sitegen.images.model import ProcessedImage
 from sitegen.render.i18n import texts, translator
 from sitegen.render.markdown import plain_text, render_markdown
 from sitegen.render.picture import picture
+from sitegen.render.sandbox import CatalogSandbox
 from sitegen.render.seo import json_ld, price_range, product_ld
 from sitegen.render.theme import Theme
 from sitegen.structure import Page, Site, Urls, paged_url, related_products
@@ -35,9 +36,8 @@ class Renderer:
         self.site = site
         self.theme = theme
         self.lang = lang
-        self.env = jinja2.Environment(
-            loader=theme.loader(), autoescape=True, trim_blocks=True, lstrip_blocks=True,
-            undefined=jinja2.StrictUndefined,
+        self.env = CatalogSandbox(
+            loader=theme.loader(), undefined=jinja2.StrictUndefined,
             auto_reload=False,  # templates cannot change during a build; checking costs a stat per include
         )
         self._ = translator(lang)
@@ -66,7 +66,7 @@ class Renderer:
         context["page"] = page
         try:
             return self.env.get_template(TEMPLATES[page.kind]).render(context)
-        except jinja2.TemplateError as exc:
+        except Exception as exc:  # a template is the catalog's code: 1/0, a loop of includes, a wrong call …
             raise self.theme.error(exc) from None
 
     @functools.cached_property
@@ -78,7 +78,7 @@ class Renderer:
         try:
             for name in (*TEMPLATES.values(), "partials/card.html"):
                 self.env.get_template(name)
-        except jinja2.TemplateError as exc:
+        except Exception as exc:
             raise self.theme.error(exc) from None
 
     # -- helpers exposed to templates

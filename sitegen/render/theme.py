@@ -8,6 +8,7 @@ get content-hash names (style.3f2a9c1e0b.css) so they can be cached forever.
 from __future__ import annotations
 
 import hashlib
+import os
 import traceback
 from dataclasses import dataclass
 from pathlib import Path
@@ -43,16 +44,18 @@ class Theme:
     template_dirs: tuple[Path, ...]  # most specific first
     assets: dict[str, Asset]
     digest: str  # of every template and static file: any change re-renders every page
+    boundary: tuple[str, ...] = ()  # real folders a template file may be in: the catalog, sitegen's themes
+    link_problems: tuple[Problem, ...] = ()  # symlinks that lead out of the catalog (their files are skipped)
 
     def loader(self) -> jinja2.BaseLoader:
-        import jinja2
+        from sitegen.render.sandbox import ConfinedLoader
 
-        return jinja2.FileSystemLoader([str(d) for d in self.template_dirs])
+        return ConfinedLoader([str(d) for d in self.template_dirs], self.boundary)
 
     def asset_url(self, name: str) -> str:
         return "/" + self.assets[name].output
 
-    def error(self, exc: jinja2.TemplateError) -> ThemeError:
+    def error(self, exc: Exception) -> ThemeError:
         """Where in which template `exc` happened (site-relative for a site's own theme), and what."""
         where, line, message, own = self._locate(exc)
         hint = f"; {_OWN_HINT}" if own else ""
@@ -63,20 +66,33 @@ class Theme:
         so that `sitegen check` (in a county's CI) catches them before a build does."""
         import jinja2
 
-        env = jinja2.Environment(loader=self.loader(), autoescape=True, trim_blocks=True, lstrip_blocks=True)
+        from sitegen.render.sandbox import CatalogSandbox, unsafe_names
+
+        env = CatalogSandbox(loader=self.loader())
         found = []
         for directory in self.template_dirs:
             if directory.is_relative_to(PACKAGE_THEMES):
                 continue
-            for path in sorted(directory.rglob("*.html")):
+            for rel, path in _files(directory, self.boundary[:1]):
+                if not rel.endswith(".html"):
+                    continue
                 try:
-                    env.get_template(path.relative_to(directory).as_posix())
-                except jinja2.TemplateError as exc:
+                    template = env.get_template(rel)
+                    source = path.read_text("utf-8")
+                except (jinja2.TemplateError, UnicodeDecodeError, OSError) as exc:
                     where, line, message, _ = self._locate(exc)
                     found.append(Problem("template-error", where, line, {"problem": message}))
+                    continue
+                where = self._locate_file(template.filename or str(path))
+                found += [Problem("template-unsafe", where, line, {"value": name})
+                          for line, name in unsafe_names(env, source)]
         return found
 
-    def _locate(self, exc: jinja2.TemplateError) -> tuple[str, int | None, str, bool]:
+    def _locate_file(self, filename: str) -> str:
+        base = self._base(filename)
+        return Path(filename).relative_to(base).as_posix() if base else filename
+
+    def _locate(self, exc: Exception) -> tuple[str, int | None, str, bool]:
         """(template path, line, Jinja's words, whether the template is the site's own)."""
         filename, line = getattr(exc, "filename", None), getattr(exc, "lineno", None)
         if filename is None:  # a runtime error: Jinja puts the template's file and line in the traceback
@@ -88,7 +104,7 @@ class Theme:
         if filename and base:
             where = Path(filename).relative_to(base).as_posix()
             own = base != PACKAGE_THEMES.parents[1]
-        message = (exc.message or type(exc).__name__).rstrip(".")
+        message = (getattr(exc, "message", None) or str(exc) or type(exc).__name__).rstrip(".")
         return where, line, message, own
 
     def _base(self, filename: str) -> Path | None:
@@ -102,13 +118,24 @@ class Theme:
 
 def available_themes(root: Path) -> list[str]:
     names = {p.name for base in (root / "themes", PACKAGE_THEMES) if base.is_dir() for p in base.iterdir()
-             if p.is_dir()}
+             if p.is_dir() and _inside(p, root.resolve(), PACKAGE_THEMES)}
     return sorted(names)
 
 
 def load_theme(root: Path, name: str) -> Theme | None:
-    """The theme `name`, layered over the packaged default. None if no such theme exists."""
-    layers = [base / name for base in (root / "themes", PACKAGE_THEMES) if (base / name).is_dir()]
+    """The theme `name`, layered over the packaged default. None if no such theme exists.
+
+    The catalog's own theme files are untrusted: a file or folder that is a symlink to somewhere outside
+    the catalog is not read at all, and comes back as a problem with its path."""
+    if not name or "/" in name or "\\" in name or name.startswith("."):
+        return None
+    real_root = root.resolve()
+    problems = [Problem("link-outside", rel, None, {"value": rel.rsplit("/", 1)[-1]})
+                for rel in _outside_links(root, real_root)]
+    boundary = (str(real_root), str(PACKAGE_THEMES))
+    own = root / "themes" / name
+    layers = [layer for layer in (own, PACKAGE_THEMES / name)
+              if layer.is_dir() and _inside(layer, real_root, PACKAGE_THEMES)]
     if not layers:
         return None
     if name != "default":
@@ -117,17 +144,15 @@ def load_theme(root: Path, name: str) -> Theme | None:
     template_dirs = []
     static: dict[str, Path] = {}
     for layer in layers:
+        limit = boundary[:1] if layer == own else boundary[1:]
         if (layer / "templates").is_dir():
             template_dirs.append(layer / "templates")
-        static_dir = layer / "static"
-        if static_dir.is_dir():
-            for path in sorted(static_dir.rglob("*")):
-                if path.is_file():
-                    static.setdefault(path.relative_to(static_dir).as_posix(), path)
+        for rel, path in _files(layer / "static", limit):
+            static.setdefault(rel, path)
     for directory in template_dirs:
-        for path in sorted(directory.rglob("*")):
-            if path.is_file():
-                digest.update(path.relative_to(directory).as_posix().encode() + b"\0" + path.read_bytes())
+        limit = boundary[:1] if directory.parent == own else boundary[1:]
+        for rel, path in _files(directory, limit):
+            digest.update(rel.encode() + b"\0" + path.read_bytes())
     assets = {}
     for rel, path in sorted(static.items()):
         data = path.read_bytes()
@@ -136,4 +161,67 @@ def load_theme(root: Path, name: str) -> Theme | None:
         stem, dot, ext = rel.rpartition(".")
         output = f"assets/{stem}.{file_digest[:10]}.{ext}" if dot else f"assets/{rel}.{file_digest[:10]}"
         assets[rel] = Asset(rel, output, path, file_digest)
-    return Theme(name, tuple(template_dirs), assets, digest.hexdigest())
+    return Theme(name, tuple(template_dirs), assets, digest.hexdigest(), boundary, tuple(problems))
+
+
+def _inside(path: Path, *bases: Path) -> bool:
+    real = os.path.realpath(path)
+    return any(real == str(b) or real.startswith(str(b).rstrip(os.sep) + os.sep) for b in bases)
+
+
+def _files(folder: Path, boundary: tuple[str, ...]) -> list[tuple[str, Path]]:
+    """Regular files under `folder` (symlinks followed while they stay inside `boundary`), sorted by their
+    path relative to it. A folder reached twice (a link loop) is walked once."""
+    found: list[tuple[str, Path]] = []
+    seen: set[str] = set()
+    bases = tuple(Path(b) for b in boundary)
+
+    def walk(path: Path, rel: str) -> None:
+        real = os.path.realpath(path)
+        if real in seen or not _inside(path, *bases):
+            return
+        seen.add(real)
+        try:
+            entries = sorted(os.scandir(path), key=lambda e: e.name)
+        except OSError:
+            return
+        for entry in entries:
+            sub = f"{rel}{entry.name}"
+            if not _inside(Path(entry.path), *bases):
+                continue
+            if entry.is_dir():
+                walk(Path(entry.path), sub + "/")
+            elif entry.is_file():
+                found.append((sub, Path(entry.path)))
+
+    if folder.is_dir():
+        walk(folder, "")
+    return found
+
+
+def _outside_links(root: Path, real_root: Path) -> list[str]:
+    """Catalog-relative paths of symlinks in themes/ (themes/ itself included) that lead out of the catalog,
+    or nowhere (a link to itself)."""
+    found: list[str] = []
+    themes = root / "themes"
+    if themes.is_symlink() and not _inside(themes, real_root):
+        return ["themes"]
+    seen: set[str] = set()
+    stack = [(themes, "themes")]
+    while stack:
+        path, rel = stack.pop()
+        real = os.path.realpath(path)
+        if real in seen:
+            continue
+        seen.add(real)
+        try:
+            entries = list(os.scandir(path))
+        except OSError:
+            continue
+        for entry in entries:
+            sub = f"{rel}/{entry.name}"
+            if entry.is_symlink() and (not os.path.exists(entry.path) or not _inside(Path(entry.path), real_root)):
+                found.append(sub)
+            elif entry.is_dir():
+                stack.append((Path(entry.path), sub))
+    return sorted(found)

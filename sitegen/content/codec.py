@@ -1,0 +1,183 @@
+"""Brand and Product records ↔ plain JSON values, for the state store.
+
+The cache folder is restored from CI caches and can even be committed, so what it holds is
+untrusted: a record comes back only if every field has exactly its declared type, every text
+is within the limits a content file may have and free of control characters, and its ids and
+paths are those of the folder it is cached for. Anything else is a cache miss (the file is
+read again), never an error. Nothing here can run code: JSON in, dataclasses out.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+import types
+import typing
+from collections.abc import Callable
+from typing import Any
+
+from sitegen.content.models import Brand, Product
+from sitegen.errors import Problem
+
+__all__ = ["Invalid", "decode_entry", "decode_problem", "encode_entry", "encode_problem"]
+
+# A cached text is never longer than a content file may make it (the reader's limits are lower).
+_MAX_TEXT = 2_000_000
+# What the reader refuses in a value: C0 controls but tab, LF and CR; DEL; C1; the line and paragraph separators.
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029]")
+
+
+class Invalid(ValueError):
+    """A cached value that is not what this version of sitegen writes: treat it as a miss."""
+
+
+Decoder = Callable[[Any], Any]
+
+
+def _text(value: Any) -> str:
+    if type(value) is not str or len(value) > _MAX_TEXT:
+        raise Invalid("text")
+    if _CONTROL.search(value):
+        raise Invalid("control character")
+    return value
+
+
+def _int(value: Any) -> int:
+    if type(value) is not int or not -(2**63) <= value < 2**63:
+        raise Invalid("int")
+    return value
+
+
+def _float(value: Any) -> float:
+    if type(value) is int:
+        value = float(_int(value))
+    if type(value) is not float or value != value or value in (float("inf"), float("-inf")):
+        raise Invalid("float")
+    return value
+
+
+def _bool(value: Any) -> bool:
+    if type(value) is not bool:
+        raise Invalid("bool")
+    return value
+
+
+def _decoder(hint: Any) -> Decoder:
+    """A checking decoder for one annotated type (the few kinds records use)."""
+    origin = typing.get_origin(hint)
+    if hint is str:
+        return _text
+    if hint is int:
+        return _int
+    if hint is float:
+        return _float
+    if hint is bool:
+        return _bool
+    if origin in (typing.Union, types.UnionType):
+        args = [a for a in typing.get_args(hint) if a is not type(None)]
+        if len(args) != 1:
+            raise TypeError(f"unsupported union {hint}")
+        inner = _decoder(args[0])
+        return lambda v: None if v is None else inner(v)
+    if origin is tuple:
+        item, dots = typing.get_args(hint)
+        if dots is not Ellipsis:
+            raise TypeError(f"unsupported tuple {hint}")
+        each = _decoder(item)
+
+        def many(value: Any) -> tuple[Any, ...]:
+            if type(value) is not list:
+                raise Invalid("list")
+            return tuple(each(v) for v in value)
+
+        return many
+    if dataclasses.is_dataclass(hint) and isinstance(hint, type):
+        return _record_decoder(hint)
+    raise TypeError(f"unsupported field type {hint}")
+
+
+def _record_decoder(cls: type) -> Decoder:
+    hints = typing.get_type_hints(cls)
+    fields = [(f.name, _decoder(hints[f.name])) for f in dataclasses.fields(cls) if f.init]
+    names = {name for name, _ in fields}
+
+    def decode(value: Any) -> Any:
+        if type(value) is not dict or not value.keys() <= names:
+            raise Invalid(cls.__name__)
+        try:
+            return cls(**{name: fn(value[name]) for name, fn in fields if name in value})
+        except TypeError as exc:  # a required field left out
+            raise Invalid(str(exc)) from None
+
+    return decode
+
+
+def _encode(value: Any) -> Any:
+    if dataclasses.is_dataclass(value):
+        return {f.name: _encode(getattr(value, f.name)) for f in dataclasses.fields(value) if f.init}
+    if isinstance(value, tuple):
+        return [_encode(v) for v in value]
+    return value
+
+
+_DECODE = {"brand": _record_decoder(Brand), "product": _record_decoder(Product)}
+_SEVERITIES = ("error", "warning")
+
+
+def _json_value(value: Any, depth: int = 0) -> Any:
+    """A problem's parameter: plain JSON of bounded depth, texts checked like any other."""
+    if value is None or type(value) in (bool, int, float):
+        return value
+    if type(value) is str:
+        return _text(value)
+    if depth < 4 and type(value) is list:
+        return [_json_value(v, depth + 1) for v in value]
+    if depth < 4 and type(value) is dict:
+        return {_text(k): _json_value(v, depth + 1) for k, v in value.items()}
+    raise Invalid("parameter")
+
+
+def decode_problem(value: Any, rel: str | None = None) -> Problem:
+    """A problem as `encode_problem` wrote it; `rel`: the file it must be about."""
+    if type(value) is not list or len(value) != 5:
+        raise Invalid("problem")
+    code, path, line, params, severity = value
+    if (rel is not None and path != rel) or severity not in _SEVERITIES or type(params) is not dict:
+        raise Invalid("problem")
+    return Problem(_text(code), _text(path), None if line is None else _int(line), _json_value(params), severity)
+
+
+def encode_problem(p: Problem) -> list[Any]:
+    return [p.code, p.path, p.line, p.params, p.severity]
+
+
+def encode_entry(record: Brand | Product | None, problems: list[Problem]) -> dict[str, Any]:
+    kind = "brand" if isinstance(record, Brand) else "product" if isinstance(record, Product) else None
+    return {
+        "kind": kind,
+        "record": None if record is None else _encode(record),
+        "problems": [encode_problem(p) for p in problems],
+    }
+
+
+def decode_entry(data: Any, rel: str, ids: tuple[str, ...]) -> tuple[Brand | Product | None, list[Problem]]:
+    """The cached result of reading `rel` (the index.md of the folder with `ids`), checked; Invalid if not."""
+    if type(data) is not dict or data.keys() != {"kind", "record", "problems"}:
+        raise Invalid("entry")
+    if type(data["problems"]) is not list:
+        raise Invalid("problems")
+    problems = [decode_problem(p, rel) for p in data["problems"]]
+    kind, raw = data["kind"], data["record"]
+    if raw is None:
+        if kind is not None:
+            raise Invalid("entry")
+        return None, problems
+    expected = "brand" if len(ids) == 1 else "product"
+    if kind != expected:
+        raise Invalid("kind")
+    record = _DECODE[kind](raw)
+    if record.rel != rel or (record.id if kind == "brand" else (record.brand_id, record.id)) != (
+            ids[0] if kind == "brand" else ids):
+        raise Invalid("not this folder's record")
+    return record, problems
+

@@ -1,0 +1,114 @@
+"""File helpers shared by several stages: the one atomic writer, the modes of what we create,
+and the checks that keep a path read from untrusted data inside its folder."""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import fcntl
+import hashlib
+import os
+import tempfile
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+
+def _umask() -> int:
+    mask = os.umask(0o022)  # the only way to read it; at import, before any thread could create a file
+    os.umask(mask)
+    return mask
+
+
+# tempfile makes files 0600 and folders 0700; output/ must be readable by the web server that serves it
+# (another user) like any file the editor creates: the modes open() and mkdir() would give.
+FILE_MODE = 0o666 & ~_umask()
+DIR_MODE = 0o777 & ~_umask()
+
+
+def atomic_write_bytes(path: Path, data: bytes) -> None:
+    """Temp file in the same folder, then rename: readers see the old or the new file, never a part.
+    The rename replaces a symlink at `path` instead of writing through it."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        os.fchmod(fd, FILE_MODE)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+
+
+def safe_rel(rel: object) -> bool:
+    """A path that stays inside the folder it is relative to: no '..', no absolute path, no empty or
+    odd segment, no control character. Read from a manifest or a cache, it decides what gets written
+    or deleted, so it is checked before any use."""
+    if type(rel) is not str or not rel or len(rel) > 1024 or rel.startswith("/") or "\\" in rel:
+        return False
+    if any(c < " " or c == "\x7f" for c in rel):
+        return False
+    return all(part not in ("", ".", "..") for part in rel.split("/"))
+
+
+def inside(path: str | Path, root: str | Path) -> bool:
+    """`path`, symlinks resolved, is `root` (resolved) or lies under it."""
+    real, base = os.path.realpath(path), os.path.realpath(root)
+    return real == base or real.startswith(base.rstrip(os.sep) + os.sep)
+
+
+def real_dirs(base: Path, rel_dir: str, known: set[str]) -> bool:
+    """Every folder on the way from `base` to `base/rel_dir` is a real folder (or missing), not a symlink:
+    then writing or deleting there cannot land elsewhere. `known` remembers folders already checked."""
+    parts = [p for p in rel_dir.split("/") if p]
+    for i in range(1, len(parts) + 1):
+        sub = "/".join(parts[:i])
+        if sub in known:
+            continue
+        try:
+            if os.path.islink(f"{base}/{sub}") or not os.path.isdir(f"{base}/{sub}"):
+                return not os.path.lexists(f"{base}/{sub}")
+        except OSError:
+            return False
+        known.add(sub)
+    return True
+
+
+def sha256_file(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def disk_full(exc: BaseException) -> bool:
+    return isinstance(exc, OSError) and exc.errno in (errno.ENOSPC, errno.EDQUOT)
+
+
+@contextlib.contextmanager
+def exclusive(path: Path, waiting: Callable[[], None] | None = None) -> Iterator[None]:
+    """Hold an exclusive lock on `path` (created if need be) for the block: two builds of one catalog
+    take turns instead of writing one cache and one output/ at once. `waiting` is called once if another
+    process holds it. Where the lock file cannot be made (a read-only cache), the block runs unlocked."""
+    try:
+        fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | os.O_CLOEXEC, FILE_MODE)
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:  # a symlink where the lock belongs: never open what it points at
+            os.unlink(path)
+            with exclusive(path, waiting):
+                yield
+            return
+        yield
+        return
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            if waiting is not None:
+                waiting()
+            fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)  # closing releases the lock

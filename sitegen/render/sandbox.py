@@ -1,0 +1,126 @@
+"""The Jinja2 environment catalog templates run in: sandboxed, with an allow-list of what they may touch.
+
+A county's `themes/` folder is edited by many hands, and its templates run in CI next to the bucket's
+credentials, so a template is untrusted code. Jinja2's `ImmutableSandboxedEnvironment` already refuses
+`_`-names (`cycler.__init__.__globals__`, `''.__class__.__mro__`), the internals of functions and
+frames, and changes to lists and dicts. It still lets a template call any public method of whatever
+object it reaches, and some objects reach the file system (a `Path`'s `read_text`). So attributes are
+allowed only on the plain data types pages are made of, and only when the value is one of them too;
+everything else fails as a `SecurityError` with the template's name and line.
+
+The same attributes are found without rendering (`unsafe_names`), so `sitegen check` reports an
+escape attempt in a pull request before any build runs it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import types
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import jinja2
+import jinja2.nodes
+import jinja2.runtime
+import jinja2.utils
+from jinja2 import sandbox
+from jinja2.exceptions import SecurityError
+from jinja2.sandbox import ImmutableSandboxedEnvironment
+from markupsafe import Markup
+
+from sitegen.config import Contact, SiteConfig, Term
+from sitegen.content.models import Brand, CertRef, ImageRef, Price, Product, ProductVariant, ShopLink
+from sitegen.images.model import ProcessedImage, Variant
+
+# What templates are given: records, their parts, and Python's plain values.
+_DATA: frozenset[type] = frozenset({
+    SiteConfig, Contact, Term, Brand, Product, ImageRef, CertRef, Price, ProductVariant, ShopLink,
+    ProcessedImage, Variant,
+    str, Markup, int, float, bool, type(None), list, tuple, dict, dt.date, range,
+    jinja2.runtime.LoopContext, jinja2.runtime.Macro, jinja2.utils.Cycler, jinja2.utils.Joiner,
+    jinja2.utils.Namespace, types.SimpleNamespace,
+})
+# Attributes of the data types that lead outside the page's data: the catalog's folder on disk, the cache
+# files an image was made into.
+_HIDDEN = frozenset({"root", "files"})
+_CALLABLE = (types.BuiltinMethodType, types.MethodType, types.FunctionType, jinja2.runtime.Macro)
+# Past these, `'a' * n` or `n ** m` would take the machine's memory or time.
+_MAX_SIZE = 10_000_000
+
+
+def _extra_types() -> frozenset[type]:
+    """Types of the theme's helpers whose public attributes pages read (structure.Page, Urls)."""
+    from sitegen.structure import Page, Urls
+
+    return frozenset({Page, Urls})
+
+
+class CatalogSandbox(ImmutableSandboxedEnvironment):
+    """Autoescaping, strict about undefined names, and limited to the catalog's data."""
+
+    intercepted_binops = frozenset({"*", "**"})
+
+    def __init__(self, **options: Any) -> None:
+        super().__init__(autoescape=True, trim_blocks=True, lstrip_blocks=True, **options)
+        self._data = _DATA | _extra_types()
+
+    def is_safe_attribute(self, obj: Any, attr: str, value: Any) -> bool:
+        if not super().is_safe_attribute(obj, attr, value) or attr in _HIDDEN:
+            return False
+        if type(obj) not in self._data:
+            return False
+        if isinstance(value, _CALLABLE):
+            owner = getattr(value, "__self__", None)
+            return owner is None or type(owner) in self._data
+        return type(value) in self._data or value is None
+
+    def call_binop(self, context: jinja2.runtime.Context, operator: str, left: Any, right: Any) -> Any:
+        if operator == "**" and isinstance(left, int) and isinstance(right, int) and abs(left) > 1 and right > 64:
+            raise SecurityError("a power this large would take the machine's memory")
+        if operator == "*":
+            count, seq = (left, right) if isinstance(left, int) else (right, left)
+            if isinstance(count, int) and isinstance(seq, str | list | tuple) and len(seq) * count > _MAX_SIZE:
+                raise SecurityError("text or a list repeated this often would take the machine's memory")
+        return super().call_binop(context, operator, left, right)
+
+
+def unsafe_names(env: jinja2.Environment, source: str) -> Iterator[tuple[int, str]]:
+    """(line, name) of the attributes and keys a template asks for that the sandbox refuses whatever the
+    object: `_`-names and the internals of functions, frames and generators, written as `x.name`,
+    `x['name']` or as a filter's argument (`x|attr('name')`, `map(attribute='name')`). Found in the parsed
+    template, not by running it; one per line, the first of a chain such as `a.__init__.__globals__`."""
+    found: dict[int, str] = {}
+    for node in env.parse(source).find_all((jinja2.nodes.Getattr, jinja2.nodes.Getitem, jinja2.nodes.Filter,
+                                           jinja2.nodes.Test)):
+        if isinstance(node, jinja2.nodes.Getattr):
+            names = [node.attr]
+        elif isinstance(node, jinja2.nodes.Getitem):
+            names = [node.arg.value] if isinstance(node.arg, jinja2.nodes.Const) else []
+        else:
+            names = [a.value for a in [*node.args, *(k.value for k in node.kwargs)]
+                     if isinstance(a, jinja2.nodes.Const)]
+        for name in names:
+            if isinstance(name, str) and (name.startswith("_") or name.split(".")[0] in _INTERNALS):
+                found[node.lineno] = name  # pre-order: the innermost of a chain comes last
+    yield from sorted(found.items())
+
+
+_INTERNALS = _HIDDEN | {"mro"} | (
+    sandbox.UNSAFE_FUNCTION_ATTRIBUTES | sandbox.UNSAFE_METHOD_ATTRIBUTES | sandbox.UNSAFE_GENERATOR_ATTRIBUTES
+    | sandbox.UNSAFE_COROUTINE_ATTRIBUTES | sandbox.UNSAFE_ASYNC_GENERATOR_ATTRIBUTES)
+
+
+class ConfinedLoader(jinja2.FileSystemLoader):
+    """Templates from the theme folders, and only files whose real path is inside `boundary` (the
+    catalog, sitegen's own themes): a template symlinked to a file elsewhere is not found."""
+
+    def __init__(self, searchpath: list[str], boundary: tuple[str, ...]) -> None:
+        super().__init__(searchpath)
+        self.boundary = tuple(b.rstrip(os.sep) + os.sep for b in boundary)
+
+    def get_source(self, environment: jinja2.Environment, template: str) -> tuple[str, str, Callable[[], bool]]:
+        source, filename, uptodate = super().get_source(environment, template)
+        if self.boundary and not os.path.realpath(filename).startswith(self.boundary):
+            raise jinja2.TemplateNotFound(template)
+        return source, filename, uptodate

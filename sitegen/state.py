@@ -1,0 +1,227 @@
+"""The build's memory between runs: one sqlite file in the cache folder.
+
+It holds what the last builds learned (each content file's parsed record, each output file's
+fingerprint, the hashes of source files, the stamp of the last complete build) so a rebuild
+re-reads and re-renders only what changed. It is a cache: deleting it costs one slow build.
+
+The cache folder is restored from CI caches and may be committed by anyone, so the file is
+untrusted. sqlite stores rows, not objects: nothing read from it can run code. Before use the
+schema must be exactly the one this version creates (no triggers, views or extra tables a
+hostile file could bring), and every value read is checked by its reader. A foreign, corrupt,
+older or newer file is replaced by an empty store, silently: the build is then a full one.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import re
+import shutil
+import sqlite3
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import Any, NamedTuple
+
+from sitegen.fsutil import safe_rel
+
+STATE_FILE = "state.sqlite"
+_VERSION = 1  # PRAGMA user_version: bump when the schema or the meaning of a column changes
+
+_SCHEMA = (
+    "CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL)",
+    "CREATE TABLE parsed(rel TEXT PRIMARY KEY, size INTEGER NOT NULL, mtime INTEGER NOT NULL, "
+    "entry TEXT NOT NULL)",
+    "CREATE TABLE outputs(target TEXT NOT NULL, rel TEXT NOT NULL, fingerprint TEXT NOT NULL, "
+    "sha256 TEXT NOT NULL, size INTEGER NOT NULL, st_size INTEGER NOT NULL, st_mtime INTEGER NOT NULL, "
+    "PRIMARY KEY(target, rel))",
+    "CREATE TABLE hashes(path TEXT PRIMARY KEY, size INTEGER NOT NULL, mtime INTEGER NOT NULL, "
+    "sha256 TEXT NOT NULL)",
+    "CREATE TABLE builds(target TEXT PRIMARY KEY, record TEXT NOT NULL)",
+)
+_HEX64 = re.compile(r"[0-9a-f]{64}")
+_HEX32 = re.compile(r"[0-9a-f]{32}")
+_INT64 = range(-(2**63), 2**63)
+
+
+class Written(NamedTuple):
+    """One output file as the last build left it."""
+
+    fingerprint: str  # of its inputs
+    sha256: str
+    size: int
+    stamp: tuple[int, int]  # (size, mtime_ns) on disk, to notice a file edited or replaced since
+
+
+def _expected_schema() -> list[tuple[str, str]]:
+    with contextlib.closing(sqlite3.connect(":memory:")) as db:
+        for statement in _SCHEMA:
+            db.execute(statement)
+        return db.execute("SELECT type, name FROM sqlite_master ORDER BY name").fetchall()
+
+
+class StateStore:
+    """The open state file. `path` None: an in-memory store (the cache folder cannot be written)."""
+
+    def __init__(self, db: sqlite3.Connection, path: Path | None):
+        self.db = db
+        self.path = path
+
+    @staticmethod
+    def open(cache_dir: Path, code: str) -> StateStore:
+        """The store of `cache_dir`, emptied of parsed records if sitegen's code (`code`) changed."""
+        path = cache_dir / STATE_FILE
+        try:
+            cache_dir.mkdir(parents=True, exist_ok=True)
+            if path.is_symlink() or (path.exists() and not path.is_file()):
+                _remove(path)
+            store = StateStore(_connect(path), path)
+            if not store._usable():
+                store.db.close()
+                _remove(path)
+                store = StateStore(_connect(path), path)
+                store._create()
+        except (sqlite3.Error, OSError):
+            store = StateStore(_connect(None), None)
+            store._create()
+        if store.meta("code") != code:
+            with contextlib.suppress(OSError):
+                store._write(("DELETE FROM parsed", [()]),
+                             ("INSERT OR REPLACE INTO meta VALUES ('code', ?)", [(code,)]))
+        return store
+
+    def close(self) -> None:
+        with contextlib.suppress(sqlite3.Error):
+            self.db.close()
+
+    def _usable(self) -> bool:
+        try:
+            (version,) = self.db.execute("PRAGMA user_version").fetchone()
+            if version == 0 and not self.db.execute("SELECT 1 FROM sqlite_master LIMIT 1").fetchone():
+                self._create()  # a new, empty file
+                return True
+            schema = self.db.execute("SELECT type, name FROM sqlite_master ORDER BY name").fetchall()
+            sql = {name: text for name, text in self.db.execute(
+                "SELECT name, sql FROM sqlite_master WHERE type = 'table'")}
+        except sqlite3.Error:
+            return False
+        return (version == _VERSION and schema == _expected_schema()
+                and sorted(sql.values()) == sorted(_SCHEMA))
+
+    def _create(self) -> None:
+        with self.db:
+            for statement in _SCHEMA:
+                self.db.execute(statement)
+            self.db.execute(f"PRAGMA user_version = {_VERSION}")
+
+    def _rows(self, query: str, *args: object) -> Iterator[tuple[Any, ...]]:
+        """Rows of a query; none at all if the file turns out to be damaged."""
+        try:
+            yield from self.db.execute(query, args)
+        except sqlite3.Error:
+            return
+
+    def _write(self, *statements: tuple[str, list[tuple[Any, ...]]]) -> None:
+        """One transaction. A failure (a full disk, a damaged file) loses the cache, never the build:
+        what the store says is checked against the files before it is believed."""
+        try:
+            with self.db:
+                for query, rows in statements:
+                    self.db.executemany(query, rows)
+        except sqlite3.Error as exc:
+            raise OSError(f"the build cache {self.path} cannot be written: {exc}") from None
+
+    def meta(self, key: str) -> str | None:
+        for (value,) in self._rows("SELECT value FROM meta WHERE key = ?", key):
+            return value if type(value) is str else None
+        return None
+
+    # -- content files: rel → (size, mtime_ns, entry as JSON text; the reader checks it)
+
+    def parsed(self) -> dict[str, tuple[tuple[int, int], str]]:
+        found = {}
+        for rel, size, mtime, entry in self._rows("SELECT rel, size, mtime, entry FROM parsed"):
+            if type(rel) is str and type(size) is int and type(mtime) is int and type(entry) is str:
+                found[rel] = ((size, mtime), entry)
+        return found
+
+    def save_parsed(self, put: dict[str, tuple[tuple[int, int], dict[str, Any]]], drop: Iterable[str]) -> None:
+        rows = [(rel, s[0], s[1], json.dumps(e, ensure_ascii=False, separators=(",", ":"), default=str))
+                for rel, (s, e) in put.items()]
+        self._write(("DELETE FROM parsed WHERE rel = ?", [(rel,) for rel in drop]),
+                    ("INSERT OR REPLACE INTO parsed VALUES (?, ?, ?, ?)", rows))
+
+    # -- output files of one output folder (`target`: its resolved path)
+
+    def outputs(self, target: str) -> dict[str, Written]:
+        found = {}
+        for rel, fp, sha, size, st_size, st_mtime in self._rows(
+                "SELECT rel, fingerprint, sha256, size, st_size, st_mtime FROM outputs WHERE target = ?", target):
+            if (safe_rel(rel) and type(fp) is str and len(fp) <= 128 and type(sha) is str and _HEX64.fullmatch(sha)
+                    and type(size) is int and size >= 0 and type(st_size) is int and type(st_mtime) is int):
+                found[rel] = Written(fp, sha, size, (st_size, st_mtime))
+        return found
+
+    def save_outputs(self, target: str, files: dict[str, Written]) -> None:
+        rows = [(target, rel, w.fingerprint, w.sha256, w.size, *w.stamp) for rel, w in files.items()]
+        self._write(("DELETE FROM outputs WHERE target = ?", [(target,)]),
+                    ("INSERT INTO outputs VALUES (?, ?, ?, ?, ?, ?, ?)", rows))
+
+    def built_before(self, target: str) -> bool:
+        return any(True for _ in self._rows("SELECT 1 FROM outputs WHERE target = ? LIMIT 1", target))
+
+    # -- sha256 of source files (photos, theme files) by (path, size, mtime_ns)
+
+    def hashes(self) -> dict[tuple[str, int, int], str]:
+        found = {}
+        for path, size, mtime, sha in self._rows("SELECT path, size, mtime, sha256 FROM hashes"):
+            if type(path) is str and type(size) is int and type(mtime) is int and type(sha) is str and \
+                    _HEX64.fullmatch(sha):
+                found[(path, size, mtime)] = sha
+        return found
+
+    def save_hashes(self, hashes: dict[tuple[str, int, int], str]) -> None:
+        self._write(("DELETE FROM hashes", [()]),
+                    ("INSERT INTO hashes VALUES (?, ?, ?, ?)", [(*key, sha) for key, sha in hashes.items()]))
+
+    # -- the last complete build into `target`: a JSON record its reader checks
+
+    def last_build(self, target: str) -> Any:
+        for (record,) in self._rows("SELECT record FROM builds WHERE target = ?", target):
+            try:
+                return json.loads(record) if type(record) is str else None
+            except ValueError:
+                return None
+        return None
+
+    def save_last_build(self, target: str, record: Any) -> None:
+        text = json.dumps(record, ensure_ascii=False, separators=(",", ":"))
+        self._write(("INSERT OR REPLACE INTO builds VALUES (?, ?)", [(target, text)]))
+
+    def forget_build(self, target: str) -> None:
+        self._write(("DELETE FROM builds WHERE target = ?", [(target,)]))
+
+
+def is_digest(value: object) -> bool:
+    return type(value) is str and bool(_HEX32.fullmatch(value))
+
+
+def _connect(path: Path | None) -> sqlite3.Connection:
+    db = sqlite3.connect(":memory:" if path is None else str(path), timeout=30, check_same_thread=False)
+    db.execute("PRAGMA trusted_schema = OFF")  # no function calls from anything stored in the file
+    db.execute("PRAGMA cell_size_check = ON")  # damaged pages are errors, not wild reads
+    if path is not None:
+        with contextlib.suppress(sqlite3.Error):
+            db.execute("PRAGMA journal_mode = WAL")
+            db.execute("PRAGMA synchronous = NORMAL")
+    return db
+
+
+def _remove(path: Path) -> None:
+    for suffix in ("", "-wal", "-shm", "-journal"):
+        p = Path(f"{path}{suffix}")
+        if p.is_dir() and not p.is_symlink():
+            shutil.rmtree(p)
+        else:
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(p)
