@@ -18,7 +18,7 @@ from typing import Any
 from sitegen.content.codec import Invalid, decode_problem, encode_problem
 from sitegen.content.discover import Folder
 from sitegen.errors import Problem
-from sitegen.fsutil import safe_rel, sha256_file
+from sitegen.fsutil import real_dirs, safe_rel, sha256_file
 from sitegen.output import MANIFEST
 from sitegen.state import StateStore, Written, is_digest
 
@@ -36,6 +36,7 @@ class BuildState:
     target: str = ""
     files: dict[str, Written] = field(default_factory=dict)
     hashes: dict[tuple[str, int, int], str] = field(default_factory=dict)  # (source, size, mtime) → sha256
+    real: set[str] = field(default_factory=set)  # folders of output/ seen to be folders, not symlinks
 
     @staticmethod
     def load(store: StateStore, output: Path) -> BuildState:
@@ -59,8 +60,10 @@ class BuildState:
             st = os.lstat(f"{output}/{rel}")  # a string join: pathlib costs more than the stat here
         except OSError:
             return None
-        # lstat, and a regular file only: a symlink planted in output/ is never linked into the new site
-        return old if (st.st_size, st.st_mtime_ns) == old.stamp and st.st_mode & 0o170000 == 0o100000 else None
+        # a regular file in real folders only: a symlink planted in output/ is never linked into the new site
+        if (st.st_size, st.st_mtime_ns) != old.stamp or st.st_mode & 0o170000 != 0o100000:
+            return None
+        return old if real_dirs(output, rel.rpartition("/")[0], self.real) else None
 
     def file_sha256(self, path: Path) -> tuple[str, int]:
         """sha256 of a source file (image, asset), recomputed only when its size or mtime changed."""

@@ -209,8 +209,8 @@ def _commit_in_place(output: Path, staging: Path, files: Mapping[str, OutFile], 
     changed = [f for f in files.values() if f.staged is not None or f.source is not None]
     removed = sorted(old.keys() - files.keys())
     known: set[str] = set()
-    if not all(real_dirs(output, rel.rpartition("/")[0], known) for rel in [f.rel for f in changed] + removed):
-        return False
+    if not all(real_dirs(output, rel.rpartition("/")[0], known) for rel in [*files, *removed]):
+        return False  # every folder, also of unchanged files: publish reads them all
     # 1. what needs space: every new file and the manifest complete in staging, backups of what they replace
     ready: list[tuple[Path, str]] = []
     for f in changed:
