@@ -43,25 +43,40 @@ def test_the_guide_names_every_setting_and_flag() -> None:
         assert topic in GUIDE, topic
 
 
-def test_the_ci_workflow_checks_builds_with_the_image_cache_and_publishes_with_secrets() -> None:
+def test_the_ci_workflow_builds_without_secrets_and_publishes_in_a_job_that_runs_no_catalog_code() -> None:
+    """The catalog's files are untrusted (docs/security.md): the job that reads them has no secret; the job
+    with the bucket's keys only uploads the built artifact, in an environment only main may use."""
     text = (DOCS / "ci-github-actions.yml").read_text(encoding="utf-8")
     workflow = yaml.safe_load(text)
     assert {"push", "pull_request"} <= set(workflow[True])  # PyYAML reads the key `on` as True
-    [job] = workflow["jobs"].values()
-    steps = job["steps"]
+    assert set(workflow["jobs"]) == {"build", "publish"}
+    build, publish = workflow["jobs"]["build"], workflow["jobs"]["publish"]
 
+    def commands(job: dict) -> dict[str, int]:
+        return {words[1]: i for i, s in enumerate(job["steps"]) for line in str(s.get("run", "")).splitlines()
+                if (words := shlex.split(line)) and words[0] == "sitegen"}
+
+    steps = build["steps"]
     cache = next(i for i, s in enumerate(steps) if str(s.get("uses", "")).startswith("actions/cache@"))
     assert steps[cache]["with"]["path"] == ".sitegen-cache" and steps[cache]["with"]["restore-keys"]
-    commands = [(i, shlex.split(line)) for i, s in enumerate(steps) for line in str(s.get("run", "")).splitlines()
-                if line.strip().startswith("sitegen ")]
-    step_of = {words[1]: i for i, words in commands}
-    assert cache < step_of["check"] < step_of["build"] < step_of["publish"]
+    built = commands(build)
+    assert cache < built["check"] < built["build"] and "publish" not in built
+    assert "secrets." not in yaml.safe_dump(build)
+    upload = next(s for s in steps if str(s.get("uses", "")).startswith("actions/upload-artifact@"))
+    assert upload["with"]["path"] == "output/" and upload["with"]["include-hidden-files"] is True
+
+    assert publish["needs"] == "build" and publish["environment"] == "production"
+    assert "pull_request" in publish["if"] and "refs/heads/main" in publish["if"]
+    published = commands(publish)
+    assert set(published) == {"publish"}  # no check, no build: no template or content file runs here
     flags = publish_flags()
-    for _, words in commands:
-        assert all(w in flags for w in words[2:] if w.startswith("--")), words
-    publish = step_of["publish"]
-    env = steps[publish]["env"]
+    for job in (build, publish):
+        for step in job["steps"]:
+            for line in str(step.get("run", "")).splitlines():
+                words = shlex.split(line)
+                if words and words[0] == "sitegen":
+                    assert all(w in flags for w in words[2:] if w.startswith("--")), words
+    env = publish["steps"][published["publish"]]["env"]
     for name in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"):
         assert re.fullmatch(r"\$\{\{ secrets\.[A-Z_]+ \}\}", env[name]), env[name]
-    assert "pull_request" in steps[publish]["if"]  # forks' pull requests get no secrets and do not publish
     assert not re.search(r"AKIA[0-9A-Z]{12,}|LTAI[0-9A-Za-z]{12,}", text)

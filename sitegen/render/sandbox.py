@@ -64,16 +64,32 @@ class CatalogSandbox(ImmutableSandboxedEnvironment):
     def __init__(self, **options: Any) -> None:
         super().__init__(autoescape=True, trim_blocks=True, lstrip_blocks=True, **options)
         self._data = _DATA | _extra_types()
+        self._allowed: dict[tuple[type, str], bool] = {}
 
     def is_safe_attribute(self, obj: Any, attr: str, value: Any) -> bool:
-        if not super().is_safe_attribute(obj, attr, value) or attr in _HIDDEN:
+        kind = type(obj)
+        allowed = self._allowed.get((kind, attr))
+        if allowed is None:  # Jinja's rules and ours depend on the type and the name only: decided once
+            allowed = kind in self._data and attr not in _HIDDEN and super().is_safe_attribute(obj, attr, value)
+            self._allowed[(kind, attr)] = allowed
+        if not allowed:
             return False
-        if type(obj) not in self._data:
-            return False
+        if type(value) in self._data or value is None:
+            return True
         if isinstance(value, _CALLABLE):
             owner = getattr(value, "__self__", None)
             return owner is None or type(owner) in self._data
-        return type(value) in self._data or value is None
+        return False
+
+    def getattr(self, obj: Any, attribute: str) -> Any:
+        """`x.y` in a template: the common case (an allowed attribute that exists) without the detours."""
+        try:
+            value = getattr(obj, attribute)
+        except AttributeError:
+            return super().getattr(obj, attribute)  # a key of a dict, or undefined
+        if self.is_safe_attribute(obj, attribute, value):
+            return value
+        return self.unsafe_undefined(obj, attribute)
 
     def call_binop(self, context: jinja2.runtime.Context, operator: str, left: Any, right: Any) -> Any:
         if operator == "**" and isinstance(left, int) and isinstance(right, int) and abs(left) > 1 and right > 64:
