@@ -170,3 +170,15 @@ def test_output_and_cache_linked_to_elsewhere_from_the_catalog_are_refused(tmp_p
     result = run(catalog.root, "build")
     assert result.returncode == 1 and ".sitegen-cache: " in result.stderr, result.stderr
     assert sorted(p.name for p in elsewhere.iterdir()) == ["keep.txt"]
+
+
+@pytest.mark.parametrize(("rel", "safe"), [
+    ("index.html", True), ("products/b/p/index.html", True), ("img/cover-ab12-960.webp", True), ("..a", True),
+    (".sitegen-x/y", True), ("", False), ("/etc/passwd", False), ("a//b", False), ("a/", False), (".", False),
+    ("..", False), ("../a", False), ("a/../../b", False), ("a/..", False), ("./a", False), ("a/./b", False),
+    ("a\\..\\b", False), ("a\x00b", False), ("a\nb", False), ("a\x7f", False), ("x" * 1025, False),
+])
+def test_a_path_from_a_manifest_or_the_cache_must_stay_in_its_folder(rel: str, safe: bool) -> None:
+    from sitegen.fsutil import safe_rel
+
+    assert safe_rel(rel) is safe
