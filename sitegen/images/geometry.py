@@ -10,6 +10,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 OG_SIZE = (1200, 630)  # what Facebook, WeChat and others show for og:image
+# The longest side each output format holds. WebP stores 14 bits per side. AVIF is held to the same: AV1's
+# levels stop at 16,384 and libavif (in browsers too) refuses to decode sides over 32,768 by default.
+# libjpeg stops at 65,500; PNG is kept there too.
+MAX_SIDE = {"webp": 16383, "avif": 16383, "jpeg": 65500, "png": 65500}
 ROTATED = frozenset({5, 6, 7, 8})  # EXIF orientations that swap width and height
 
 Box = tuple[int, int, int, int]

@@ -8,7 +8,6 @@ a worker holds one photo at a time, which bounds memory per core.
 
 from __future__ import annotations
 
-import base64
 from dataclasses import dataclass, field
 from io import BytesIO
 from pathlib import Path
@@ -17,7 +16,16 @@ from typing import Any
 from PIL import Image
 
 from sitegen.images import geometry
-from sitegen.images.cache import Layout, image_key, read_meta, source_digest, write_atomic, write_meta
+from sitegen.images.cache import (
+    Layout,
+    file_name,
+    image_key,
+    placeholder_css,
+    read_meta,
+    source_digest,
+    write_atomic,
+    write_meta,
+)
 from sitegen.images.decode import (
     BadImage,
     eight_bit,
@@ -30,8 +38,6 @@ from sitegen.images.decode import (
 )
 from sitegen.images.settings import ImageSettings
 
-EXT = {"avif": "avif", "webp": "webp", "jpeg": "jpg", "png": "png"}
-PLACEHOLDER_MAX = 300  # bytes of data: URI, inlined into every page that shows the photo
 REDUCING_GAP = 3.0  # reduce() by whole factors first while ≥3× larger: same quality, less work
 
 
@@ -121,7 +127,7 @@ def render(data: bytes, key: str, settings: ImageSettings) -> tuple[dict[str, by
     variants: list[list[Any]] = []
 
     def add(fmt: str, img: Image.Image, stem: str) -> list[Any]:
-        name = f"{key}-{stem}.{EXT[fmt]}"
+        name = file_name(key, stem, fmt)
         if name not in files:
             files[name] = encode(img, fmt, settings)
         return [name, img.width, img.height, fmt]
@@ -185,8 +191,8 @@ def placeholders(small: Image.Image, transparent: bool) -> tuple[str, str]:
         buf = BytesIO()
         thumb.info = {}
         thumb.save(buf, "WEBP", quality=30, method=6)
-        uri = "data:image/webp;base64," + base64.b64encode(buf.getvalue()).decode()
-        if len(uri) <= PLACEHOLDER_MAX:
-            return colour, f"{colour} url({uri}) 50%/cover no-repeat"
+        css = placeholder_css(colour, buf.getvalue())
+        if css is not None:
+            return colour, css
     return colour, colour
 
