@@ -90,6 +90,12 @@ def _line(path: tuple[str, ...]) -> int:
     ({"quality": 0}, "images.quality", "from 1 to 100, not 0"),
     ({"webp_method": 7}, "images.webp_method", "from 0 to 6"),
     ({"max_megapixels": 0}, "images.max_megapixels", "from 1 to"),
+    ({"cache_dir": " "}, "images.cache_dir", "a folder inside the catalog"),
+    ({"cache_dir": "/etc"}, "images.cache_dir", "a folder inside the catalog"),
+    ({"cache_dir": "../../tmp/shared-cache"}, "images.cache_dir", "without '..'"),
+    ({"cache_dir": "cache/../../x"}, "images.cache_dir", "without '..'"),
+    ({"cache_dir": "."}, "images.cache_dir", "a folder inside the catalog"),
+    ({"cache_dir": "C:\\cache"}, "images.cache_dir", "a folder inside the catalog"),
 ])
 def test_bad_image_settings(table: dict, field: str, words: str) -> None:
     settings, problems = parse_image_settings(table, _line)
@@ -104,3 +110,4 @@ def test_good_image_settings_are_normalised() -> None:
     assert problems == [] and settings.widths == (480, 960, 1600) and settings.formats == ("avif", "jpeg")
     assert settings.fingerprint() != ImageSettings().fingerprint()
     assert ImageSettings(cache_dir="x", max_megapixels=5).fingerprint() == ImageSettings().fingerprint()
+    assert parse_image_settings({"cache_dir": "build/.cache"}, _line) == (ImageSettings(cache_dir="build/.cache"), [])
