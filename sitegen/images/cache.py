@@ -40,7 +40,7 @@ from sitegen.images.geometry import MAX_SIDE, OG_SIZE
 from sitegen.output import atomic_write_bytes
 
 # Bump whenever the pipeline's output bytes change for the same source and settings.
-PIPELINE_VERSION = "3"
+PIPELINE_VERSION = "4"
 KEY_CHARS = 20  # 80 bits of the hash: no collision in any catalog, short URLs
 EXT = {"avif": "avif", "webp": "webp", "jpeg": "jpg", "png": "png"}  # format → file name extension
 PLACEHOLDER_MAX = 300  # bytes of data: URI, inlined into every page that shows the photo
