@@ -11,7 +11,10 @@ import os
 import pickle
 import shutil
 import stat
-from collections.abc import Callable
+import subprocess
+import sys
+import tempfile
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path
@@ -421,3 +424,77 @@ def test_the_megapixel_limit_still_refuses_a_bomb_of_any_shape(tmp_path: Path) -
         result = run(cat.root, command)
         assert result.returncode == 1 and "Traceback" not in result.stderr, result.stderr
         assert "products/lishui/p1/photo.jpg: " in result.stderr and "200 megapixels" in result.stderr
+
+
+# ---------------------------------------------------------------------------------------- unreadable photos
+
+NOBODY = 65534
+
+
+def _unprivileged() -> dict | None:
+    """How to run sitegen so that file modes bind it: as itself when not root; as root, as user nobody, or
+    (when nobody cannot run this interpreter, e.g. one under /root) as root without the capabilities that
+    override file modes (CAP_DAC_OVERRIDE, CAP_DAC_READ_SEARCH: dropped from the bounding set before exec).
+    None when neither is possible here."""
+    if os.geteuid() != 0:
+        return {}
+    probe = [sys.executable, "-c", "import sitegen"]
+    try:
+        if subprocess.run(probe, user=NOBODY, group=NOBODY, extra_groups=[], capture_output=True,
+                          timeout=60).returncode == 0:
+            return {"user": NOBODY, "group": NOBODY, "extra_groups": []}
+    except PermissionError:
+        pass
+    return {"preexec_fn": _drop_file_mode_override}
+
+
+def _drop_file_mode_override() -> None:
+    import ctypes
+
+    libc = ctypes.CDLL(None, use_errno=True)
+    for capability in (1, 2):  # CAP_DAC_OVERRIDE, CAP_DAC_READ_SEARCH
+        if libc.prctl(24, capability, 0, 0, 0) != 0:  # PR_CAPBSET_DROP
+            raise OSError(ctypes.get_errno(), "cannot drop a capability")
+
+
+@pytest.fixture
+def shared_tmp() -> Iterator[Path]:
+    """A folder any user may enter (pytest's own tmp_path is root's alone)."""
+    folder = Path(tempfile.mkdtemp(prefix="sitegen-unreadable-"))
+    folder.chmod(0o755)
+    try:
+        yield folder
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def test_an_unreadable_photo_is_one_line_in_check_and_build(shared_tmp: Path) -> None:
+    how = _unprivileged()
+    cat = make_catalog(shared_tmp / "site", products=3)
+    small = cat.root / "products/lishui/p1/photo.jpg"  # hashed in the build's own process
+    big = cat.root / "products/lishui/p2/photo.jpg"  # over 512 KB: read by an image worker
+    Image.frombytes("RGB", (1200, 900), os.urandom(1200 * 900 * 3)).save(big, "JPEG", quality=95)
+    assert big.stat().st_size > 512 * 1024
+    if how and "user" in how:
+        for path in [cat.root, *cat.root.rglob("*")]:
+            os.chown(path, NOBODY, NOBODY, follow_symlinks=False)
+    for path in (small, big):
+        path.chmod(0)
+    try:
+        blocked = subprocess.run([sys.executable, "-c", f"open({str(big)!r}, 'rb')"], capture_output=True,
+                                 timeout=60, **(how or {}))
+    except OSError:
+        blocked = None
+    if how is None or blocked is None or blocked.returncode == 0:
+        pytest.skip("no way here to run sitegen as a user whom file modes bind")
+    for command in ("check", "build"):
+        result = subprocess.run([sys.executable, "-m", "sitegen", command, "--root", str(cat.root)],
+                                capture_output=True, text=True, timeout=120, **how)
+        assert result.returncode == 1, result.stderr
+        assert "Traceback" not in result.stderr, result.stderr
+        lines = result.stderr.strip().splitlines()
+        for rel in ("products/lishui/p1/photo.jpg", "products/lishui/p2/photo.jpg"):
+            assert (f"{rel}: 'photo.jpg' cannot be used as an image: the file cannot be read (Permission denied)"
+                    in lines), result.stderr
+        assert len(lines) == 3 and lines[-1].startswith("2 errors"), result.stderr
+    assert not cat.output.exists()
