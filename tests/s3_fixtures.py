@@ -17,6 +17,7 @@ import base64
 import hashlib
 import http.client
 import json
+import posixpath
 import shutil
 import threading
 import time
@@ -131,6 +132,8 @@ class S3Proxy:
     hang: Any = None
     hang_after_puts: int | None = None  # answer this many PUTs, then hang every request, whatever it is
     hung: list[Seen] = field(default_factory=list)  # the requests that got no answer, when they arrived
+    normalize_paths: bool = False  # resolve '.' and '..' in URL paths before forwarding, as nginx and others do
+    ignore_list_prefix: bool = False  # answer ListObjectsV2 with the whole bucket, as a broken service might
     log: list[Seen] = field(default_factory=list)
     dead: bool = False
     _puts: int = 0
@@ -230,9 +233,15 @@ class S3Proxy:
                 return _error(400, "InvalidRequest", "Missing required header for this request: Content-MD5")
         upstream = urlsplit(self.upstream)
         conn = http.client.HTTPConnection(upstream.hostname, upstream.port, timeout=30)
+        path = h.path
+        if self.normalize_paths:
+            parts = urlsplit(path)
+            path = posixpath.normpath(parts.path) + (f"?{parts.query}" if parts.query else "")
+        if self.ignore_list_prefix and "list-type=2" in query:
+            path = urlsplit(path).path + "?" + "&".join(q for q in query.split("&") if not q.startswith("prefix="))
         try:
             headers = {k: v for k, v in h.headers.items() if k.lower() not in ("connection", "keep-alive", "expect")}
-            conn.request(h.command, h.path, body=body if body or h.command in ("PUT", "POST") else None,
+            conn.request(h.command, path, body=body if body or h.command in ("PUT", "POST") else None,
                          headers=headers)
             answer = conn.getresponse()
             payload = answer.read()

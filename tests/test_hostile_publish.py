@@ -221,3 +221,165 @@ def test_botocore_never_waits_between_attempts_longer_than_the_bound_assumes() -
         context = SimpleNamespace(attempt_number=attempt,
                                   http_response=SimpleNamespace(headers={"x-amz-retry-after": "86400000"}))
         assert backoff.delay_amount(context) <= retry_delay_bound(attempt)
+
+
+# ------------------------------------------------------------------- a bucket holding keys no build writes
+
+PLANTED = ["catalog/../escape.html", "catalog/x/../../outside.html", "catalog/./dot.html", "catalog//double.html",
+           "catalog/ctrl\x01.html", "catalog/back\\slash.html", "catalog/..", "catalog/sub/../../../../etc"]
+OUTSIDE = ["escape.html", "outside.html", "index.html", "catalog2/index.html", "etc"]
+
+
+def test_keys_that_are_not_plain_paths_are_left_alone_and_no_delete_leaves_the_prefix(
+        tmp_path: Path, bucket: str, proxy: S3Proxy, moto_url: str) -> None:
+    """Deleted one by one, catalog/x/../../outside.html is DELETE /bucket/catalog/x/../../outside.html, which
+    a proxy or service that resolves '..' (nginx in front of MinIO does) reads as the key outside.html."""
+    client = s3_client(moto_url)
+    for key in [*PLANTED, *OUTSIDE, "catalog/stale.html"]:
+        client.put_object(Bucket=bucket, Key=key, Body=b"planted")
+    out = tmp_path / "output"
+    write_site(out, V1)
+    proxy.normalize_paths = True
+    proxy.refuse_batch_delete = True  # one DELETE per key: the key travels in the URL
+    config = site_config(tmp_path, bucket=bucket, endpoint_url=proxy.url, addressing_style="path", prefix="catalog")
+    before = sorted(p.name for p in tmp_path.iterdir())
+    status, ui = publish(config, out, "--dry-run")
+    assert status == 0 and "    stale.html" in ui.text, ui.text
+    assert not any(word in ui.text for word in ("escape", "outside", "dot.html", "double", "\x01", "slash", "etc"))
+    assert publish(config, out)[0] == 0
+    stored = bucket_objects(moto_url, bucket)
+    assert {k: stored[k]["body"] for k in [*PLANTED, *OUTSIDE]} == dict.fromkeys([*PLANTED, *OUTSIDE], b"planted")
+    assert "catalog/stale.html" not in stored
+    deletes = [s.key for s in proxy.log if s.method in ("DELETE", "POST")]
+    assert deletes == ["", "catalog/stale.html"]  # the refused batch, then the one stale page
+    assert sorted(p.name for p in tmp_path.iterdir()) == before  # no key became a file anywhere
+
+
+def test_a_listing_that_strays_outside_the_prefix_changes_nothing_outside_it(
+        tmp_path: Path, bucket: str, proxy: S3Proxy, moto_url: str) -> None:
+    """A service that ignores the listing's prefix: keys outside it are neither deleted nor taken for the site's
+    (catalog2/index.html cut at len('catalog/') would read as index.html, already published)."""
+    client = s3_client(moto_url)
+    for key in OUTSIDE:
+        client.put_object(Bucket=bucket, Key=key, Body=b"planted")
+    out = tmp_path / "output"
+    write_site(out, V1)
+    proxy.ignore_list_prefix = True
+    config = site_config(tmp_path, bucket=bucket, endpoint_url=proxy.url, addressing_style="path", prefix="catalog")
+    assert publish(config, out, "--max-deletes", "0")[0] == 0
+    stored = bucket_objects(moto_url, bucket)
+    assert {k: stored[k]["body"] for k in OUTSIDE} == dict.fromkeys(OUTSIDE, b"planted")
+    assert {k for k in stored if k.startswith("catalog/")} == {f"catalog/{p}" for p in [*V1, INDEX]}
+    assert [s.key for s in proxy.log if s.method in ("DELETE", "POST")] == []
+
+
+# ------------------------------------------------------------------------- a file:// target holding links
+
+
+def _files(folder: Path) -> dict[str, bytes]:
+    """Regular files only, without following any link (what the folder itself holds)."""
+    out = {}
+    for dirpath, _dirs, names in os.walk(folder):
+        for name in names:
+            path = Path(dirpath, name)
+            if path.is_file() and not path.is_symlink():
+                out[path.relative_to(folder).as_posix()] = path.read_bytes()
+    return out
+
+
+def _encoded(files: dict[str, bytes | str]) -> dict[str, bytes]:
+    return {k: v.encode() if isinstance(v, str) else v for k, v in files.items()}
+
+
+@pytest.fixture
+def preview(tmp_path: Path):
+    """V1 published to a folder; a victim folder and file outside it; V2 built, to publish next."""
+    out, dest = tmp_path / "output", tmp_path / "preview"
+    write_site(out, V1)
+    config = site_config(tmp_path)
+    assert publish(config, out, f"--target={dest.as_uri()}")[0] == 0
+    victims = tmp_path / "victims"
+    (victims / "etc").mkdir(parents=True)
+    (victims / "etc" / "style.v2.css").write_bytes(b"victim's own file")
+    (victims / "etc" / "style.v1.css").write_bytes(b"victim's file with a published name")
+    (victims / "passwd").write_bytes(b"victim's passwd")
+    write_site(out, V2)
+    return out, dest, config, victims
+
+
+def _publish_to(preview_fixture, *flags: str):
+    out, dest, config, _ = preview_fixture
+    return publish(config, out, f"--target={dest.as_uri()}", *flags)
+
+
+LINKS: dict[str, Callable[[Path, Path], None]] = {  # (preview folder, victims) → a link planted in the folder
+    "a folder the build writes into": lambda d, v: _relink(d / "assets", v / "etc"),
+    "a folder the build deletes from": lambda d, v: _relink(d / "products/a", v / "etc"),
+    "a page the build rewrites": lambda d, v: _relink(d / "index.html", v / "passwd"),
+    "a page the build keeps": lambda d, v: _relink(d / "about/index.html", v / "passwd"),
+    "a page the build deletes": lambda d, v: _relink(d / "products/a/index.html", v / "passwd"),
+    "the index": lambda d, v: _relink(d / INDEX, v / "passwd"),
+    "a dangling folder link": lambda d, v: _relink(d / "img", v / "nothing-here"),
+    "a link to the target's parent": lambda d, v: _relink(d / "assets", d.parent),
+}
+
+
+def _relink(path: Path, target: Path) -> None:
+    if path.is_dir() and not path.is_symlink():
+        import shutil
+
+        shutil.rmtree(path)
+    else:
+        path.unlink(missing_ok=True)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.symlink_to(target)
+
+
+@pytest.mark.parametrize("plant", list(LINKS.values()), ids=list(LINKS))
+def test_publish_to_a_folder_never_writes_reads_or_deletes_through_a_link(
+        preview, tmp_path: Path, plant: Callable[[Path, Path], None]) -> None:
+    _out, dest, _config, victims = preview
+    plant(dest, victims)
+    before = _files(victims)
+    outside = sorted(p.name for p in tmp_path.iterdir())
+    status, _ui = _publish_to(preview)
+    assert status == 0
+    assert _files(victims) == before  # nothing written, replaced or deleted there
+    assert sorted(p.name for p in tmp_path.iterdir()) == outside
+    published = _files(dest)
+    assert {k: v for k, v in published.items() if k != INDEX} == _encoded(V2)  # the built site, as files
+    assert not any(b"victim" in v for v in published.values())
+    for path in V2:  # every built file is a regular file in a real folder of the target
+        parts = Path(path).parts
+        for depth in range(1, len(parts) + 1):
+            assert not (dest.joinpath(*parts[:depth])).is_symlink(), path
+    assert _publish_to(preview)[1].text.count("0 uploaded") == 1  # and the next run has nothing to do
+
+
+@pytest.mark.parametrize("where", ["index.html", INDEX])
+def test_a_fifo_in_the_target_does_not_hang_publish(preview, where: str) -> None:
+    _out, dest, _config, _victims = preview
+    (dest / where).unlink()
+    os.mkfifo(dest / where)
+    done: list[int] = []
+    worker = threading.Thread(target=lambda: done.append(_publish_to(preview)[0]), daemon=True)
+    worker.start()
+    worker.join(timeout=60)
+    assert done == [0], "publish hung on a FIFO"
+    assert _files(dest)["index.html"] == _encoded(V2)["index.html"]
+
+
+def test_the_target_index_cannot_point_publish_outside(preview, tmp_path: Path) -> None:
+    """The folder's index names paths; none of them is written, read or deleted outside the folder."""
+    import json
+
+    _out, dest, _config, victims = preview
+    index = json.loads((dest / INDEX).read_bytes())
+    for path in ("../victims/passwd", "/etc/passwd", "a/../../victims/etc/style.v1.css", "..", ""):
+        index["objects"][path] = {"digest": "0" * 64, "sha256": "0" * 64, "size": 1, "etag": "1"}
+    (dest / INDEX).write_text(json.dumps(index))
+    before = _files(victims)
+    assert _publish_to(preview)[0] == 0
+    assert _files(victims) == before
+    assert {k: v for k, v in _files(dest).items() if k != INDEX} == _encoded(V2)
+    assert set(json.loads((dest / INDEX).read_bytes())["objects"]) == set(V2)  # what was published, nothing else

@@ -37,6 +37,7 @@ from pathlib import Path
 from typing import Any
 
 from sitegen.images.geometry import MAX_SIDE, OG_SIZE
+from sitegen.nofollow import read_regular
 from sitegen.output import atomic_write_bytes
 
 # Bump whenever the pipeline's output bytes change for the same source and settings.
@@ -113,28 +114,6 @@ class Layout:
                     os.unlink(sub)
 
 
-def read_small(path: str, limit: int) -> bytes | None:
-    """The bytes of `path` if it is a regular file of at most `limit` bytes, else None.
-
-    Not through a symbolic link (a cache entry pointing at /etc/shadow or /dev/zero), and never
-    blocking on a FIFO or a device that a restored archive put in its place."""
-    try:
-        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC)
-    except OSError:
-        return None
-    try:
-        info = os.fstat(fd)
-        if not stat.S_ISREG(info.st_mode) or info.st_size > limit:
-            return None
-        with os.fdopen(os.dup(fd), "rb") as handle:
-            data = handle.read(limit + 1)
-    except OSError:
-        return None
-    finally:
-        os.close(fd)
-    return data if len(data) <= limit else None
-
-
 def read_meta(layout: Layout, key: str) -> dict[str, Any] | None:
     """The record of a finished image, or None if it is missing, unreadable, not what the pipeline writes,
     or lost one of its files."""
@@ -142,7 +121,7 @@ def read_meta(layout: Layout, key: str) -> dict[str, Any] | None:
     root = str(layout.root)
     if not _KEY.fullmatch(key):
         return None
-    data = read_small(f"{root}/meta/{key}.json", META_MAX)
+    data = read_regular(f"{root}/meta/{key}.json", META_MAX)
     if data is None:
         return None
     try:
@@ -237,7 +216,7 @@ class SourceIndex:
 
     def _load(self) -> dict[str, list[Any]] | None:
         """The valid entries of the file, or None when it is missing or not a JSON object at all."""
-        data = read_small(str(self._path), INDEX_MAX)
+        data = read_regular(self._path, INDEX_MAX)
         try:
             loaded = json.loads(data) if data is not None else None
         except (ValueError, RecursionError):

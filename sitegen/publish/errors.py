@@ -54,6 +54,7 @@ MESSAGES: dict[str, str] = {
     "addressing_style and signature_version",
     "request-failed": "boto3 could not send {operation} of '{key}' ({detail}); check the [publish] settings",
     "write-failed": "cannot write {path}: {detail}",
+    "unsafe-path": "'{path}' is not a path inside the target; publish does not write, read or delete it",
     "read-failed": "cannot read {path} from the build: {detail}; run 'sitegen build' again",
     # the plan
     "too-many-deletes": "this publish would delete {count} files (more than --max-deletes {limit}), "

@@ -27,7 +27,7 @@ from botocore.config import Config
 
 from sitegen.publish.errors import PublishError, redact
 from sitegen.publish.manifest import read_built
-from sitegen.publish.plan import LocalObject, RemoteObject
+from sitegen.publish.plan import LocalObject, RemoteObject, plain_path
 from sitegen.publish.remote_index import INDEX_NAME, Stored, normalize_etag
 from sitegen.publish.target import S3Target
 
@@ -154,10 +154,13 @@ class S3Store:
         with self._errors("ListObjectsV2", prefix):
             for page in pages:
                 for item in page.get("Contents", []):
-                    path = item["Key"][len(prefix):]
+                    key = item["Key"]
+                    if not key.startswith(prefix):  # a service that strays outside the prefix asked for
+                        continue
+                    path = key[len(prefix):]
                     if path == INDEX_NAME:
                         self._index_listed = True
-                    elif path and not path.endswith("/"):  # "folder/" markers made by web consoles stay
+                    elif plain_path(path):  # not "folder/" markers of web consoles, nor '../x', 'a//b' …
                         out[path] = RemoteObject(path, int(item["Size"]), normalize_etag(item.get("ETag")))
         return out
 
