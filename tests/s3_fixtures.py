@@ -17,6 +17,7 @@ import base64
 import hashlib
 import http.client
 import json
+import posixpath
 import shutil
 import threading
 import time
@@ -126,11 +127,20 @@ class S3Proxy:
     put_delay: float = 0.0  # seconds each PUT waits before it is forwarded (a slow link)
     busy_puts: dict[str, int] = field(default_factory=dict)  # key -> how many PUTs of it get 503 SlowDown
     put_error: tuple[int, str, str] | None = None  # (status, code, message) every PUT is answered with
+    # requests that get no answer at all (read, then held open until the proxy stops), as from an endpoint
+    # that accepts connections and never answers: hang(method, key, query) says which
+    hang: Any = None
+    hang_after_puts: int | None = None  # answer this many PUTs, then hang every request, whatever it is
+    hung: list[Seen] = field(default_factory=list)  # the requests that got no answer, when they arrived
+    normalize_paths: bool = False  # resolve '.' and '..' in URL paths before forwarding, as nginx and others do
+    ignore_list_prefix: bool = False  # answer ListObjectsV2 with the whole bucket, as a broken service might
     log: list[Seen] = field(default_factory=list)
     dead: bool = False
     _puts: int = 0
+    _held_after: int = 0  # PUTs answered, for hang_after_puts
     _lock: threading.Lock = field(default_factory=threading.Lock)
     _server: ThreadingHTTPServer | None = None
+    _stopping: threading.Event = field(default_factory=threading.Event)
 
     def start(self) -> str:
         proxy = self
@@ -152,6 +162,7 @@ class S3Proxy:
         return f"http://127.0.0.1:{self._server.server_address[1]}"
 
     def stop(self) -> None:
+        self._stopping.set()  # lets go of the requests held without an answer
         if self._server is not None:
             self._server.shutdown()
             self._server.server_close()
@@ -176,6 +187,17 @@ class S3Proxy:
                     h.close_connection = True  # no answer at all: the client sees the connection drop
                     return
                 self._puts += 1
+        with self._lock:
+            held = (self.hang is not None and self.hang(h.command, key, parts.query)) or (
+                self.hang_after_puts is not None and self._held_after >= self.hang_after_puts)
+            if h.command == "PUT" and not held:
+                self._held_after += 1
+            if held:
+                self.hung.append(Seen(h.command, key, parts.query, {}, 0, started))
+        if held:
+            self._stopping.wait()
+            h.close_connection = True
+            return
         if h.command == "PUT" and self.put_delay:
             time.sleep(self.put_delay)
         status, headers, payload = self._answer(h, parts.query, body)
@@ -211,9 +233,15 @@ class S3Proxy:
                 return _error(400, "InvalidRequest", "Missing required header for this request: Content-MD5")
         upstream = urlsplit(self.upstream)
         conn = http.client.HTTPConnection(upstream.hostname, upstream.port, timeout=30)
+        path = h.path
+        if self.normalize_paths:
+            parts = urlsplit(path)
+            path = posixpath.normpath(parts.path) + (f"?{parts.query}" if parts.query else "")
+        if self.ignore_list_prefix and "list-type=2" in query:
+            path = urlsplit(path).path + "?" + "&".join(q for q in query.split("&") if not q.startswith("prefix="))
         try:
             headers = {k: v for k, v in h.headers.items() if k.lower() not in ("connection", "keep-alive", "expect")}
-            conn.request(h.command, h.path, body=body if body or h.command in ("PUT", "POST") else None,
+            conn.request(h.command, path, body=body if body or h.command in ("PUT", "POST") else None,
                          headers=headers)
             answer = conn.getresponse()
             payload = answer.read()

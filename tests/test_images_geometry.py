@@ -34,9 +34,29 @@ def test_fallback_is_the_middle_width(source: int, widths: tuple[int, ...], expe
     ((1600, 2133), (0, 646, 1600, 1486), (1200, 630)),  # portrait
     ((3000, 1000), (547, 0, 2452, 1000), (1200, 630)),  # panorama: cut the sides
     ((300, 200), (0, 21, 300, 179), (300, 158)),  # smaller than 1200×630: no upscaling
+    ((1080, 2340), (0, 886, 1080, 1453), (1080, 567)),  # a phone screenshot (2.2:1) is still cut in the middle
+    ((750, 2250), (0, 0, 750, 394), (750, 394)),  # a long image (长图, 3:1 and more): its top, the product
+    ((750, 17000), (0, 0, 750, 394), (750, 394)),
 ])
 def test_og_cover_box(size: tuple[int, int], box: geometry.Box, out: tuple[int, int]) -> None:
     assert geometry.cover_box(*size) == (box, out)
+
+
+@pytest.mark.parametrize(("size", "longest", "expected"), [
+    ((750, 17000), 16383, (723, 16383)),
+    ((17000, 600), 16383, (16383, 578)),
+    ((16383, 16383), 16383, (16383, 16383)),
+    ((1, 100_000), 16383, (1, 16383)),  # never below one pixel
+    ((960, 720), 16383, (960, 720)),
+])
+def test_fit_to_a_formats_longest_side(size: tuple[int, int], longest: int, expected: tuple[int, int]) -> None:
+    assert geometry.fit(size, longest) == expected
+
+
+def test_fitted_variants_keep_one_file_per_width() -> None:
+    planned = ((1600, 40000), (960, 24000), (480, 12000))
+    assert geometry.fitted(planned, 16383) == {(655, 16383): (1600, 40000), (480, 12000): (480, 12000)}
+    assert geometry.fitted(((960, 720), (480, 360)), 16383) == {(960, 720): (960, 720), (480, 360): (480, 360)}
 
 
 @pytest.mark.parametrize(("stored", "orientation", "widths", "decode"), [
@@ -90,6 +110,12 @@ def _line(path: tuple[str, ...]) -> int:
     ({"quality": 0}, "images.quality", "from 1 to 100, not 0"),
     ({"webp_method": 7}, "images.webp_method", "from 0 to 6"),
     ({"max_megapixels": 0}, "images.max_megapixels", "from 1 to"),
+    ({"cache_dir": " "}, "images.cache_dir", "a folder inside the catalog"),
+    ({"cache_dir": "/etc"}, "images.cache_dir", "a folder inside the catalog"),
+    ({"cache_dir": "../../tmp/shared-cache"}, "images.cache_dir", "without '..'"),
+    ({"cache_dir": "cache/../../x"}, "images.cache_dir", "without '..'"),
+    ({"cache_dir": "."}, "images.cache_dir", "a folder inside the catalog"),
+    ({"cache_dir": "C:\\cache"}, "images.cache_dir", "a folder inside the catalog"),
 ])
 def test_bad_image_settings(table: dict, field: str, words: str) -> None:
     settings, problems = parse_image_settings(table, _line)
@@ -104,3 +130,4 @@ def test_good_image_settings_are_normalised() -> None:
     assert problems == [] and settings.widths == (480, 960, 1600) and settings.formats == ("avif", "jpeg")
     assert settings.fingerprint() != ImageSettings().fingerprint()
     assert ImageSettings(cache_dir="x", max_megapixels=5).fingerprint() == ImageSettings().fingerprint()
+    assert parse_image_settings({"cache_dir": "build/.cache"}, _line) == (ImageSettings(cache_dir="build/.cache"), [])

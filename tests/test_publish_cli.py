@@ -119,10 +119,11 @@ def test_settings_boto3_cannot_use_are_one_line_usage_errors(catalog: Catalog) -
 def test_the_same_settings_in_sitegen_toml_are_reported_with_their_line(catalog: Catalog) -> None:
     config = catalog.root / "sitegen.toml"
     config.write_text(config.read_text(encoding="utf-8") + '\n[publish]\nbucket = "tea"\n'
-                      'endpoint_url = "oss-cn-hangzhou.aliyuncs.com"\nsignature_version = "v2"\n', encoding="utf-8")
+                      'endpoint_url = "oss-cn-hangzhou.aliyuncs.com"\nsignature_version = "v2"\n'
+                      'read_timeout = 0\nattempts = "3"\n', encoding="utf-8")
     lines = config.read_text(encoding="utf-8").splitlines()
     result = run(catalog.root, "publish")
     assert result.returncode == 1 and "Traceback" not in result.stderr
-    for key in ("endpoint_url", "signature_version"):
+    for key in ("endpoint_url", "signature_version", "read_timeout", "attempts"):
         line = next(i for i, text in enumerate(lines, 1) if text.startswith(key))
         assert f"sitegen.toml:{line}: 'publish.{key}' must be" in result.stderr, result.stderr

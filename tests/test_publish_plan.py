@@ -47,6 +47,14 @@ def test_settings_keep_workers_and_read_headers_in_order() -> None:
     ({"bucket": "tea catalog"}, "wrong-type", "publish.bucket"),
     ({"region": "cn_hangzhou"}, "wrong-type", "publish.region"),
     ({"signature_version": "s3v2"}, "wrong-type", "publish.signature_version"),
+    ({"connect_timeout": 0}, "wrong-type", "publish.connect_timeout"),
+    ({"connect_timeout": "10"}, "wrong-type", "publish.connect_timeout"),
+    ({"read_timeout": 3600}, "wrong-type", "publish.read_timeout"),
+    ({"read_timeout": float("nan")}, "wrong-type", "publish.read_timeout"),
+    ({"read_timeout": True}, "wrong-type", "publish.read_timeout"),
+    ({"attempts": 0}, "wrong-type", "publish.attempts"),
+    ({"attempts": 2.5}, "wrong-type", "publish.attempts"),
+    ({"timeout": 10}, "unknown-key", "publish.timeout"),
 ])
 def test_settings_problems_name_the_field_and_line(table: dict, code: str, field: str) -> None:
     _settings, problems = parse_publish_settings(table, no_line)
@@ -155,11 +163,19 @@ def test_flags_override_settings_and_targets_parse() -> None:
     assert resolve_target(settings, {}, "s3://other/site/") == S3Target("other", "site/", region="cn-hangzhou",
                                                                         workers=4)
     assert resolve_target(settings, {}, "file:///tmp/preview%20site") == LocalTarget(Path("/tmp/preview site"), 4)
+    timed = PublishSettings(bucket="b", connect_timeout=5, read_timeout=60.5, attempts=2)
+    assert parse_publish_settings({"bucket": "b", "connect_timeout": 5, "read_timeout": 60.5, "attempts": 2},
+                                  no_line) == (timed, [])
+    assert resolve_target(timed, {"read_timeout": 1.5, "attempts": None}) == S3Target(
+        "b", connect_timeout=5, read_timeout=1.5, attempts=2)
 
 
 @pytest.mark.parametrize(("settings", "overrides", "target", "code", "status"), [
     (PublishSettings(), {}, None, "no-bucket", 2),
     (PublishSettings(bucket="b"), {"workers": 0}, None, "bad-option", 2),
+    (PublishSettings(bucket="b"), {"connect_timeout": 0.0}, None, "bad-option", 2),
+    (PublishSettings(bucket="b"), {"read_timeout": float("inf")}, None, "bad-option", 2),
+    (PublishSettings(bucket="b"), {"attempts": 11}, None, "bad-option", 2),
     (PublishSettings(bucket="b"), {}, "ftp://host/x", "bad-target", 2),
     (PublishSettings(bucket="b"), {}, "file://otherhost/x", "bad-target", 2),
     (PublishSettings(bucket="b"), {"endpoint_url": "not a url"}, None, "bad-option", 2),

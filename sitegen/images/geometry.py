@@ -10,7 +10,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 OG_SIZE = (1200, 630)  # what Facebook, WeChat and others show for og:image
+# The longest side each output format holds. WebP stores 14 bits per side. AVIF is held to the same: AV1's
+# levels stop at 16,384 and libavif (in browsers too) refuses to decode sides over 32,768 by default.
+# libjpeg stops at 65,500; PNG is kept there too.
+MAX_SIDE = {"webp": 16383, "avif": 16383, "jpeg": 65500, "png": 65500}
 ROTATED = frozenset({5, 6, 7, 8})  # EXIF orientations that swap width and height
+LONG = 3  # a picture at least this many times taller than wide is a "long image" (长图): shared from its top
 
 Box = tuple[int, int, int, int]
 
@@ -49,9 +54,35 @@ def fallback_width(source_width: int, widths: tuple[int, ...]) -> int:
     return min(ordered[(len(ordered) - 1) // 2], source_width)
 
 
-def cover_box(width: int, height: int, target: tuple[int, int] = OG_SIZE) -> tuple[Box, tuple[int, int]]:
-    """Centred crop of `width`×`height` with the target's aspect ratio, and its output size.
+def fit(size: tuple[int, int], longest: int) -> tuple[int, int]:
+    """`size` scaled down, keeping its aspect ratio, until neither side is over `longest` (a format's limit)."""
+    w, h = size
+    if w <= longest and h <= longest:
+        return size
+    if w >= h:
+        return longest, max(1, round(h * longest / w))
+    return max(1, round(w * longest / h)), longest
 
+
+def fitted(sizes: tuple[tuple[int, int], ...], longest: int) -> dict[tuple[int, int], tuple[int, int]]:
+    """The responsive variants (widest first) as a format with this side limit holds them: {size to encode:
+    the planned size it is made from}. A variant too long is scaled down to fit; two that then have the
+    same width are one file (a srcset lists each width once)."""
+    out: dict[tuple[int, int], tuple[int, int]] = {}
+    widths: set[int] = set()
+    for size in sizes:
+        small = fit(size, longest)
+        if small[0] not in widths:
+            widths.add(small[0])
+            out[small] = size
+    return out
+
+
+def cover_box(width: int, height: int, target: tuple[int, int] = OG_SIZE) -> tuple[Box, tuple[int, int]]:
+    """Crop of `width`×`height` with the target's aspect ratio, and its output size.
+
+    Centred, except that a long image (LONG times taller than wide: a product-detail 长图 of an online
+    shop) is cut from its top, where it shows the product; its middle is some paragraph of the details.
     The output is the target size, or the crop itself when the source is smaller (no upscaling).
     """
     tw, th = target
@@ -59,7 +90,7 @@ def cover_box(width: int, height: int, target: tuple[int, int] = OG_SIZE) -> tup
         cw, ch = max(1, round(height * tw / th)), height
     else:  # taller: cut top and bottom
         cw, ch = width, max(1, round(width * th / tw))
-    left, top = (width - cw) // 2, (height - ch) // 2
+    left, top = (width - cw) // 2, (height - ch) // 2 if height < LONG * width else 0
     out = (tw, th) if cw >= tw else (cw, ch)
     return (left, top, left + cw, top + ch), out
 

@@ -103,6 +103,7 @@ def _process(
     stats.sources = len(by_source)
 
     layout = Layout(Path(cache_dir))
+    layout.repair()  # before anything is read from it or written into it
     index = SourceIndex(layout)
     fingerprint = settings.fingerprint()
     records: dict[Path, dict[str, Any]] = {}
@@ -261,14 +262,13 @@ def _processed(rel: str, record: dict[str, Any], layout: Layout) -> ProcessedIma
 
     def variant(entry: list[Any]) -> Variant:
         name, width, height, fmt = entry
-        return Variant("/" + URL_PREFIX + stem + name, int(width), int(height), str(fmt))
+        return Variant("/" + URL_PREFIX + stem + name, width, height, fmt)
 
-    entries = [*record["sources"], record["fallback"], *([record["og"]] if record.get("og") else [])]
-    names = sorted({e[0] for e in entries})
-    return ProcessedImage(
-        rel=rel, width=int(record["width"]), height=int(record["height"]),
+    names = sorted({e[0] for e in [*record["sources"], record["fallback"], record["og"]]})
+    return ProcessedImage(  # the record passed cache.valid_record: names are the cache's own, sizes real
+        rel=rel, width=record["width"], height=record["height"],
         fallback=variant(record["fallback"]), sources=tuple(variant(e) for e in record["sources"]),
-        og=variant(record["og"]) if record.get("og") else None, placeholder=str(record.get("placeholder", "")),
+        og=variant(record["og"]), placeholder=record["placeholder"],
         files=tuple((URL_PREFIX + stem + name, layout.img / name) for name in names),
-        colour=str(record.get("colour", "")),
+        colour=record["colour"],
     )

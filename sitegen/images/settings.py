@@ -83,9 +83,18 @@ def parse_image_settings(table: Any, line: LineOf) -> tuple[ImageSettings, list[
                            "(pip install -U pillow) or install pillow-avif-plugin, or remove \"avif\" from the list")
         else:
             kept["formats"] = tuple(f for f in FORMATS if f in formats)
-    if "cache_dir" in kept and not kept["cache_dir"].strip():
-        bad("cache_dir", "must be a folder name, e.g. \".sitegen-cache\"")
+    if "cache_dir" in kept and not _inside(kept["cache_dir"]):
+        bad("cache_dir", "must be a folder inside the catalog, written relative to sitegen.toml without '..', "
+                         "e.g. \".sitegen-cache\" (the build reads and writes there, so sitegen.toml may not "
+                         "send it elsewhere)")
     return ImageSettings(**kept), problems
+
+
+def _inside(folder: str) -> bool:
+    """A relative folder below the catalog's: not absolute (nor a Windows drive), no '..', not the catalog."""
+    parts = folder.replace("\\", "/").split("/")
+    return (not folder.startswith(("/", "\\")) and ":" not in folder and ".." not in parts
+            and any(p.strip() not in ("", ".") for p in parts))
 
 
 @functools.cache

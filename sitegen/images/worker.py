@@ -8,7 +8,6 @@ a worker holds one photo at a time, which bounds memory per core.
 
 from __future__ import annotations
 
-import base64
 from dataclasses import dataclass, field
 from io import BytesIO
 from pathlib import Path
@@ -17,7 +16,16 @@ from typing import Any
 from PIL import Image
 
 from sitegen.images import geometry
-from sitegen.images.cache import Layout, image_key, read_meta, source_digest, write_atomic, write_meta
+from sitegen.images.cache import (
+    Layout,
+    file_name,
+    image_key,
+    placeholder_css,
+    read_meta,
+    source_digest,
+    write_atomic,
+    write_meta,
+)
 from sitegen.images.decode import (
     BadImage,
     eight_bit,
@@ -28,10 +36,9 @@ from sitegen.images.decode import (
     to_srgb,
     transpose,
 )
+from sitegen.images.geometry import MAX_SIDE
 from sitegen.images.settings import ImageSettings
 
-EXT = {"avif": "avif", "webp": "webp", "jpeg": "jpg", "png": "png"}
-PLACEHOLDER_MAX = 300  # bytes of data: URI, inlined into every page that shows the photo
 REDUCING_GAP = 3.0  # reduce() by whole factors first while ≥3× larger: same quality, less work
 
 
@@ -117,29 +124,36 @@ def render(data: bytes, key: str, settings: ImageSettings) -> tuple[dict[str, by
             previous = previous.resize(size, Image.Resampling.LANCZOS, reducing_gap=REDUCING_GAP)
         scaled[size] = previous
 
+    def at(size: tuple[int, int], planned: tuple[int, int]) -> Image.Image:
+        """The planned variant, or smaller where a format cannot hold it (a 750×17000 photo in WebP)."""
+        if size not in scaled:
+            scaled[size] = scaled[planned].resize(size, Image.Resampling.LANCZOS, reducing_gap=REDUCING_GAP)
+        return scaled[size]
+
     files: dict[str, bytes] = {}
     variants: list[list[Any]] = []
 
-    def add(fmt: str, img: Image.Image, stem: str) -> list[Any]:
-        name = f"{key}-{stem}.{EXT[fmt]}"
+    def add(fmt: str, img: Image.Image, stem: str | None = None) -> list[Any]:
+        name = file_name(key, stem or img.width, fmt)
         if name not in files:
             files[name] = encode(img, fmt, settings)
         return [name, img.width, img.height, fmt]
 
     for fmt in ("avif", "webp"):
         if fmt in settings.formats:
-            variants += [add(fmt, img, str(size[0])) for size, img in scaled.items()]
-    fallback_img = scaled[plan.fallback]
+            variants += [add(fmt, at(size, planned))
+                         for size, planned in geometry.fitted(plan.widths, MAX_SIDE[fmt]).items()]
     if "jpeg" in settings.formats:
-        fallback = add("png" if transparent else "jpeg", fallback_img, str(plan.fallback[0]))
+        fmt = "png" if transparent else "jpeg"
+        fallback = add(fmt, at(geometry.fit(plan.fallback, MAX_SIDE[fmt]), plan.fallback))
     else:
-        fallback = next(v for v in variants if v[1:3] == list(plan.fallback))
+        fallback = next(v for v in variants if v[1] == geometry.fit(plan.fallback, MAX_SIDE[v[3]])[0])
     og_img = base.crop(plan.og_box)
     if og_img.size != plan.og_size:
         og_img = og_img.resize(plan.og_size, Image.Resampling.LANCZOS, reducing_gap=REDUCING_GAP)
     og = add("jpeg", flatten(og_img), "og")
     colour, placeholder = placeholders(scaled[plan.widths[-1]], transparent)
-    record = {"width": plan.fallback[0], "height": plan.fallback[1], "sources": variants,
+    record = {"width": fallback[1], "height": fallback[2], "sources": variants,
               "fallback": fallback, "og": og, "colour": colour, "placeholder": placeholder}
     return files, record, warning
 
@@ -185,8 +199,8 @@ def placeholders(small: Image.Image, transparent: bool) -> tuple[str, str]:
         buf = BytesIO()
         thumb.info = {}
         thumb.save(buf, "WEBP", quality=30, method=6)
-        uri = "data:image/webp;base64," + base64.b64encode(buf.getvalue()).decode()
-        if len(uri) <= PLACEHOLDER_MAX:
-            return colour, f"{colour} url({uri}) 50%/cover no-repeat"
+        css = placeholder_css(colour, buf.getvalue())
+        if css is not None:
+            return colour, css
     return colour, colour
 

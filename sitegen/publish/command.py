@@ -25,7 +25,12 @@ from sitegen.publish.plan import LocalObject, check_deletes, local_objects
 from sitegen.publish.remote_index import INDEX_NAME
 from sitegen.publish.report import plan_lines, progress_label, summary_line
 from sitegen.publish.s3 import S3Store
-from sitegen.publish.settings import ADDRESSING_STYLES
+from sitegen.publish.settings import (
+    ADDRESSING_STYLES,
+    DEFAULT_ATTEMPTS,
+    DEFAULT_CONNECT_TIMEOUT,
+    DEFAULT_READ_TIMEOUT,
+)
 from sitegen.publish.sync import Outcome, Progress, Store, dry_run, execute
 from sitegen.publish.target import LocalTarget, Target, resolve_target, target_warnings
 
@@ -89,6 +94,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                        help="file:///a/folder (write the site there) or s3://bucket/prefix")
     how = parser.add_argument_group("how")
     how.add_argument("--workers", type=int, metavar="N", help="parallel uploads (default 8)")
+    how.add_argument("--connect-timeout", dest="connect_timeout", type=float, metavar="S",
+                     help=f"seconds to connect, and to send each 128 KiB (default {DEFAULT_CONNECT_TIMEOUT})")
+    how.add_argument("--read-timeout", dest="read_timeout", type=float, metavar="S",
+                     help=f"seconds to wait for an answer (default {DEFAULT_READ_TIMEOUT})")
+    how.add_argument("--attempts", type=int, metavar="N",
+                     help=f"tries of each request before publish gives up (default {DEFAULT_ATTEMPTS})")
     how.add_argument("--gzip", action=argparse.BooleanOptionalAction, default=None,
                      help="store text files gzip-compressed with Content-Encoding: gzip")
     how.add_argument("--dry-run", dest="dry_run", action="store_true",

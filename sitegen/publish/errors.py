@@ -41,12 +41,20 @@ MESSAGES: dict[str, str] = {
     "network, then run 'sitegen publish' again",
     "unreachable-midway": "lost the storage endpoint {endpoint} mid-publish ({detail}); the bucket still serves "
     "a consistent site; run 'sitegen publish' again to finish ({done} of {total} uploads had arrived)",
+    "timed-out": "the storage endpoint {endpoint} did not answer within {seconds} s, {attempts} times in a row "
+    "({operation}); check endpoint_url and the network (on a slow link, raise read_timeout or connect_timeout "
+    "in [publish]), then run 'sitegen publish' again",
+    "timed-out-midway": "the storage endpoint {endpoint} did not answer within {seconds} s, {attempts} times in a "
+    "row ({operation}), mid-publish; the bucket still serves a consistent site; check the network (on a slow "
+    "link, raise read_timeout or connect_timeout in [publish]), then run 'sitegen publish' again to finish "
+    "({done} of {total} uploads had arrived)",
     "interrupted": "publish interrupted; the bucket still serves a consistent site; run 'sitegen publish' "
     "again to finish ({done} of {total} uploads had arrived)",
     "bad-client": "boto3 cannot use the [publish] settings ({detail}); check endpoint_url, region, "
     "addressing_style and signature_version",
     "request-failed": "boto3 could not send {operation} of '{key}' ({detail}); check the [publish] settings",
     "write-failed": "cannot write {path}: {detail}",
+    "unsafe-path": "'{path}' is not a path inside the target; publish does not write, read or delete it",
     "read-failed": "cannot read {path} from the build: {detail}; run 'sitegen build' again",
     # the plan
     "too-many-deletes": "this publish would delete {count} files (more than --max-deletes {limit}), "

@@ -16,7 +16,7 @@ from typing import Any, Literal
 
 from sitegen.publish.errors import PublishError, examples
 from sitegen.publish.headers import HeaderRules, ObjectHeaders, object_digest
-from sitegen.publish.manifest import Manifest
+from sitegen.publish.manifest import Manifest, valid_path
 
 Reason = Literal["new", "changed", "headers changed"]
 REASONS: tuple[Reason, ...] = ("new", "changed", "headers changed")
@@ -96,6 +96,14 @@ class Plan:
         }
 
 
+def plain_path(path: str) -> bool:
+    """A name publish may act on in a target: a relative '/'-separated path with no empty, '.' or '..' part,
+    no backslash and no control character, as every build writes. A bucket or folder may hold others
+    ('../x', 'a//b', 'tea/..', a newline): publish never wrote them, and one read with its '..' resolved (a
+    proxy in front of the service, a folder path) is another key, or the bucket itself. They are left alone."""
+    return valid_path(path) and not any(ord(c) < 32 or ord(c) == 127 for c in path)
+
+
 def local_objects(manifest: Manifest, rules: HeaderRules) -> tuple[LocalObject, ...]:
     out = []
     for entry in manifest.files:
@@ -141,7 +149,7 @@ def make_plan(local: Sequence[LocalObject], remote: Mapping[str, RemoteObject], 
             uploads.append(Upload(obj.path, reason, phase_of(obj.path), obj.size))
     uploads.sort(key=lambda u: (PHASES.index(u.phase), u.path))
     local_paths = {obj.path for obj in local}
-    deletes = sorted(path for path in remote if path not in local_paths) if delete else []
+    deletes = sorted(path for path in remote if path not in local_paths and plain_path(path)) if delete else []
     return Plan(tuple(uploads), tuple(deletes), tuple(sorted(unchanged)))
 
 

@@ -15,7 +15,7 @@ import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from sitegen.publish.plan import LocalObject, RemoteObject
+from sitegen.publish.plan import LocalObject, RemoteObject, plain_path
 
 INDEX_NAME = ".sitegen-index.json"
 INDEX_VERSION = 1
@@ -39,6 +39,8 @@ def parse_index(data: bytes | None) -> dict[str, RemoteObject]:
             return {}
         out = {}
         for path, entry in raw["objects"].items():
+            if not plain_path(path):
+                continue  # the index names paths, it never adds one: only what the listing holds is acted on
             out[path] = RemoteObject(path, int(entry["size"]), str(entry.get("etag", "")),
                                      str(entry["digest"]), str(entry["sha256"]))
         return out

@@ -13,6 +13,7 @@ import base64
 import contextlib
 import gzip
 import hashlib
+import re
 import threading
 from collections import Counter
 from collections.abc import Iterator, Sequence
@@ -26,7 +27,7 @@ from botocore.config import Config
 
 from sitegen.publish.errors import PublishError, redact
 from sitegen.publish.manifest import read_built
-from sitegen.publish.plan import LocalObject, RemoteObject
+from sitegen.publish.plan import LocalObject, RemoteObject, plain_path
 from sitegen.publish.remote_index import INDEX_NAME, Stored, normalize_etag
 from sitegen.publish.target import S3Target
 
@@ -64,6 +65,24 @@ def _md5(data: bytes) -> str:
     return base64.b64encode(hashlib.md5(data, usedforsecurity=False).digest()).decode()
 
 
+# botocore's standard retry mode waits jitter × min(2^(n-1), 20) s before retry n (1 s base for throttling
+# answers, 50 ms otherwise), raised to a service's x-amz-retry-after by at most 5 s more.
+_BACKOFF_CAP = 20
+_RETRY_AFTER_EXTRA = 5
+
+
+def retry_delay_bound(retry: int) -> float:
+    """The longest botocore waits before retry number `retry` (1 = the second attempt)."""
+    return min(2 ** (retry - 1), _BACKOFF_CAP) + _RETRY_AFTER_EXTRA
+
+
+def worst_case_seconds(connect_timeout: float, read_timeout: float, attempts: int) -> float:
+    """How long one request can wait on an endpoint that accepts connections and never answers, every try
+    included. Publish stops at the first request that fails so and sends nothing after it (S3Store), so this
+    also bounds a whole publish from the moment its endpoint stops answering."""
+    return attempts * (connect_timeout + read_timeout) + sum(retry_delay_bound(n) for n in range(1, attempts))
+
+
 def make_client(target: S3Target) -> tuple[Any, tuple[str, ...]]:
     """An S3 client and the credential values to keep out of messages."""
     try:
@@ -81,10 +100,10 @@ def make_client(target: S3Target) -> tuple[Any, tuple[str, ...]]:
         s3={"addressing_style": target.addressing_style or "auto"},
         request_checksum_calculation="when_required",
         response_checksum_validation="when_required",
-        retries={"mode": "standard"},
+        retries={"mode": "standard", "total_max_attempts": target.attempts},
         max_pool_connections=target.workers + 2,
-        connect_timeout=10,
-        read_timeout=120,
+        connect_timeout=target.connect_timeout,
+        read_timeout=target.read_timeout,
     )
     secrets = tuple(v for v in (frozen.access_key, frozen.secret_key, frozen.token) if v)
     try:
@@ -108,6 +127,9 @@ class S3Store:
         self._lock = threading.Lock()
         self._index_listed = False
         self._batch_ok = True
+        # set when the endpoint went away (no answer, or no connection, after every attempt): from then on no
+        # request is sent, so a publish waits only for the requests already in flight, not for each queued one
+        self.gone: PublishError | None = None
         self.client.meta.events.register("before-send.s3", self._count)
 
     def _count(self, event_name: str = "", **_: Any) -> None:
@@ -132,10 +154,13 @@ class S3Store:
         with self._errors("ListObjectsV2", prefix):
             for page in pages:
                 for item in page.get("Contents", []):
-                    path = item["Key"][len(prefix):]
+                    key = item["Key"]
+                    if not key.startswith(prefix):  # a service that strays outside the prefix asked for
+                        continue
+                    path = key[len(prefix):]
                     if path == INDEX_NAME:
                         self._index_listed = True
-                    elif path and not path.endswith("/"):  # "folder/" markers made by web consoles stay
+                    elif plain_path(path):  # not "folder/" markers of web consoles, nor '../x', 'a//b' …
                         out[path] = RemoteObject(path, int(item["Size"]), normalize_etag(item.get("ETag")))
         return out
 
@@ -195,9 +220,11 @@ class S3Store:
             with self._errors("CompleteMultipartUpload", obj.path):
                 answer = self.client.complete_multipart_upload(MultipartUpload={"Parts": parts}, **ids)
         except BaseException:
-            # the upload is already failing; should the abort fail too, a lifecycle rule removes the parts
-            with contextlib.suppress(bx.BotoCoreError, bx.ClientError):
-                self.client.abort_multipart_upload(**ids)
+            # the upload is already failing; should the abort fail too (or the endpoint be gone, when it is
+            # not even tried), a lifecycle rule removes the parts
+            if self.gone is None:
+                with contextlib.suppress(bx.BotoCoreError, bx.ClientError):
+                    self.client.abort_multipart_upload(**ids)
             raise
         return Stored(obj.size, normalize_etag(answer.get("ETag")))
 
@@ -246,7 +273,9 @@ class _Translate:
         self.store, self.operation, self.path = store, operation, path
 
     def __enter__(self) -> None:
-        return None
+        gone = self.store.gone
+        if gone is not None:  # another request found the endpoint gone: do not wait for it again
+            raise PublishError(gone.code, **gone.params)
 
     def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None, _tb: Any) -> bool:
         if exc is None or isinstance(exc, PublishError) or not isinstance(exc, Exception):
@@ -266,14 +295,29 @@ class _Translate:
                                    bucket=target.bucket) from None
             raise PublishError("service-error", code=code, detail=detail, operation=self.operation,
                                key=target.prefix + self.path) from None
+        if isinstance(exc, bx.ReadTimeoutError | bx.ConnectTimeoutError):
+            self.store.gone = PublishError("timed-out", endpoint=endpoint, seconds=self._waited(exc),
+                                           attempts=target.attempts, operation=self.operation)
+            raise self.store.gone from None
         if isinstance(exc, bx.ConnectionError | bx.HTTPClientError):
-            raise PublishError("unreachable", endpoint=endpoint, detail=redact(str(exc), secrets)) from None
+            self.store.gone = PublishError("unreachable", endpoint=endpoint, detail=redact(str(exc), secrets))
+            raise self.store.gone from None
         if isinstance(exc, bx.NoCredentialsError | bx.PartialCredentialsError | bx.CredentialRetrievalError):
             raise PublishError("no-credentials", profile=f" '{target.profile}'" if target.profile else "") from None
         if isinstance(exc, bx.BotoCoreError):  # anything else boto3 refused to send: one line, not a traceback
             raise PublishError("request-failed", operation=self.operation, key=target.prefix + self.path,
                                detail=redact(str(exc), secrets)) from None
         return False
+
+
+    def _waited(self, exc: BaseException) -> str:
+        """The timeout that ran out, as urllib3 states it ('(read timeout=20)'; a TLS handshake that never
+        finishes runs out of the connect timeout, reported as a read)."""
+        target = self.store.target
+        stated = re.search(r"timeout=([0-9.]+)\)", str(getattr(exc, "kwargs", {}).get("error", "")))
+        seconds = float(stated.group(1)) if stated else (
+            target.connect_timeout if isinstance(exc, bx.ConnectTimeoutError) else target.read_timeout)
+        return f"{seconds:g}"
 
 
 def _open(source: Path) -> BinaryIO:

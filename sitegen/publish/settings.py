@@ -25,6 +25,20 @@ from sitegen.settings_table import LineOf, check_table
 ADDRESSING_STYLES = ("virtual", "path")
 SIGNATURE_VERSIONS = ("s3v4", "s3")
 MAX_WORKERS = 64
+# Every request's limits. An endpoint that accepts connections and never answers gives up after at most
+# attempts × (connect + read) s plus the backoff between attempts: 103 s with these (s3.worst_case_seconds).
+# connect_timeout also bounds each 128 KiB sent of a request body (urllib3 sends under it): 10 s still
+# lets a 105 kbit/s uplink through. read_timeout is the wait for an answer once a request is sent.
+DEFAULT_CONNECT_TIMEOUT = 10
+DEFAULT_READ_TIMEOUT = 20
+DEFAULT_ATTEMPTS = 3
+# (lowest, highest, what to write) of each number in [publish]; also the bounds of its command-line flag
+LIMITS: dict[str, tuple[float, float, str]] = {
+    "workers": (1, MAX_WORKERS, f"a whole number from 1 to {MAX_WORKERS}"),
+    "connect_timeout": (1, 300, "a number of seconds from 1 to 300"),
+    "read_timeout": (1, 600, "a number of seconds from 1 to 600"),
+    "attempts": (1, 10, "a whole number from 1 to 10"),
+}
 # What botocore itself accepts: anything else fails deep inside boto3 with a traceback.
 _BUCKET = re.compile(r"[a-zA-Z0-9._-]{1,255}")
 _REGION = re.compile(r"[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?")
@@ -41,13 +55,17 @@ class PublishSettings:
     signature_version: str = ""  # "" lets botocore choose (s3v4); OSS's S3 API wants "s3"
     profile: str = ""
     workers: int = 8
+    connect_timeout: float = DEFAULT_CONNECT_TIMEOUT  # seconds
+    read_timeout: float = DEFAULT_READ_TIMEOUT
+    attempts: int = DEFAULT_ATTEMPTS  # tries of each request (botocore's standard retry mode), the first included
     # (glob, Cache-Control) in the order written; checked before the built-in defaults
     headers: tuple[tuple[str, str], ...] = ()
     gzip: bool = False
 
 
 _SPEC = {"bucket": str, "prefix": str, "endpoint_url": str, "region": str, "addressing_style": str,
-         "signature_version": str, "profile": str, "workers": int, "headers": dict, "gzip": bool}
+         "signature_version": str, "profile": str, "workers": int, "headers": dict, "gzip": bool,
+         "connect_timeout": (int, float), "read_timeout": (int, float), "attempts": int}
 
 
 def parse_publish_settings(table: Any, line: LineOf) -> tuple[PublishSettings, list[Problem]]:
@@ -62,10 +80,9 @@ def parse_publish_settings(table: Any, line: LineOf) -> tuple[PublishSettings, l
         expected = expected_for(name, kept.get(name, ""))
         if expected:
             wrong(("publish", name), expected, shown(kept.pop(name)))
-    workers = kept.get("workers", 8)
-    if not 1 <= workers <= MAX_WORKERS:
-        wrong(("publish", "workers"), f"a whole number from 1 to {MAX_WORKERS}", workers)
-        kept.pop("workers")
+    for name in LIMITS:
+        if name in kept and out_of_range(name, kept[name]):
+            wrong(("publish", name), LIMITS[name][2], kept.pop(name))
     rules: list[tuple[str, str]] = []
     for glob, value in kept.pop("headers", {}).items():
         key = ("publish", "headers", glob)
@@ -79,6 +96,15 @@ def parse_publish_settings(table: Any, line: LineOf) -> tuple[PublishSettings, l
             rules.append((glob.strip(), value.strip()))
     kept["headers"] = tuple(rules)
     return PublishSettings(**kept), problems
+
+
+def out_of_range(name: str, value: object) -> bool:
+    """Whether a number of [publish] (or its flag) is outside LIMITS (or not a number at all)."""
+    low, high, words = LIMITS[name]
+    whole = words.startswith("a whole")
+    if isinstance(value, bool) or not isinstance(value, int if whole else int | float):
+        return True
+    return not low <= value <= high
 
 
 def expected_for(name: str, value: str) -> str | None:

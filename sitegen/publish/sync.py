@@ -21,6 +21,7 @@ from sitegen.publish.plan import LocalObject, Plan, RemoteObject, check_deletes,
 from sitegen.publish.remote_index import Stored, dump_index, next_index, parse_index, reconcile
 
 Progress = Callable[[int, int, int, int], None]  # files done, files total, bytes done, bytes total
+_MIDWAY = {"unreachable": "unreachable-midway", "timed-out": "timed-out-midway"}
 
 
 class Store(Protocol):
@@ -122,9 +123,9 @@ def upload_all(
             raise PublishError("interrupted", EXIT_INTERRUPTED, done=len(stored), total=total) from None
         except PublishError as exc:
             _settle(futures.keys() - seen, futures, stored)
-            if exc.code == "unreachable":
+            if exc.code in _MIDWAY:  # the endpoint went away: say how far the publish got
                 params = {**exc.params, "done": len(stored), "total": total}
-                raise PublishError("unreachable-midway", **params) from None
+                raise PublishError(_MIDWAY[exc.code], **params) from None
             raise
     return stored
 

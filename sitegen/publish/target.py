@@ -14,7 +14,17 @@ from typing import Any
 from urllib.parse import unquote, urlsplit
 
 from sitegen.publish.errors import PublishError
-from sitegen.publish.settings import CHECKED, MAX_WORKERS, PublishSettings, expected_for, shown
+from sitegen.publish.settings import (
+    CHECKED,
+    DEFAULT_ATTEMPTS,
+    DEFAULT_CONNECT_TIMEOUT,
+    DEFAULT_READ_TIMEOUT,
+    LIMITS,
+    PublishSettings,
+    expected_for,
+    out_of_range,
+    shown,
+)
 
 _OSS = ".aliyuncs.com"
 _COS = ".myqcloud.com"
@@ -30,6 +40,9 @@ class S3Target:
     signature_version: str = ""
     profile: str = ""
     workers: int = 8
+    connect_timeout: float = DEFAULT_CONNECT_TIMEOUT
+    read_timeout: float = DEFAULT_READ_TIMEOUT
+    attempts: int = DEFAULT_ATTEMPTS
 
     def describe(self) -> str:
         where = f"s3://{self.bucket}/{self.prefix}"
@@ -47,7 +60,7 @@ class LocalTarget:
 
 Target = S3Target | LocalTarget
 _FIELDS = ("bucket", "prefix", "endpoint_url", "region", "addressing_style", "signature_version", "profile",
-           "workers")
+           "workers", "connect_timeout", "read_timeout", "attempts")
 
 
 def normalize_prefix(prefix: str) -> str:
@@ -65,9 +78,10 @@ def resolve_target(settings: PublishSettings, overrides: Mapping[str, Any], targ
     """Settings overridden by every flag that was given (None means not given)."""
     values = {name: getattr(settings, name) for name in _FIELDS}
     values.update({k: v for k, v in overrides.items() if k in _FIELDS and v is not None})
+    for name, (_low, _high, words) in LIMITS.items():
+        if out_of_range(name, values[name]):
+            raise PublishError("bad-option", option="--" + name.replace("_", "-"), expected=words, value=values[name])
     workers = values["workers"]
-    if not isinstance(workers, int) or not 1 <= workers <= MAX_WORKERS:
-        raise PublishError("bad-option", option="--workers", expected=f"from 1 to {MAX_WORKERS}", value=workers)
     if target:
         parts = urlsplit(target)
         if parts.scheme == "file" and parts.netloc in ("", "localhost") and parts.path:
