@@ -11,8 +11,6 @@ import os
 import pickle
 import shutil
 import sqlite3
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest

@@ -160,7 +160,7 @@ def test_two_builds_at_once_take_turns(tmp_path: Path) -> None:
     first = _slow_build(catalog, "--jobs", "1")
     assert _wait_for(lambda: any(p.name.startswith(".output.new-") for p in catalog.root.iterdir()))
     second = run(catalog.root, "build")
-    out, err = first.communicate(timeout=120)
+    _, err = first.communicate(timeout=120)
     assert first.returncode == 0, err
     assert second.returncode == 0 and "waiting for it to finish" in second.stdout, second.stdout + second.stderr
     assert "新的目录" in (catalog.output / "index.html").read_text("utf-8")

@@ -25,7 +25,7 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager, suppress
 from pathlib import Path
 
-from sitegen.nofollow import read_regular
+from sitegen.fsutil import read_regular
 from sitegen.publish.errors import PublishError
 from sitegen.publish.manifest import read_built, valid_path
 from sitegen.publish.plan import LocalObject, RemoteObject, plain_path
