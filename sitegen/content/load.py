@@ -16,7 +16,7 @@ from sitegen.content.models import Brand, Product
 from sitegen.errors import Problem
 from sitegen.workers import can_fork, finished, fork_pool
 
-_CACHE_VERSION = 5  # bump when parsing or its problems change: old entries would hide new checks
+_CACHE_VERSION = 6  # bump when parsing or its problems change: old entries would hide new checks
 Entry = tuple[tuple[int, int], Brand | Product | None, list[Problem]]
 
 
@@ -82,10 +82,12 @@ def _shard(rel: str) -> str:
 
 
 def read_folder(folder: Folder) -> Entry:
-    from sitegen.content.records import read_brand, read_product  # PyYAML: only when a file changed
+    from sitegen.content.records import read_brand, read_index, read_product  # PyYAML: only when a file changed
 
-    raw = (folder.path / "index.md").read_bytes()
     rel = folder.index_rel
+    raw, problems = read_index(folder.path / "index.md", rel)
+    if raw is None:
+        return (folder.stamp, None, problems)
     if len(folder.ids) == 1:
         return (folder.stamp, *read_brand(folder.ids[0], raw, rel))
     return (folder.stamp, *read_product(folder.ids[0], folder.ids[1], raw, rel))
