@@ -5,7 +5,8 @@ an index.md may reference, so later checks on image references need no more I/O.
 
 The walk is also where the folder tree meets the trust boundary: a folder that cannot be
 read, and a symbolic link that leaves the catalog (whose real path is the boundary) or
-leads nowhere, is reported here with its path, wherever it is in brands/ and products/.
+leads nowhere, is reported here with its path, wherever it is in brands/ and products/
+(and in themes/, whose static files are published as they are).
 """
 
 from __future__ import annotations
@@ -143,7 +144,8 @@ class _Walk:
         return Folder(rel, path, ids, frozenset(files), frozenset(outside), stamp, nested)
 
     def walk_nested(self, path: str, rel: str) -> None:
-        """A sub-folder of a content folder (photos/, say): its links and unreadable folders, all the way down."""
+        """A sub-folder of a content folder (photos/, say), or themes/: its links and unreadable folders, all the
+        way down."""
 
         def unreadable(exc: OSError) -> None:
             where = os.path.relpath(exc.filename or path, self.root).replace(os.sep, "/")
@@ -169,6 +171,9 @@ def discover(root: Path) -> SourceTree:
         if brand_ids is not None and entry.name not in brand_ids:  # a tree rule: brands/<id>/ has no index.md
             walk.problems += [Problem("unknown-brand", f.index_rel, 1, {"value": entry.name}) for f in found]
         products += found
+    themes = os.path.join(root, "themes")  # a theme's static files are published: none may come from elsewhere
+    if os.path.lexists(themes) and walk.followable(themes, "themes") and os.path.isdir(themes):
+        walk.walk_nested(themes, "themes")
     return SourceTree(tuple(brands or ()), tuple(products), tuple(walk.problems))
 
 
