@@ -146,7 +146,8 @@ def build(options: BuildOptions, progress: Progress | None = None) -> BuildResul
     stamp = input_stamp((__version__, code, (root / CONFIG_FILE).read_bytes(),
                          inputs.theme.digest if inputs.theme else None, options.drafts, today.month,
                          str(output.resolve()), inputs.problems), (*inputs.tree.brands, *inputs.tree.products))
-    last = LastBuild.load(cache_dir, output) if stamp and not errors_only(inputs.problems) else None
+    blocked = errors_only((*inputs.problems, *inputs.tree.problems))  # e.g. a new link out of the catalog
+    last = LastBuild.load(cache_dir, output) if stamp and not blocked else None
     if last is not None and last.stamp == stamp and last.output_intact(output):
         warnings = tuple(Problem(*fields) for fields in last.warnings)
         return BuildResult(pages=last.pages, rendered=0, files=len(last.outputs) - 1, written=0,

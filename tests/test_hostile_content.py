@@ -292,6 +292,22 @@ def test_check_and_build_both_report_it_at_its_line(catalog: Catalog, tmp_path: 
     assert not catalog.output.exists()
 
 
+LINKS = [c for c in HOSTILE if c.setup is not None]
+
+
+@pytest.mark.parametrize("case", LINKS, ids=[c.name for c in LINKS])
+def test_a_link_made_after_a_build_stops_the_next_build_as_it_fails_the_check(catalog: Catalog, tmp_path: Path,
+                                                                               case: Case) -> None:
+    """A rebuild with nothing changed does no work; a new link (which changes no file a page is made from) is
+    not 'nothing changed'."""
+    assert run(catalog.root, "build").returncode == 0
+    _prepare(catalog, case, tmp_path / "outside")
+    check, build = run(catalog.root, "check"), run(catalog.root, "build")
+    assert check.returncode == build.returncode == 1, build.stdout + build.stderr
+    where = f"{case.path}: "
+    assert any(line.startswith(where) for line in build.stderr.splitlines()), build.stderr
+
+
 @pytest.mark.parametrize("case", ALLOWED, ids=[c.name for c in ALLOWED])
 def test_what_check_passes_build_builds(catalog: Catalog, tmp_path: Path, case: Case) -> None:
     _prepare(catalog, case, tmp_path / "outside")
