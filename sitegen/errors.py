@@ -13,7 +13,15 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from sitegen.untrusted import MAX_BODY_BYTES, MAX_DEPTH, MAX_FRONT_MATTER_BYTES, MAX_VALUE_CHARS
+from sitegen.untrusted import (
+    MAX_BLOCK_CHARS,
+    MAX_BLOCK_LINES,
+    MAX_BODY_BYTES,
+    MAX_DEPTH,
+    MAX_FRONT_MATTER_BYTES,
+    MAX_LINKS,
+    MAX_VALUE_CHARS,
+)
 
 Severity = Literal["error", "warning"]
 
@@ -50,6 +58,14 @@ MESSAGES: dict[str, str] = {
     "shorten it",
     "text-too-long": f"the text below the front matter is longer than {MAX_BODY_BYTES:,} bytes (about "
     f"{MAX_BODY_BYTES // 3:,} Chinese characters; the limit is passed on this line); shorten it or split it",
+    "block-too-long": f"this paragraph, list or table runs on for more than {MAX_BLOCK_LINES} lines or "
+    f"{MAX_BLOCK_CHARS:,} characters without an empty line (the limit is passed on this line), which takes the "
+    "Markdown reader too long; put an empty line between its parts",
+    "too-many-links": f"the text has more than {MAX_LINKS:,} '[' (this line has the {MAX_LINKS + 1:,}th), which "
+    "takes the Markdown reader too long; links and pictures are written with [ ], so split the text into "
+    "several products, or write 【 】 where you mean brackets",
+    "nested-too-deep": f"this line puts lists or quotes inside each other more than {MAX_DEPTH} levels deep (each "
+    "'>', '-', '*', '+' or '1.' at its start, and every 4 spaces before them, is one level); write it plainly",
     "value-too-long": f"'{{field}}' is longer than {MAX_VALUE_CHARS:,} characters; shorten it (the story "
     "belongs in the text below the front matter)",
     "missing-config": "there is no sitegen.toml here; run this inside a catalog folder or pass --root",

@@ -24,6 +24,11 @@ MAX_VALUE_CHARS = 10_000  # one value of the front matter: a title, a summary, a
 MAX_VALUES = 20_000  # values a front matter may expand to through '&' anchors and '*' references
 MAX_DEPTH = 30  # lists and groups inside each other, in front matter and in sitegen.toml
 MAX_CONFIG_BYTES = 1_000_000  # sitegen.toml
+# Shapes of Markdown whose reading grows much faster than the text (see content/body.py): with these, any text
+# under MAX_BODY_BYTES renders in seconds.
+MAX_BLOCK_LINES = 500  # lines of one paragraph, list or table, with no empty line in it
+MAX_BLOCK_CHARS = 20_000  # characters of one
+MAX_LINKS = 1_000  # '[' in a text: each one costs a scan of its paragraph
 
 # Invisible characters that garble a page or a terminal: C0 controls but tab and newline, DEL, C1, the
 # Unicode line and paragraph separators (which also break JSON lines and JavaScript strings), and lone

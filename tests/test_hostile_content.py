@@ -169,6 +169,13 @@ HOSTILE = [
        "value-too-long", 2),
     fm("front-matter-too-long", HEAD + LONG_YAML + "---\n", "front-matter-too-long",
        _line_at(HEAD[4:] + LONG_YAML, 2, MAX_FRONT_MATTER_BYTES)),
+    fm("many-links", HEAD + "---\n" + "[" * 1001 + "\n", "too-many-links", 6),
+    fm("links-in-paragraphs", HEAD + "---\n" + ("[" * 300 + "\n\n") * 4, "too-many-links", 12),
+    fm("headings-in-one-block", HEAD + "---\n" + "# 标题\n" * 501, "block-too-long", 506),
+    fm("long-paragraph", HEAD + "---\n" + "好" * 20_001 + "\n", "block-too-long", 6),
+    fm("nested-on-one-line", HEAD + "---\n" + "1. " * 31 + "x\n", "nested-too-deep", 6),
+    fm("quotes-and-lists", HEAD + "---\n" + "> - " * 16 + "x\n", "nested-too-deep", 6),
+    fm("nested-by-indent", HEAD + "---\n" + "".join(" " * 4 * i + "- x\n" for i in range(40)), "nested-too-deep", 36),
     fm("million-values", HEAD + "tags: [" + "1," * 1_000_000 + "]\n---\n", "file-too-large", 5),
     fm("many-values", HEAD + "tags: [" + "1," * 60_000 + "]\n---\n", "yaml-too-complex", 5),
     fm("file-too-large", HEAD + "---\n" + LONG_FILE, "file-too-large",
@@ -251,6 +258,9 @@ ALLOWED = [
     Case("str-tag", "", P, None, ((P, HEAD.replace("title: x", "title: !!str 123") + "---\n"),)),
     Case("int-tag", "", P, None, ((P, HEAD + "season: [!!int 9]\n---\n"),)),
     Case("value-at-limit", "", P, None, ((P, HEAD + "summary: " + "好" * MAX_VALUE_CHARS + "\n---\n"),)),
+    Case("links-at-limit", "", P, None, ((P, HEAD + "---\n" + "[" * 1000 + "\n"),)),
+    Case("blocks-at-limit", "", P, None, ((P, HEAD + "---\n" + ("# 标题\n" * 500 + "\n") * 20),)),
+    Case("nesting-at-limit", "", P, None, ((P, HEAD + "---\n" + "1. " * 30 + "x\n"),)),
     Case("tabs", "", P, None, ((P, HEAD + 'summary: "a\\tb"\n---\n表格\t文字\n'),)),
     Case("base-url-port", "", T, None, ((T, CONFIG.replace("shop.example.com/", "shop.example.com:8443/")),)),
     Case("cache-inside", "", T, None, ((T, _config('\n[images]\ncache_dir = "cache/sitegen"\n')),)),
@@ -337,9 +347,10 @@ def test_the_limits_are_documented_with_their_values() -> None:
 
     docs = (Path(__file__).parent.parent / "docs" / "content.md").read_text("utf-8")
     limits = docs.split("## Limits", 1)[1].split("\n## ", 1)[0]
-    for name in ("MAX_FILE_BYTES", "MAX_BODY_BYTES", "MAX_FRONT_MATTER_BYTES", "MAX_VALUE_CHARS", "MAX_VALUES",
-                 "MAX_DEPTH", "MAX_CONFIG_BYTES"):
-        assert f"{getattr(untrusted, name):,}" in limits, name
+    names = [name for name in dir(untrusted) if name.startswith("MAX_")]
+    assert len(names) == 10
+    for name in names:
+        assert f"`{name}`" in limits and f"{getattr(untrusted, name):,}" in limits, name
 
 
 def test_every_tagged_value_is_one_problem_and_nothing_else_is_read_from_the_file(catalog: Catalog) -> None:

@@ -18,10 +18,10 @@ from typing import Any
 
 import yaml
 
+from sitegen.content.body import control_lines, text_problems
 from sitegen.errors import Problem
 from sitegen.untrusted import (
     CONTROL,
-    MAX_BODY_BYTES,
     MAX_DEPTH,
     MAX_FRONT_MATTER_BYTES,
     MAX_VALUE_CHARS,
@@ -68,11 +68,7 @@ def decode(raw: bytes, rel: str) -> tuple[str | None, list[Problem]]:
 def split(text: str, rel: str) -> FrontMatter:
     """Parse the front matter of `text`; problems are collected on the result, the body's too."""
     fm = _split(text, rel)
-    body = fm.body
-    if len(body) > MAX_BODY_BYTES // 4 and len(data := body.encode()) > MAX_BODY_BYTES:  # before any Markdown
-        line = fm.body_line + data.count(b"\n", 0, MAX_BODY_BYTES)
-        fm.problems.append(Problem("text-too-long", rel, line, {"limit": MAX_BODY_BYTES}))
-    fm.problems += _control_lines(body, fm.body_line, rel)
+    fm.problems += text_problems(fm.body, fm.body_line, rel)
     return fm
 
 
@@ -102,7 +98,7 @@ def _split(text: str, rel: str) -> FrontMatter:
         line = 2 + data.count(b"\n", 0, MAX_FRONT_MATTER_BYTES)
         return FrontMatter({}, {}, 1, body, body_line,
                            [Problem("front-matter-too-long", rel, line, {"limit": MAX_FRONT_MATTER_BYTES})])
-    controls = _control_lines(yaml_text, 2, rel)
+    controls = control_lines(yaml_text, 2, rel)
     if controls:  # reported at their lines; the rest is read as if deleted (YAML counts U+2028 as a line end)
         yaml_text = CONTROL.sub("", yaml_text)
     lines = yaml_text.split("\n")
@@ -368,11 +364,3 @@ def _tag_problem(node: yaml.Node, path: Path_, rel: str) -> Problem:
 def field_name(path: Path_) -> str:
     """'price.amount' for ("price", "amount"), 'images.file' for ("images", 0, "file")."""
     return ".".join(str(p) for p in path if isinstance(p, str)) or "?"
-
-
-def _control_lines(text: str, first_line: int, rel: str) -> list[Problem]:
-    """One problem per line of `text` with a control character in it, naming the first."""
-    if not CONTROL.search(text):
-        return []
-    return [Problem("control-character", rel, first_line + n, {"char": found[1]})
-            for n, line in enumerate(text.split("\n")) if (found := control_char(line))]
