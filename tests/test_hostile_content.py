@@ -173,6 +173,8 @@ HOSTILE = [
     fm("links-in-paragraphs", HEAD + "---\n" + ("[" * 300 + "\n\n") * 4, "too-many-links", 12),
     fm("headings-in-one-block", HEAD + "---\n" + "# 标题\n" * 501, "block-too-long", 506),
     fm("long-paragraph", HEAD + "---\n" + "好" * 20_001 + "\n", "block-too-long", 6),
+    fm("img-soup", HEAD + "---\n" + "<img " * 199_000 + "\n", "block-too-long", 6),  # and no hang in check
+    fm("picture-soup", HEAD + "---\n" + "![" * 400_000 + "\n", "too-many-links", 6),
     fm("nested-on-one-line", HEAD + "---\n" + "1. " * 31 + "x\n", "nested-too-deep", 6),
     fm("quotes-and-lists", HEAD + "---\n" + "> - " * 16 + "x\n", "nested-too-deep", 6),
     fm("nested-by-indent", HEAD + "---\n" + "".join(" " * 4 * i + "- x\n" for i in range(40)), "nested-too-deep", 36),

@@ -18,8 +18,11 @@ from sitegen.untrusted import url_problem
 
 _MONEY = re.compile(r"[¥￥元$]|rmb|cny", re.I)
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-# ![alt](target "title") and <img src=target> in the Markdown text
-_PICTURE = re.compile(r"""!\[[^\]\n]*\]\(\s*<?([^)\s>]+)|<img\b[^>]*?\bsrc\s*=\s*["']?([^"'\s>]+)""", re.I)
+# ![alt](target "title") and <img src=target> in the Markdown text. Each alternative matches wherever it starts
+# and takes what it can (the target is optional), so that a scan never starts again from each of thousands of
+# '![' or '<img' on a line with no ']' or '>': that was minutes for a hostile line, in check.
+_PICTURE = re.compile(r"""!\[[^\]\n]{0,2000}(?:\]\(\s*<?([^)\s>]{1,2000}))?|<img\b([^>]{0,2000})""", re.I)
+_SRC = re.compile(r"""\bsrc\s*=\s*["']?([^"'\s>]{1,2000})""", re.I)
 _FENCE = re.compile(r"^\s{0,3}(```|~~~)")
 
 
@@ -219,7 +222,10 @@ class FieldReader:
             if fenced or ("![" not in line and "<img" not in line.lower()):
                 continue
             for m in _PICTURE.finditer(line):
-                target = (m.group(1) or m.group(2)).strip()
+                src = _SRC.search(m.group(2)) if m.group(2) else None
+                target = (m.group(1) or (src.group(1) if src else "")).strip()
+                if not target:
+                    continue
                 params = {"value": target, "listed_in": listed_in}
                 if re.match(r"(?i)^([a-z][a-z0-9+.-]*:|//)", target):
                     self.problems.append(Problem("outside-picture", self.rel, self.fm.body_line + n, params,
