@@ -179,6 +179,8 @@ HOSTILE = [
     fm("quotes-and-lists", HEAD + "---\n" + "> - " * 16 + "x\n", "nested-too-deep", 6),
     fm("nested-by-indent", HEAD + "---\n" + "".join(" " * 4 * i + "- x\n" for i in range(40)), "nested-too-deep", 36),
     fm("million-values", HEAD + "tags: [" + "1," * 1_000_000 + "]\n---\n", "file-too-large", 5),
+    fm("alias-text-bomb", HEAD + "summary: &s " + "好" * 9000 + "\ntags: [" + ", ".join(["*s"] * 100) + "]\n---\n",
+       "yaml-too-complex", 6),
     fm("many-values", HEAD + "tags: [" + "1," * 60_000 + "]\n---\n", "yaml-too-complex", 5),
     fm("file-too-large", HEAD + "---\n" + LONG_FILE, "file-too-large",
        _line_at(HEAD + "---\n" + LONG_FILE, 1, MAX_FILE_BYTES)),

@@ -134,7 +134,7 @@ def _split(text: str, rel: str) -> FrontMatter:
         result.problems.append(Problem("not-a-mapping", rel, node.start_mark.line + 2))
         return result
     try:
-        result.values = _build(node, (), result, rel, [MAX_VALUES])
+        result.values = _build(node, (), result, rel, [MAX_VALUES, MAX_FRONT_MATTER_BYTES])
     except _TooComplex as exc:
         return FrontMatter({}, {}, 1, body, body_line, [*controls, Problem("yaml-too-complex", rel, exc.line)])
     if " #" in yaml_text:
@@ -256,7 +256,8 @@ def _advice(problem: str, source: str) -> str:
 
 
 # Real front matter has a few hundred values at most. Anchors and aliases ('&a', '*a') let a few lines
-# stand for millions of values or for themselves ('billion laughs', cycles): MAX_VALUES stops long before that.
+# stand for millions of values or for themselves ('billion laughs', cycles), or a long text for itself thousands
+# of times: MAX_VALUES values, and as many characters as a front matter may hold, stop long before that.
 
 
 class _TooComplex(Exception):
@@ -282,8 +283,9 @@ def _closing_fence(text: str) -> tuple[str, int] | None:
 
 def _build(node: yaml.Node, path: Path_, fm: FrontMatter, rel: str, budget: list[int]) -> Any:
     line = node.start_mark.line + 2
-    budget[0] -= 1
-    if budget[0] < 0 or len(path) > MAX_DEPTH:
+    budget[0] -= 1  # values
+    budget[1] -= len(node.value) if isinstance(node, yaml.ScalarNode) else 0  # and their characters
+    if budget[0] < 0 or budget[1] < 0 or len(path) > MAX_DEPTH:
         raise _TooComplex(line)
     fm.lines.setdefault(path, line)
     if isinstance(node, yaml.CollectionNode) and node.tag not in (_SEQ, _MAP):  # !!set, !!omap, !!pairs …
