@@ -79,6 +79,7 @@ class Inputs:
     theme: Theme | None
     tree: SourceTree
     problems: tuple[Problem, ...]
+    cache_dir: Path | None  # None: `.sitegen-cache` is a link out of the catalog, and is never used
 
 
 def gather(root: Path) -> Inputs:
@@ -88,16 +89,19 @@ def gather(root: Path) -> Inputs:
         content = load_content(tree, ParseCache(None))
         raise ContentError([*problems, *content.problems])  # content.problems holds the tree's
     theme = load_theme(root, config.theme)
-    if theme is not None:
-        problems += theme.link_problems
-    else:
+    if theme is None:
         line = line_of(key_lines((root / CONFIG_FILE).read_text("utf-8-sig")), ("theme",))
         problems.append(Problem("unknown-theme", CONFIG_FILE, line,
                                 {"value": config.theme, "valid": available_themes(root)}))
-    return Inputs(config, theme, discover(root), tuple(problems))
+    cache_dir: Path | None = root / config.images.cache_dir
+    if cache_dir is not None and os.path.lexists(cache_dir) and not inside(cache_dir, root):
+        problems.append(Problem("link-outside", config.images.cache_dir, None, {"value": config.images.cache_dir}))
+        cache_dir = None
+    return Inputs(config, theme, discover(root), tuple(problems), cache_dir)
 
 
-def open_store(cache_dir: Path) -> StateStore:
+def open_store(cache_dir: Path | None) -> StateStore:
+    """The state store of the cache folder; one in memory when the cache folder may not be used."""
     return StateStore.open(cache_dir, code_digest())
 
 
@@ -111,7 +115,7 @@ def check(root: Path, store: StateStore | None = None, jobs: int = 0, inputs: In
     config, theme, tree, problems = inputs.config, inputs.theme, inputs.tree, list(inputs.problems)
     own = store is None
     if store is None:
-        store = open_store(root / config.images.cache_dir)
+        store = open_store(inputs.cache_dir)
     try:
         content = load_content(tree, cache := ParseCache(store), jobs)
     finally:
@@ -121,8 +125,8 @@ def check(root: Path, store: StateStore | None = None, jobs: int = 0, inputs: In
     problems += validate(config, content, index_folders(tree.brands, tree.products))
     if templates and theme is not None:
         problems += theme.problems()
-    if save:
-        problems += save_cache(cache.save, root / config.images.cache_dir)
+    if save and inputs.cache_dir is not None:
+        problems += save_cache(cache.save, inputs.cache_dir)
     if own:
         store.close()
     if errors_only(problems) or theme is None:
@@ -161,11 +165,10 @@ def build(options: BuildOptions, progress: Progress | None = None,
     started = time.perf_counter()
     root, output = options.root, options.output
     inputs = gather(root)
-    cache_dir = root / inputs.config.images.cache_dir
+    cache_dir = inputs.cache_dir
+    if cache_dir is None:  # `.sitegen-cache` committed as a link to elsewhere
+        raise ContentError(errors_only(inputs.problems))
     guard_output(output, root, cache_dir)
-    if not inside(cache_dir, root):  # `.sitegen-cache` committed as a link to elsewhere
-        raise ContentError([Problem("link-outside", inputs.config.images.cache_dir, None,
-                                    {"value": inputs.config.images.cache_dir})])
     try:
         cache_dir.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
@@ -194,7 +197,8 @@ def _build(options: BuildOptions, inputs: Inputs, cache_dir: Path, store: StateS
     stamp = input_stamp((__version__, code, (root / CONFIG_FILE).read_bytes(),
                          inputs.theme.digest if inputs.theme else None, options.drafts, today.month,
                          str(output.resolve()), inputs.problems), (*inputs.tree.brands, *inputs.tree.products))
-    last = LastBuild.load(store, output) if stamp and not errors_only(inputs.problems) else None
+    blocked = errors_only((*inputs.problems, *inputs.tree.problems))  # e.g. a new link out of the catalog
+    last = LastBuild.load(store, output) if stamp and not blocked else None
     if last is not None and last.stamp == stamp and last.output_intact(output):
         return BuildResult(pages=last.pages, rendered=0, files=len(last.outputs) - 1, written=0,
                            seconds=time.perf_counter() - started, warnings=last.warnings,

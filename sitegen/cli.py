@@ -2,6 +2,9 @@
 
 This is the only module that prints. Problems arrive as data and leave as
 `path:line: message` lines (or JSON lines); a traceback is shown only for a real bug.
+What it prints may hold text from an untrusted catalog (values, file names): each line
+goes out with its control characters written visibly, so that none acts on the terminal,
+and each JSON line stays one line for any reader.
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ from pathlib import Path
 
 from sitegen import __version__
 from sitegen.errors import ContentError, Problem, UsageError, counted
+from sitegen.untrusted import json_safe, visible
 
 # Below these counts the work is over in about a second: a progress bar would only flicker.
 _MIN_TOTAL = {"pages": 200, "photos": 8}
@@ -30,11 +34,11 @@ class Reporter:
 
     def info(self, message: str) -> None:
         if self.verbosity >= 0:
-            print(message)
+            print(visible(message))
 
     def detail(self, message: str) -> None:
         if self.verbosity > 0:
-            print(message, file=sys.stderr)
+            say(message)
 
     def progress(self, done: int, total: int, label: str = "pages") -> None:
         if not self.tty or self.verbosity < 0 or total < _MIN_TOTAL.get(label, 0):
@@ -53,13 +57,18 @@ class Reporter:
         shown = problems if limit is None else problems[:limit]
         for p in shown:
             if as_json:
-                print(json.dumps(p.as_json(), ensure_ascii=False), file=sys.stdout)
+                print(json_safe(json.dumps(p.as_json(), ensure_ascii=False)), file=sys.stdout)
             else:
                 prefix = "warning: " if p.severity == "warning" else ""
-                print(f"{p.location()}: {prefix}{p.message}", file=sys.stderr)
+                say(f"{p.location()}: {prefix}{p.message}")
         if len(shown) < len(problems):
-            print(f"… and {len(problems) - len(shown):,} more warnings (run 'sitegen check' to see all)",
-                  file=sys.stderr)
+            say(f"… and {len(problems) - len(shown):,} more warnings (run 'sitegen check' to see all)")
+
+
+def say(message: str) -> None:
+    """One line on stderr, shown as it is: a file name or a value cannot move the cursor, clear the screen,
+    change the window title or start a new line."""
+    print(visible(message), file=sys.stderr)
 
 
 def _parser(with_publish: bool = True) -> argparse.ArgumentParser:
@@ -116,15 +125,15 @@ def main(argv: list[str] | None = None) -> int:
         ui.problems(sorted(exc.problems, key=_order), as_json=as_json)
         errors = sum(1 for p in exc.problems if p.severity == "error")
         if not as_json:
-            print(f"{counted(errors, 'error')}: nothing was built or changed" if args.command == "build"
-                  else counted(errors, "error"), file=sys.stderr)
+            say(f"{counted(errors, 'error')}: nothing was built or changed" if args.command == "build"
+                else counted(errors, "error"))
         return 1
     except UsageError as exc:  # also a failed publish, which says its own exit status (1, or 130 for Ctrl-C)
-        print(f"sitegen: {exc}", file=sys.stderr)
+        say(f"sitegen: {exc}")
         return getattr(exc, "exit_status", 2)
     except KeyboardInterrupt as exc:
         stopped = isinstance(exc, Stopped)
-        print(f"{'stopped' if stopped else 'interrupted'}{_AFTER_INTERRUPT.get(args.command, '')}", file=sys.stderr)
+        say(f"{'stopped' if stopped else 'interrupted'}{_AFTER_INTERRUPT.get(args.command, '')}")
         return 143 if stopped else 130
     finally:
         signal.signal(signal.SIGINT, previous[0])

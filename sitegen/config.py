@@ -7,22 +7,34 @@ this module only hands them their table and collects what they report.
 
 from __future__ import annotations
 
+import os
 import re
+import sys
 import tomllib
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from sitegen.errors import Problem, did_you_mean
+from sitegen.errors import Problem, cannot_read, did_you_mean
 from sitegen.images.settings import ImageSettings, parse_image_settings
 from sitegen.publish.settings import PublishSettings, parse_publish_settings
 from sitegen.settings_table import type_word
-from sitegen.tomllines import definitions, key_lines, line_of, toml_error
+from sitegen.tomllines import definitions, key_lines, line_of, long_number_line, toml_error, too_deep
+from sitegen.untrusted import (
+    MAX_CONFIG_BYTES,
+    MAX_DEPTH,
+    NOT_A_WEB_ADDRESS,
+    control_char,
+    is_inside,
+    link_problem,
+    url_problem,
+)
 
 CONFIG_FILE = "sitegen.toml"
 CATEGORY_ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 LANGUAGE = re.compile(r"^[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$")
+THEME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")  # a folder name: no '..', no '/', nothing outside themes/
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,9 +96,18 @@ def load_config(root: Path) -> tuple[SiteConfig | None, list[Problem]]:
     sees a typo in sitegen.toml and the problems in the products in one run.
     """
     path = root / CONFIG_FILE
+    if os.path.islink(path) and (code := link_problem(str(path), os.path.realpath(root))):
+        return None, [Problem(code, CONFIG_FILE, None, {"value": CONFIG_FILE})]
     if not path.is_file():
         return None, [Problem("missing-config", CONFIG_FILE)]
-    raw = path.read_bytes()
+    try:
+        with open(path, "rb") as handle:
+            raw = handle.read(MAX_CONFIG_BYTES + 1)
+    except OSError as exc:
+        return None, [cannot_read(CONFIG_FILE, exc)]
+    if len(raw) > MAX_CONFIG_BYTES:
+        line = raw.count(b"\n", 0, MAX_CONFIG_BYTES) + 1
+        return None, [Problem("file-too-large", CONFIG_FILE, line, {"limit": MAX_CONFIG_BYTES})]
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -97,13 +118,38 @@ def load_config(root: Path) -> tuple[SiteConfig | None, list[Problem]]:
     ]
     if duplicates:  # tomllib would stop at the first with a message that names no id
         return None, duplicates
+    data, problem = _parse(text)
+    if data is None or problem is not None:
+        return None, [problem] if problem else []
+    lines = key_lines(text)
+    return _from_data(root, data, lambda p: line_of(lines, p), [])
+
+
+def _parse(text: str) -> tuple[dict[str, Any] | None, Problem | None]:
+    """tomllib's reading of `text`, or the problem at its line. Lists nested thousands deep (tomllib's
+    recursion) and numbers of thousands of digits (Python's int limit) are problems too, not crashes."""
+    digits = sys.get_int_max_str_digits() or 4300
+
+    def problem(line: int | None, words: str, advice: str) -> Problem:
+        return Problem("toml-syntax", CONFIG_FILE, line, {"problem": words, "advice": advice})
+
+    if (deep := too_deep(text, MAX_DEPTH)) is not None:
+        return None, problem(deep, f"lists or tables nested more than {MAX_DEPTH} levels deep",
+                             "write each setting plainly, e.g. widths = [480, 960, 1600]")
+    number = "write the number as it is meant, e.g. quality = 80"
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        line, problem, advice = toml_error(str(exc), text)
-        return None, [Problem("toml-syntax", CONFIG_FILE, line, {"problem": problem, "advice": advice})]
-    lines = key_lines(text)
-    return _from_data(root, data, lambda p: line_of(lines, p), [])
+        line, words, advice = toml_error(str(exc), text)
+        return None, problem(line, words, advice)
+    except (ValueError, RecursionError):
+        return None, problem(long_number_line(text, digits), f"a number with more than {digits:,} digits", number)
+    # TOML's integers are 64-bit, but tomllib reads 0xfff… of any length, which Python cannot print
+    huge = next((key for key, value in _values(data) if isinstance(value, int) and not -(2**63) <= value < 2**63),
+                None)
+    if huge is not None:
+        return None, problem(line_of(key_lines(text), huge), "a number larger than TOML allows", number)
+    return data, None
 
 
 def _from_data(
@@ -114,6 +160,7 @@ def _from_data(
 
     for key in data.keys() - _TOP_KEYS:
         add("unknown-key", (key,), field=key, hint=did_you_mean(key, _TOP_KEYS))
+    _control_characters(data, add)
     strings: dict[str, str] = {}
     for key in ("title", "base_url", "language", "description", "theme", "icp_record", "police_record"):
         value = data.get(key, "")
@@ -128,8 +175,11 @@ def _from_data(
             add("empty-value", (key,), field=key)
         else:
             problems.append(Problem("missing-setting", CONFIG_FILE, 1, {"field": key, "example": example}))
-    if strings["base_url"] and not re.match(r"^https?://[^/\s]+", strings["base_url"]):
+    why = url_problem(strings["base_url"]) if strings["base_url"] else None
+    if why == NOT_A_WEB_ADDRESS:
         add("bad-url", ("base_url",), field="base_url", value=strings["base_url"])
+    elif why:
+        add("bad-setting", ("base_url",), field="base_url", problem=why)
     elif re.match(r"^https?://[^/\s]+/.*[^/\s]", strings["base_url"]) or re.search(r"[?#]", strings["base_url"]):
         # the site's links start at "/": a catalog in a sub-folder of a domain would have broken links
         add("bad-setting", ("base_url",), field="base_url",
@@ -138,6 +188,12 @@ def _from_data(
     language = strings["language"] or "zh-CN"
     if not LANGUAGE.match(language):
         add("bad-language", ("language",), value=language)
+    theme = strings["theme"] or "default"
+    if not THEME.match(theme):
+        add("bad-setting", ("theme",), field="theme",
+            problem=f"must be the name of a folder in themes/ (or of a theme sitegen ships), such as \"default\", "
+                    f"not '{theme}': a theme cannot come from outside the catalog")
+        theme = "default"
 
     contact = _contact(data.get("contact", {}), ("contact",), add)
     categories = _terms(data, "categories", add, slug_ids=True)
@@ -145,6 +201,10 @@ def _from_data(
     images, image_problems = parse_image_settings(data.get("images", {}), line)
     publish, publish_problems = parse_publish_settings(data.get("publish", {}), line)
     problems += [Problem(p.code, CONFIG_FILE, p.line, p.params) for p in image_problems + publish_problems]
+    if not is_inside(images.cache_dir):  # the build writes there, and reads back what it finds
+        add("bad-setting", ("images", "cache_dir"), field="images.cache_dir",
+            problem=f"must be a folder inside the catalog, such as \".sitegen-cache\", not '{images.cache_dir}'")
+        images = replace(images, cache_dir=ImageSettings().cache_dir)
     base_url = strings["base_url"].rstrip("/") + "/"
     return (
         SiteConfig(
@@ -153,7 +213,7 @@ def _from_data(
             base_url=base_url,
             language=language,
             description=strings["description"],
-            theme=strings["theme"] or "default",
+            theme=theme,
             icp_record=strings["icp_record"],
             police_record=strings["police_record"],
             contact=contact,
@@ -215,11 +275,33 @@ def _terms(data: dict[str, Any], kind: str, add: AddProblem, slug_ids: bool) -> 
             add("missing-setting", key, field=f"{kind}.{term_id}.zh", example='zh = "中文名称" (under this line)')
         elif not texts["zh"] and isinstance(spec["zh"], str):
             add("empty-value", (*key, "zh"), field=f"{kind}.{term_id}.zh")
-        if texts["url"] and not re.match(r"^https?://[^/\s]+", texts["url"]):
+        if texts["url"] and url_problem(texts["url"]) is not None:
             add("bad-url", (*key, "url"), field=f"{kind}.{term_id}.url", value=texts["url"])
         terms[term_id] = Term(id=term_id, zh=texts["zh"] or term_id, en=texts["en"],
                               description=texts["description"], url=texts["url"])
     return terms
+
+
+def _values(data: dict[str, Any]) -> Iterator[tuple[tuple[str, ...], Any]]:
+    """Every value of the file and every key (as text), each with its key path, at any depth."""
+    todo: list[tuple[tuple[str, ...], Any]] = [((), data)]
+    while todo:
+        key, value = todo.pop()
+        if isinstance(value, dict):
+            for name, item in value.items():
+                yield (*key, name), name
+                todo.append(((*key, name), item))
+        elif isinstance(value, list):
+            todo += [(key, item) for item in value]
+        else:
+            yield key, value
+
+
+def _control_characters(data: dict[str, Any], add: AddProblem) -> None:
+    """What reaches a page must hold no control character: every text and key of the file, at any depth."""
+    for key, value in _values(data):
+        if isinstance(value, str) and (found := control_char(value)):
+            add("control-character", key, char=found[1])
 
 
 def _slug_suggestion(value: str) -> str:

@@ -13,6 +13,16 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from sitegen.untrusted import (
+    MAX_BLOCK_CHARS,
+    MAX_BLOCK_LINES,
+    MAX_BODY_BYTES,
+    MAX_DEPTH,
+    MAX_FRONT_MATTER_BYTES,
+    MAX_LINKS,
+    MAX_VALUE_CHARS,
+)
+
 Severity = Literal["error", "warning"]
 
 # One entry per problem code. Every message tells a non-programmer what to write instead.
@@ -31,9 +41,33 @@ MESSAGES: dict[str, str] = {
     "fullwidth-colon": "'{field}：' is written with the Chinese colon '：'; after a field name write the "
     "English colon and a space, e.g. '{field}: …'",
     "toml-syntax": "sitegen.toml cannot be read ({problem}); {advice}",
-    "yaml-too-complex": "the front matter nests too deeply or repeats itself through '&' anchors and '*' "
-    "references; write each field out plainly as 'field: value'",
+    "yaml-too-complex": f"the front matter nests more than {MAX_DEPTH} levels deep or repeats itself through '&' "
+    "anchors and '*' references; write each field out plainly as 'field: value'",
     "not-a-mapping": "the front matter must be a list of 'field: value' lines",
+    "yaml-tag": "'{field}' is marked with the YAML type tag '{tag}', which sitegen does not read here or which "
+    "does not fit the value; delete '{tag}' and write the value plainly (a text that starts with '!' goes in "
+    "quotes, e.g. title: \"!好茶\")",
+    "control-character": "this line contains an invisible control character ({char}), which could garble the "
+    "page or an editor's screen; delete it (if you cannot see it, delete and retype the text around it)",
+    "cannot-read": "cannot be read ({problem}): sitegen is not allowed to open it; give everyone permission to "
+    "read it (e.g. chmod -R a+rX on the catalog folder), or remove it",
+    "file-too-large": "this file is larger than {limit} bytes (the limit is passed on this line), far more than "
+    "a catalog needs, so it is not read; shorten it",
+    "front-matter-too-long": f"the front matter (between the '---' lines) is longer than {MAX_FRONT_MATTER_BYTES:,} "
+    "bytes (the limit is passed on this line), so it is not read; a product needs a few hundred lines at most: "
+    "shorten it",
+    "text-too-long": f"the text below the front matter is longer than {MAX_BODY_BYTES:,} bytes (about "
+    f"{MAX_BODY_BYTES // 3:,} Chinese characters; the limit is passed on this line); shorten it or split it",
+    "block-too-long": f"this paragraph, list or table runs on for more than {MAX_BLOCK_LINES} lines or "
+    f"{MAX_BLOCK_CHARS:,} characters without an empty line (the limit is passed on this line), which takes the "
+    "Markdown reader too long; put an empty line between its parts",
+    "too-many-links": f"the text has more than {MAX_LINKS:,} '[' (this line has the {MAX_LINKS + 1:,}th), which "
+    "takes the Markdown reader too long; links and pictures are written with [ ], so split the text into "
+    "several products, or write 【 】 where you mean brackets",
+    "nested-too-deep": f"this line puts lists or quotes inside each other more than {MAX_DEPTH} levels deep (each "
+    "'>', '-', '*', '+' or '1.' at its start, and every 4 spaces before them, is one level); write it plainly",
+    "value-too-long": f"'{{field}}' is longer than {MAX_VALUE_CHARS:,} characters; shorten it (the story "
+    "belongs in the text below the front matter)",
     "missing-config": "there is no sitegen.toml here; run this inside a catalog folder or pass --root",
     # fields
     "missing-field": "the required field '{field}' is missing; add a line '{key}: …'",
@@ -66,8 +100,12 @@ MESSAGES: dict[str, str] = {
     "upper/lower case and extension must match exactly)",
     "path-escapes": "'{value}' points outside this folder; put the file beside index.md and write "
     "only its name",
-    "link-outside": "'{value}' is a shortcut (symbolic link) to a file or folder elsewhere, which sitegen "
-    "does not follow; put the real file or folder here instead",
+    "link-outside": "'{value}' is a shortcut (symbolic link) to a file or folder outside the catalog, which "
+    "sitegen does not follow; put the real file or folder here instead",
+    "bad-link": "'{value}' is a shortcut (symbolic link) that leads nowhere: to itself, to a folder it is in, or "
+    "to a file that does not exist; delete it, and put the real file or folder here if one is meant",
+    "empty-file": "'{field}' has an entry with no file name; write the name of a photo beside index.md, e.g. "
+    "{field}: photo-1.jpg, or delete the entry",
     "missing-alt": "image '{value}' has no 'alt' text; write {{file: {value}, alt: what the photo shows}} "
     "so blind shoppers and slow connections get a description",
     "comment-cut": "'{field}' is read as '{value}': after a space, '#' starts a note for editors, so "
@@ -136,6 +174,8 @@ def _plain(value: Any) -> Any:
 
 
 def _show(value: Any) -> str:
+    if isinstance(value, int) and not isinstance(value, bool) and abs(value) >= 10_000:
+        return f"{value:,}"  # 2,000,000 bytes: read by people
     if isinstance(value, list | tuple):
         return ", ".join(str(v) for v in value) if value else "(none defined)"
     return str(value)
@@ -185,3 +225,8 @@ class UsageError(Exception):
 
 def errors_only(problems: Iterable[Problem]) -> list[Problem]:
     return [p for p in problems if p.severity == "error"]
+
+
+def cannot_read(path: str, exc: OSError) -> Problem:
+    """A file or folder the operating system will not let sitegen read (permissions, a broken disk)."""
+    return Problem("cannot-read", path, None, {"problem": (exc.strerror or type(exc).__name__).lower()})

@@ -68,10 +68,12 @@ class StateStore:
         self.path = path
 
     @staticmethod
-    def open(cache_dir: Path, code: str) -> StateStore:
-        """The store of `cache_dir`, emptied of parsed records if sitegen's code (`code`) changed."""
-        path = cache_dir / STATE_FILE
+    def open(cache_dir: Path | None, code: str) -> StateStore:
+        """The store of `cache_dir` (None: in memory), emptied of parsed records if sitegen's code changed."""
+        path = cache_dir / STATE_FILE if cache_dir is not None else None
         try:
+            if cache_dir is None or path is None:
+                raise OSError("no cache folder")
             cache_dir.mkdir(parents=True, exist_ok=True)
             if path.is_symlink() or (path.exists() and not path.is_file()):
                 _remove(path)

@@ -93,6 +93,37 @@ _TOML_ADVICE = (
 )
 
 
+_SEARCH_BUDGET = 5_000_000
+# Strings (which may hold brackets) and comments, skipped; brackets and line ends, counted.
+_TOKENS = re.compile(r'"""(?:[^\\]|\\.)*?"""' "|'''.*?'''" r'|"(?:[^"\\\n]|\\.)*"' r"|'[^'\n]*'"
+                     r"|#[^\n]*|[\[\]{}\n]", re.S)
+
+
+def too_deep(text: str, limit: int) -> int | None:
+    """The line where lists and inline tables nest more than `limit` deep, found by a scan of the brackets
+    before tomllib reads the text (tomllib recurses once per level, and thousands of levels crash it)."""
+    depth, line = 0, 1
+    for token in _TOKENS.finditer(text):
+        kind = token.group()[0]
+        if kind in "[{":
+            depth += 1
+            if depth > limit:
+                return line
+        elif kind in "]}":
+            depth = max(depth - 1, 0)
+        elif kind == "\n":
+            line += 1
+        elif kind in "\"'":
+            line += token.group().count("\n")
+    return None
+
+
+def long_number_line(text: str, digits: int) -> int | None:
+    """The line of the first number with more than `digits` digits: Python refuses to read one."""
+    found = re.search(rf"[0-9A-Fa-f_]{{{digits + 1},}}", text)
+    return text.count("\n", 0, found.start()) + 1 if found else None
+
+
 def toml_error(message: str, text: str) -> tuple[int | None, str, str]:
     """(line, tomllib's words without the position, advice) for a TOMLDecodeError's message.
 
@@ -105,10 +136,15 @@ def toml_error(message: str, text: str) -> tuple[int | None, str, str]:
     problem = message[: found.start()] if found else message
     line = int(found.group(1)) if found and found.group(1) else None
     lines = text.split("\n")
-    if (line is None or problem.startswith("Unclosed")) and len(lines) <= 5000:  # one parse per line at most
+    if line is None or problem.startswith("Unclosed"):
+        budget = _SEARCH_BUDGET  # characters parsed in all: a hostile file gets an answer in seconds, not hours
         for good in range(len(lines) - 1, -1, -1):
+            prefix = "\n".join(lines[:good])
+            budget -= len(prefix)
+            if budget < 0:
+                break
             try:
-                tomllib.loads("\n".join(lines[:good]))
+                tomllib.loads(prefix)
             except tomllib.TOMLDecodeError:
                 continue
             line = good + 1

@@ -1,6 +1,7 @@
-"""Rules that span files: references to brands, taxonomies and image files.
+"""Rules that span files: references to taxonomies and image files.
 
-Per-file rules (types, required fields, unknown keys) run when a file is read; these run
+Per-file rules (types, required fields, unknown keys) run when a file is read, and rules of the
+folder tree (a product under a brand that does not exist, links) when it is walked; these run
 on every build over the typed records, and touch the disk only for the rare image path
 that names a sub-folder.
 """
@@ -9,7 +10,6 @@ from __future__ import annotations
 
 import difflib
 import os
-import posixpath
 from collections.abc import Iterable, Mapping
 
 from sitegen.config import SiteConfig, Term
@@ -17,19 +17,17 @@ from sitegen.content.discover import Folder
 from sitegen.content.load import Content
 from sitegen.content.models import CertRef, ImageRef, Product
 from sitegen.errors import Problem
+from sitegen.untrusted import is_inside
 
 
 def validate(config: SiteConfig, content: Content, folders: Mapping[str, Folder]) -> list[Problem]:
     problems: list[Problem] = []
-    brand_ids = {b.id for b in content.brands}
     for brand in content.brands:
         problems += _certs(brand.rel, brand.certifications, config.certifications)
         for ref in (brand.logo, brand.banner):
             if ref is not None:
                 problems += _image(brand.rel, ref, folders[brand.folder], want_alt=False)
     for product in content.products:
-        if product.brand_id not in brand_ids:
-            problems.append(Problem("unknown-brand", product.rel, product.line, {"value": product.brand_id}))
         if product.category and product.category not in config.categories:
             problems.append(_unknown("unknown-category", product.rel, product.category_line, product.category,
                                      config.categories))
@@ -67,14 +65,6 @@ def _image(rel: str, ref: ImageRef, folder: Folder, want_alt: bool) -> list[Prob
     elif want_alt and not ref.alt:
         found.append(Problem("missing-alt", rel, ref.line, {"value": ref.file}, severity="warning"))
     return found
-
-
-def is_inside(name: str) -> bool:
-    """A relative path that stays inside its folder once normalised ('a/../b.jpg' is fine, '../b' is not)."""
-    if not name or name.startswith("/") or (len(name) > 1 and name[1] == ":"):
-        return False
-    normal = posixpath.normpath(name)
-    return normal != ".." and not normal.startswith("../") and normal != "."
 
 
 def _nested(folder: Folder, name: str) -> str | None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import signal
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
@@ -55,6 +56,7 @@ def pool(workers: int, context: multiprocessing.context.BaseContext) -> ProcessP
 def _follow_parent(build: int) -> None:
     """In each worker: exit as soon as the process that started it is gone. Polling the parent id works
     whoever forked the worker (the build, or a fork server) and whichever thread did it."""
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)  # the pool ends a worker with SIGTERM: quietly, not as a Ctrl-C
     parent = os.getppid()
     if build not in (parent, os.getpid()) and not _alive(build):
         os._exit(1)

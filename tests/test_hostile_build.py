@@ -165,8 +165,9 @@ def test_output_and_cache_linked_to_elsewhere_from_the_catalog_are_refused(tmp_p
     assert result.returncode == 2 and "symbolic link" in result.stderr, result.stderr
     catalog.output.unlink()
     (catalog.root / ".sitegen-cache").symlink_to(elsewhere)
-    result = run(catalog.root, "build")
-    assert result.returncode == 1 and ".sitegen-cache: " in result.stderr, result.stderr
+    for command in ("check", "build"):
+        result = run(catalog.root, command)
+        assert result.returncode == 1 and ".sitegen-cache: " in result.stderr, result.stderr
     assert sorted(p.name for p in elsewhere.iterdir()) == ["keep.txt"]
 
 

@@ -10,21 +10,19 @@ read again), never an error. Nothing here can run code: JSON in, dataclasses out
 from __future__ import annotations
 
 import dataclasses
-import re
 import types
 import typing
 from collections.abc import Callable
 from typing import Any
 
-from sitegen.content.models import Brand, Product
+from sitegen.content.models import Brand, ImageRef, Product
 from sitegen.errors import Problem
+from sitegen.untrusted import CONTROL, is_inside
 
 __all__ = ["Invalid", "decode_entry", "decode_problem", "encode_entry", "encode_problem"]
 
 # A cached text is never longer than a content file may make it (the reader's limits are lower).
 _MAX_TEXT = 2_000_000
-# What the reader refuses in a value: C0 controls but tab, LF and CR; DEL; C1; the line and paragraph separators.
-_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029]")
 
 
 class Invalid(ValueError):
@@ -37,7 +35,7 @@ Decoder = Callable[[Any], Any]
 def _text(value: Any) -> str:
     if type(value) is not str or len(value) > _MAX_TEXT:
         raise Invalid("text")
-    if _CONTROL.search(value):
+    if CONTROL.search(value.replace("\r", "") if "\r" in value else value):  # what the reader refuses
         raise Invalid("control character")
     return value
 
@@ -176,8 +174,16 @@ def decode_entry(data: Any, rel: str, ids: tuple[str, ...]) -> tuple[Brand | Pro
     if kind != expected:
         raise Invalid("kind")
     record = _DECODE[kind](raw)
+    if not all(is_inside(ref.file) for ref in _images(record)):
+        raise Invalid("a photo outside its folder")
     if record.rel != rel or (record.id if kind == "brand" else (record.brand_id, record.id)) != (
             ids[0] if kind == "brand" else ids):
         raise Invalid("not this folder's record")
     return record, problems
 
+
+
+def _images(record: Brand | Product) -> list[ImageRef]:
+    if isinstance(record, Product):
+        return list(record.images)
+    return [ref for ref in (record.logo, record.banner) if ref is not None]

@@ -2,6 +2,11 @@
 
 One scandir per folder gives both the index.md stat (for the parse cache) and the names
 an index.md may reference, so later checks on image references need no more I/O.
+
+The walk is also where the folder tree meets the trust boundary: a folder that cannot be
+read, and a symbolic link that leaves the catalog (whose real path is the boundary) or
+leads nowhere, is reported here with its path, wherever it is in brands/ and products/
+(and in themes/, whose static files are published as they are).
 """
 
 from __future__ import annotations
@@ -11,8 +16,9 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from sitegen.errors import Problem
+from sitegen.errors import Problem, cannot_read
 from sitegen.slug import slugify
+from sitegen.untrusted import link_problem
 
 ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 INDEX = "index.md"
@@ -42,91 +48,142 @@ class SourceTree:
     problems: tuple[Problem, ...]
 
 
-def discover(root: Path) -> SourceTree:
-    problems: list[Problem] = []
-    brands = [f for f in _folders(root, "brands", (), problems) if f]
-    products: list[Folder] = []
-    products_dir = root / "products"
-    if products_dir.is_dir():
-        for entry in _subdirs(products_dir):
+class _Walk:
+    """One walk of a catalog's content folders, collecting the problems it meets."""
+
+    def __init__(self, root: Path):
+        self.root = root
+        self.real_root = os.path.realpath(root)
+        self.problems: list[Problem] = []
+
+    def followable(self, path: str, rel: str) -> bool:
+        """False (and reported) for a symbolic link that leaves the catalog or leads nowhere."""
+        if not os.path.islink(path) or (code := link_problem(path, self.real_root)) is None:
+            return True
+        self.problems.append(Problem(code, rel, None, {"value": os.path.basename(rel)}))
+        return False
+
+    def subdirs(self, rel: str) -> list[os.DirEntry[str]] | None:
+        """The followable folders in `rel` (not hidden ones), by name; None when `rel` cannot be used."""
+        path = os.path.join(self.root, rel)
+        if not self.followable(path, rel) or not os.path.isdir(path):
+            return None
+        try:
+            with os.scandir(path) as it:
+                entries = sorted((e for e in it if not e.name.startswith((".", "_"))), key=lambda e: e.name)
+        except OSError as exc:
+            self.problems.append(cannot_read(rel, exc))
+            return None
+        # a link first: DirEntry.is_dir() raises for a link that loops
+        return [e for e in entries if (e.is_symlink() or e.is_dir()) and self.followable(e.path, f"{rel}/{e.name}")
+                and e.is_dir()]
+
+    def folders(self, rel: str, parent_ids: tuple[str, ...], blocked: set[str]) -> list[Folder] | None:
+        """The content folders in `rel`. `blocked` gets the ids of those that exist but cannot be read."""
+        entries = self.subdirs(rel)
+        if entries is None:
+            return None
+        found = []
+        for entry in entries:
+            folder_rel = f"{rel}/{entry.name}"
             if not ID.match(entry.name):
-                problems.append(_bad_id(f"products/{entry.name}", entry.name))
+                self.problems.append(_bad_id(folder_rel, entry.name))
                 continue
-            products += _folders(root, f"products/{entry.name}", (entry.name,), problems)
-    return SourceTree(tuple(brands), tuple(products), tuple(problems))
+            before = len(self.problems)
+            folder = self.scan(Path(entry.path), folder_rel, (*parent_ids, entry.name))
+            if folder is not None:
+                found.append(folder)
+            elif any(p.severity == "error" for p in self.problems[before:]):
+                blocked.add(entry.name)
+        return found
 
-
-def _subdirs(path: Path) -> list[os.DirEntry[str]]:
-    with os.scandir(path) as it:
-        return sorted((e for e in it if e.is_dir() and not e.name.startswith((".", "_"))), key=lambda e: e.name)
-
-
-def _folders(root: Path, rel: str, parent_ids: tuple[str, ...], problems: list[Problem]) -> list[Folder]:
-    base = root / rel
-    if not base.is_dir():
-        return []
-    found = []
-    for entry in _subdirs(base):
-        folder_rel = f"{rel}/{entry.name}"
-        if not ID.match(entry.name):
-            problems.append(_bad_id(folder_rel, entry.name))
-            continue
-        if entry.is_symlink() and not _inside(entry.path, root):  # a folder linked in from elsewhere
-            problems.append(Problem("link-outside", folder_rel, None, {"value": entry.name}))
-            continue
-        folder = _scan(Path(entry.path), folder_rel, (*parent_ids, entry.name))
-        if folder is None and os.path.islink(os.path.join(entry.path, INDEX)):
-            problems.append(Problem("link-outside", f"{folder_rel}/{INDEX}", None, {"value": INDEX}))
-        elif folder is None and (near := _near_index(entry.path)):
-            problems.append(Problem("misnamed-index", f"{folder_rel}/{near}", None, {"value": near}))
-        elif folder is None:
-            problems.append(Problem("stray-file", folder_rel, None, severity="warning"))
-        else:
-            found.append(folder)
-    return found
-
-
-def _scan(path: Path, rel: str, ids: tuple[str, ...]) -> Folder | None:
-    files: set[str] = set()
-    outside: set[str] = set()
-    stamp: tuple[int, int] | None = None
-    real_folder: str | None = None
-    nested = False
-    with os.scandir(path) as it:
-        for entry in it:
-            if entry.is_dir(follow_symlinks=False):
-                nested = True
-                continue
+    def scan(self, path: Path, rel: str, ids: tuple[str, ...]) -> Folder | None:
+        try:
+            with os.scandir(path) as it:
+                entries = list(it)
+        except OSError as exc:
+            self.problems.append(cannot_read(rel, exc))
+            return None
+        files: set[str] = set()
+        outside: set[str] = set()
+        stamp: tuple[int, int] | None = None
+        real_folder: str | None = None
+        nested = False
+        for entry in entries:
             if entry.is_symlink():
+                if not self.followable(entry.path, f"{rel}/{entry.name}"):
+                    outside.add(entry.name)
+                    continue
                 real_folder = real_folder or os.path.realpath(path)
                 target = os.path.realpath(entry.path)
                 if os.path.dirname(target) != real_folder or not os.path.isfile(target):
-                    outside.add(entry.name)
+                    outside.add(entry.name)  # inside the catalog, but not this folder's: not to be named
+                    if entry.name == INDEX:  # whose is it? not this folder's
+                        self.problems.append(Problem("link-outside", f"{rel}/{INDEX}", None, {"value": INDEX}))
                     continue
+            elif entry.is_dir(follow_symlinks=False):
+                nested = True
+                self.walk_nested(entry.path, f"{rel}/{entry.name}")
+                continue
             elif not entry.is_file():
                 continue
             files.add(entry.name)
             if entry.name == INDEX:
-                st = entry.stat()
+                try:
+                    st = entry.stat()
+                except OSError as exc:
+                    self.problems.append(cannot_read(f"{rel}/{INDEX}", exc))
+                    return None
                 stamp = (st.st_size, st.st_mtime_ns)
-    if stamp is None:
-        return None
-    return Folder(rel, path, ids, frozenset(files), frozenset(outside), stamp, nested)
+        if stamp is None:
+            if INDEX not in outside:
+                near = _near_index(files)
+                self.problems.append(Problem("misnamed-index", f"{rel}/{near}", None, {"value": near}) if near
+                                     else Problem("stray-file", rel, None, severity="warning"))
+            return None
+        return Folder(rel, path, ids, frozenset(files), frozenset(outside), stamp, nested)
+
+    def walk_nested(self, path: str, rel: str) -> None:
+        """A sub-folder of a content folder (photos/, say), or themes/: its links and unreadable folders, all the
+        way down."""
+
+        def unreadable(exc: OSError) -> None:
+            where = os.path.relpath(exc.filename or path, self.root).replace(os.sep, "/")
+            self.problems.append(cannot_read(where, exc))
+
+        for folder, dirs, names in os.walk(path, onerror=unreadable):  # links are not followed, only checked
+            base = rel + folder[len(path):].replace(os.sep, "/")
+            for name in (*dirs, *names):
+                self.followable(os.path.join(folder, name), f"{base}/{name}")
 
 
-def _near_index(path: str) -> str | None:
+def discover(root: Path) -> SourceTree:
+    walk = _Walk(root)
+    blocked: set[str] = set()
+    brands = walk.folders("brands", (), blocked)
+    brand_ids = None if brands is None else {f.ids[0] for f in brands} | blocked  # None: brands/ unreadable
+    products: list[Folder] = []
+    for entry in walk.subdirs("products") or []:
+        if not ID.match(entry.name):
+            walk.problems.append(_bad_id(f"products/{entry.name}", entry.name))
+            continue
+        found = walk.folders(f"products/{entry.name}", (entry.name,), set()) or []
+        if brand_ids is not None and entry.name not in brand_ids:  # a tree rule: brands/<id>/ has no index.md
+            walk.problems += [Problem("unknown-brand", f.index_rel, 1, {"value": entry.name}) for f in found]
+        products += found
+    themes = os.path.join(root, "themes")  # a theme's static files are published: none may come from elsewhere
+    if os.path.lexists(themes) and walk.followable(themes, "themes") and os.path.isdir(themes):
+        walk.walk_nested(themes, "themes")
+    return SourceTree(tuple(brands or ()), tuple(products), tuple(walk.problems))
+
+
+def _near_index(names: set[str]) -> str | None:
     """A file meant to be index.md: 'Index.md', 'index.md.txt' (Windows hides the .txt), Hugo's '_index.md'."""
-    with os.scandir(path) as it:
-        names = sorted(e.name for e in it if e.is_file())
-    for name in names:
+    for name in sorted(names):
         low = name.lower()
         if low.startswith(("index.", "_index.")) and low.endswith((".md", ".txt", ".markdown")):
             return name
     return None
-
-
-def _inside(path: str, root: Path) -> bool:
-    return os.path.realpath(path).startswith(os.path.realpath(root) + os.sep)
 
 
 def _bad_id(rel: str, name: str) -> Problem:

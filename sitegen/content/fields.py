@@ -11,14 +11,18 @@ import math
 import re
 from typing import Any
 
-from sitegen.content.frontmatter import FrontMatter
+from sitegen.content.frontmatter import FrontMatter, field_name
 from sitegen.content.models import CertRef, ImageRef, Price, ProductVariant, ShopLink
 from sitegen.errors import Problem, did_you_mean, type_word
+from sitegen.untrusted import url_problem
 
 _MONEY = re.compile(r"[¥￥元$]|rmb|cny", re.I)
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-# ![alt](target "title") and <img src=target> in the Markdown text
-_PICTURE = re.compile(r"""!\[[^\]\n]*\]\(\s*<?([^)\s>]+)|<img\b[^>]*?\bsrc\s*=\s*["']?([^"'\s>]+)""", re.I)
+# ![alt](target "title") and <img src=target> in the Markdown text. Each alternative matches wherever it starts
+# and takes what it can (the target is optional), so that a scan never starts again from each of thousands of
+# '![' or '<img' on a line with no ']' or '>': that was minutes for a hostile line, in check.
+_PICTURE = re.compile(r"""!\[[^\]\n]{0,2000}(?:\]\(\s*<?([^)\s>]{1,2000}))?|<img\b([^>]{0,2000})""", re.I)
+_SRC = re.compile(r"""\bsrc\s*=\s*["']?([^"'\s>]{1,2000})""", re.I)
 _FENCE = re.compile(r"^\s{0,3}(```|~~~)")
 
 
@@ -119,7 +123,7 @@ class FieldReader:
 
     def url(self, *path: str | int, value: Any = None, required: bool = False) -> str:
         text = self.text(*path, value=value, required=required)
-        if text and not re.match(r"^https?://[^\s/]+\S*$", text, re.IGNORECASE):
+        if text and url_problem(text) is not None:
             self.problem("bad-url", *path, field=_name(path), value=text)
             return ""
         return text
@@ -175,15 +179,29 @@ class FieldReader:
     def image(self, *path: str | int, value: Any = None) -> ImageRef | None:
         value = self.get(*path) if value is None else value
         if value is None:
+            if path in self.fm.lines:  # written, with nothing after it: 'logo:' or 'logo: ~'
+                self.problem("empty-file", *path, field=_name(path))
             return None
         if isinstance(value, dict):
             self.check_keys({"file", "alt"}, value, *path)
-            file = self.text(*path, "file", value=value.get("file"), required=True)
+            if "file" not in value:
+                self.missing(*path, "file")
+                return None
+            file = self.file_name(path, value["file"], (*path, "file"))
             alt = self.text(*path, "alt", value=value.get("alt"))
         else:
-            file, alt = self.text(*path, value=value), ""
+            file, alt = self.file_name(path, value), ""
         # 'photos\cover.jpg' as Windows writes it: one spelling for checking, processing and linking
         return ImageRef(file.replace("\\", "/"), alt, self.fm.line(*path)) if file else None
+
+    def file_name(self, path: tuple[str | int, ...], value: Any, at: tuple[str | int, ...] | None = None) -> str:
+        """The file name of the image at `path` (written at `at`, for {file: …}); an empty one ('', ~) is
+        reported as such, not passed over."""
+        at = at or path
+        if value is None or (isinstance(value, str) and not value.strip()):
+            self.problem("empty-file", *at, field=_name(path))
+            return ""
+        return self.text(*at, value=value)
 
     def images(self, *path: str, required: bool) -> tuple[ImageRef, ...]:
         entries = self.items(*path)
@@ -204,7 +222,10 @@ class FieldReader:
             if fenced or ("![" not in line and "<img" not in line.lower()):
                 continue
             for m in _PICTURE.finditer(line):
-                target = (m.group(1) or m.group(2)).strip()
+                src = _SRC.search(m.group(2)) if m.group(2) else None
+                target = (m.group(1) or (src.group(1) if src else "")).strip()
+                if not target:
+                    continue
                 params = {"value": target, "listed_in": listed_in}
                 if re.match(r"(?i)^([a-z][a-z0-9+.-]*:|//)", target):
                     self.problems.append(Problem("outside-picture", self.rel, self.fm.body_line + n, params,
@@ -296,5 +317,4 @@ def _as_written(value: Any) -> str:
     return text if len(text) <= 24 else text[:20] + "…"
 
 
-def _name(path: tuple[str | int, ...]) -> str:
-    return ".".join(str(p) for p in path if isinstance(p, str)) or "?"
+_name = field_name

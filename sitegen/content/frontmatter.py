@@ -3,6 +3,10 @@
 PyYAML's composer (the C one when available) gives every node its start mark; we build
 plain Python values from the nodes ourselves so that each key and list item keeps the
 line an editor needs to see, and duplicate keys are caught instead of silently dropped.
+
+The file is untrusted: sizes are checked before the YAML reader sees the text, values
+are only ever plain data (a YAML type tag other than the plain ones is a problem, never a
+constructor call), and a control character anywhere is reported at its line.
 """
 
 from __future__ import annotations
@@ -14,10 +18,20 @@ from typing import Any
 
 import yaml
 
+from sitegen.content.body import control_lines, text_problems
 from sitegen.errors import Problem
+from sitegen.untrusted import (
+    CONTROL,
+    MAX_DEPTH,
+    MAX_FRONT_MATTER_BYTES,
+    MAX_VALUE_CHARS,
+    MAX_VALUES,
+    control_char,
+)
 
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _constructor = yaml.SafeLoader("")  # only its scalar constructors are used
+_resolver = yaml.resolver.Resolver()  # what a plain value is read as without a tag
 
 Path_ = tuple[str | int, ...]
 
@@ -52,7 +66,13 @@ def decode(raw: bytes, rel: str) -> tuple[str | None, list[Problem]]:
 
 
 def split(text: str, rel: str) -> FrontMatter:
-    """Parse the front matter of `text`; problems are collected on the result."""
+    """Parse the front matter of `text`; problems are collected on the result, the body's too."""
+    fm = _split(text, rel)
+    fm.problems += text_problems(fm.body, fm.body_line, rel)
+    return fm
+
+
+def _split(text: str, rel: str) -> FrontMatter:
     empty = FrontMatter({}, {}, 1, "", 1)
     if not text.startswith("---") or text[3:4] not in ("\n", " ", "") or text.split("\n", 1)[0].strip() != "---":
         first = text.split("\n", 1)[0].strip()
@@ -74,6 +94,13 @@ def split(text: str, rel: str) -> FrontMatter:
     yaml_text, body_start = end
     body = text[body_start:]
     body_line = text.count("\n", 0, body_start) + 1
+    if len(yaml_text) > MAX_FRONT_MATTER_BYTES // 4 and len(data := yaml_text.encode()) > MAX_FRONT_MATTER_BYTES:
+        line = 2 + data.count(b"\n", 0, MAX_FRONT_MATTER_BYTES)
+        return FrontMatter({}, {}, 1, body, body_line,
+                           [Problem("front-matter-too-long", rel, line, {"limit": MAX_FRONT_MATTER_BYTES})])
+    controls = control_lines(yaml_text, 2, rel)
+    if controls:  # reported at their lines; the rest is read as if deleted (YAML counts U+2028 as a line end)
+        yaml_text = CONTROL.sub("", yaml_text)
     lines = yaml_text.split("\n")
     colons = [Problem("fullwidth-colon", rel, n + 2, {"field": m.group(1)})
               for n, line in enumerate(lines) if (m := _FULLWIDTH_COLON.match(line))]
@@ -82,7 +109,7 @@ def split(text: str, rel: str) -> FrontMatter:
                    if _FULLWIDTH_SPACE.match(line)]
     try:
         node = yaml.compose(yaml_text, Loader=_Loader)
-    except yaml.YAMLError as exc:
+    except (yaml.YAMLError, RecursionError) as exc:  # RecursionError: thousands deep, in the Python reader
         node, error = None, exc
     else:
         error = None
@@ -95,19 +122,21 @@ def split(text: str, rel: str) -> FrontMatter:
             return FrontMatter({}, {}, 1, body, body_line, colons)
     elif error is not None:
         line, problem = _yaml_error(error, yaml_text)
+        if "nesting depth" in problem or isinstance(error, RecursionError):
+            return FrontMatter({}, {}, 1, body, body_line, [*controls, Problem("yaml-too-complex", rel, line)])
         source = lines[line - 2] if line >= 2 else ""
         params = {"problem": problem, "advice": _advice(problem, source)}
-        return FrontMatter({}, {}, 1, body, body_line, [Problem("yaml-syntax", rel, line, params)])
-    result = FrontMatter({}, {}, 1, body, body_line, colons)  # fields are read past a Chinese colon
+        return FrontMatter({}, {}, 1, body, body_line, [*controls, Problem("yaml-syntax", rel, line, params)])
+    result = FrontMatter({}, {}, 1, body, body_line, controls + colons)  # fields are read past a Chinese colon
     if node is None:
         return result
     if not isinstance(node, yaml.MappingNode):
         result.problems.append(Problem("not-a-mapping", rel, node.start_mark.line + 2))
         return result
     try:
-        result.values = _build(node, (), result, rel, [_MAX_NODES])
+        result.values = _build(node, (), result, rel, [MAX_VALUES, MAX_FRONT_MATTER_BYTES])
     except _TooComplex as exc:
-        return FrontMatter({}, {}, 1, body, body_line, [Problem("yaml-too-complex", rel, exc.line)])
+        return FrontMatter({}, {}, 1, body, body_line, [*controls, Problem("yaml-too-complex", rel, exc.line)])
     if " #" in yaml_text:
         result.problems += [Problem("comment-cut", rel, line, params, "warning")
                             for line, params in _cut_by_comments(node, yaml_text.split("\n"))]
@@ -156,7 +185,7 @@ def _repaired(lines: list[str], colons: list[Problem]) -> yaml.Node | None:
             fixed[p.line - 2] = fixed[p.line - 2].replace("：", ": ", 1)
     try:
         return yaml.compose("\n".join(fixed), Loader=_Loader)
-    except yaml.YAMLError:
+    except (yaml.YAMLError, RecursionError):
         return None
 
 
@@ -180,7 +209,9 @@ def _yaml_error(exc: yaml.YAMLError, yaml_text: str) -> tuple[int, str]:
         mark = exc.problem_mark if block and exc.problem_mark else exc.context_mark or exc.problem_mark
         line = min(mark.line + 2, last) if mark else 1  # +1 for 1-based, +1 for the '---' line
         return line, " ".join(str(x) for x in (exc.problem, exc.context) if x) or str(exc)
-    if isinstance(exc, yaml.reader.ReaderError):  # a control character such as NUL: has a position, no mark
+    if isinstance(exc, RecursionError):
+        return 1, "nesting depth"
+    if isinstance(exc, yaml.reader.ReaderError):  # e.g. U+FFFE, not text: has a position, no mark
         line = min(yaml_text.count("\n", 0, max(exc.position, 0)) + 2, last)
         char = exc.character if isinstance(exc.character, int) else ord(str(exc.character)[:1] or "\0")
         return line, f"this line contains an invisible control character (U+{char:04X}); delete it"
@@ -225,9 +256,8 @@ def _advice(problem: str, source: str) -> str:
 
 
 # Real front matter has a few hundred values at most. Anchors and aliases ('&a', '*a') let a few lines
-# stand for millions of values or for themselves ('billion laughs', cycles): stop long before that.
-_MAX_NODES = 20_000
-_MAX_DEPTH = 30
+# stand for millions of values or for themselves ('billion laughs', cycles), or a long text for itself thousands
+# of times: MAX_VALUES values, and as many characters as a front matter may hold, stop long before that.
 
 
 class _TooComplex(Exception):
@@ -253,15 +283,20 @@ def _closing_fence(text: str) -> tuple[str, int] | None:
 
 def _build(node: yaml.Node, path: Path_, fm: FrontMatter, rel: str, budget: list[int]) -> Any:
     line = node.start_mark.line + 2
-    budget[0] -= 1
-    if budget[0] < 0 or len(path) > _MAX_DEPTH:
+    budget[0] -= 1  # values
+    budget[1] -= len(node.value) if isinstance(node, yaml.ScalarNode) else 0  # and their characters
+    if budget[0] < 0 or budget[1] < 0 or len(path) > MAX_DEPTH:
         raise _TooComplex(line)
     fm.lines.setdefault(path, line)
+    if isinstance(node, yaml.CollectionNode) and node.tag not in (_SEQ, _MAP):  # !!set, !!omap, !!pairs …
+        fm.problems.append(_tag_problem(node, path, rel))
     if isinstance(node, yaml.MappingNode):
         out: dict[str, Any] = {}
         for key_node, value_node in node.value:
             key = _key(key_node)
             child = (*path, key)
+            if isinstance(key_node, yaml.ScalarNode):  # its tag, length and characters, as for a value
+                _scalar(key_node, child, fm, rel)
             if key in out:
                 fm.problems.append(Problem("duplicate-key", rel, key_node.start_mark.line + 2,
                                            {"field": ".".join(str(p) for p in child)}))
@@ -276,7 +311,7 @@ def _build(node: yaml.Node, path: Path_, fm: FrontMatter, rel: str, budget: list
         return out
     if isinstance(node, yaml.SequenceNode):
         return [_build(item, (*path, i), fm, rel, budget) for i, item in enumerate(node.value)]
-    return _scalar(node)
+    return _scalar(node, path, fm, rel)
 
 
 def _key(node: yaml.Node) -> str:
@@ -288,13 +323,46 @@ def _key(node: yaml.Node) -> str:
     return "{…}"
 
 
-_STR = "tag:yaml.org,2002:str"
+_YAML = "tag:yaml.org,2002:"
+_STR, _SEQ, _MAP = _YAML + "str", _YAML + "seq", _YAML + "map"
+# Tags whose values are plain data; an explicit one is fine when its value fits it (!!str 123, !!int 9).
+_CONSTRUCTORS = {_YAML + t: _constructor.yaml_constructors[_YAML + t]
+                 for t in ("null", "bool", "int", "float", "binary", "timestamp", "str")}
 
 
-def _scalar(node: yaml.Node) -> Any:
-    if node.tag == _STR:  # most values: skip the generic constructor's bookkeeping
+def _scalar(node: yaml.ScalarNode, path: Path_, fm: FrontMatter, rel: str) -> Any:
+    line = node.start_mark.line + 2
+    if len(node.value) > MAX_VALUE_CHARS:  # before any conversion: turning 100,000 digits into a number is work
+        fm.problems.append(Problem("value-too-long", rel, line, {"field": field_name(path), "limit": MAX_VALUE_CHARS}))
         return node.value
-    try:
-        return _constructor.construct_object(node, deep=True)
-    except (yaml.constructor.ConstructorError, ValueError):
-        return node.value  # e.g. an impossible date like 2024-02-30: keep the text, the schema reports it
+    value = node.value if node.tag == _STR else _typed(node, path, fm, rel)  # most values are text
+    if isinstance(value, str) and (found := control_char(value)):  # written as an escape: "\x1b", "\u2028"
+        fm.problems.append(Problem("control-character", rel, line, {"char": found[1]}))
+    return value
+
+
+def _typed(node: yaml.ScalarNode, path: Path_, fm: FrontMatter, rel: str) -> Any:
+    """The value of a scalar YAML did not read as text. A tag the editor wrote (`!!bool maybe`) must fit its
+    value; one YAML found itself (a date like 2024-02-30, a number too long for Python) stays the text as
+    written, for the field's own check to report."""
+    implicit = node.tag == (_resolver.resolve(yaml.ScalarNode, node.value, (True, False)) if not node.style
+                            else _STR)
+    construct = _CONSTRUCTORS.get(node.tag)
+    if construct is not None:
+        try:
+            return construct(_constructor, node)
+        except Exception:  # each tag's own errors: ValueError, IndexError, KeyError, binascii.Error …
+            pass
+    if not implicit:
+        fm.problems.append(_tag_problem(node, path, rel))
+    return node.value
+
+
+def _tag_problem(node: yaml.Node, path: Path_, rel: str) -> Problem:
+    tag = "!!" + node.tag.removeprefix(_YAML) if node.tag.startswith(_YAML) else node.tag
+    return Problem("yaml-tag", rel, node.start_mark.line + 2, {"field": field_name(path), "tag": tag})
+
+
+def field_name(path: Path_) -> str:
+    """'price.amount' for ("price", "amount"), 'images.file' for ("images", 0, "file")."""
+    return ".".join(str(p) for p in path if isinstance(p, str)) or "?"

@@ -63,10 +63,12 @@ class ParseCache:
 
 
 def read_folder(folder: Folder) -> Entry:
-    from sitegen.content.records import read_brand, read_product  # PyYAML: only when a file changed
+    from sitegen.content.records import read_brand, read_index, read_product  # PyYAML: only when a file changed
 
-    raw = (folder.path / "index.md").read_bytes()
     rel = folder.index_rel
+    raw, problems = read_index(folder.path / "index.md", rel)
+    if raw is None:
+        return (folder.stamp, None, problems)
     if len(folder.ids) == 1:
         return (folder.stamp, *read_brand(folder.ids[0], raw, rel))
     return (folder.stamp, *read_product(folder.ids[0], folder.ids[1], raw, rel))

@@ -6,12 +6,14 @@ The field lists here are the contract county teams write against (see docs/conte
 from __future__ import annotations
 
 import hashlib
+from pathlib import Path
 
 from sitegen.config import Contact
 from sitegen.content.fields import FieldReader
 from sitegen.content.frontmatter import decode, split
 from sitegen.content.models import Brand, Product
-from sitegen.errors import Problem
+from sitegen.errors import Problem, cannot_read
+from sitegen.untrusted import MAX_FILE_BYTES
 
 BRAND_FIELDS = frozenset({
     "name", "name_en", "province", "county", "summary", "summary_en", "logo", "banner", "website",
@@ -27,7 +29,21 @@ PRODUCT_FIELDS = frozenset({
 # The file's fields cannot be read at all: reporting each as missing would only bury the real problem.
 # (A Chinese colon after a field name is not among them: the fields are read as if it were ': '.)
 _UNREADABLE = frozenset({"no-front-matter", "unclosed-front-matter", "yaml-syntax", "yaml-too-complex",
-                         "fullwidth-space", "fence-dashes", "not-a-mapping"})
+                         "fullwidth-space", "fence-dashes", "not-a-mapping", "front-matter-too-long", "yaml-tag"})
+
+
+def read_index(path: Path, rel: str) -> tuple[bytes | None, list[Problem]]:
+    """An index.md's bytes, read no further than MAX_FILE_BYTES: a 50 MB file costs what a small one does.
+    None, with the problem, for a file too large or that cannot be read."""
+    try:
+        with open(path, "rb") as handle:
+            raw = handle.read(MAX_FILE_BYTES + 1)
+    except OSError as exc:
+        return None, [cannot_read(rel, exc)]
+    if len(raw) > MAX_FILE_BYTES:
+        line = raw.count(b"\n", 0, MAX_FILE_BYTES) + 1
+        return None, [Problem("file-too-large", rel, line, {"limit": MAX_FILE_BYTES})]
+    return raw, []
 
 
 def _open(raw: bytes, rel: str) -> tuple[FieldReader | None, list[Problem]]:

@@ -23,8 +23,10 @@ _TAGS = {
     "h2", "h3", "h4", "h5", "h6", "hr", "i", "img", "li", "ol", "p", "pre", "s", "small", "span", "strong",
     "sub", "sup", "table", "tbody", "td", "tfoot", "th", "thead", "tr", "u", "ul", "mark",
 }
+# No id or class: an editor's id could duplicate the theme's own (id="main"), and a class would borrow the
+# theme's styles (class="site-header") to make text pass for part of the page.
 _ATTRIBUTES = {
-    "*": {"class", "id", "title", "lang"},
+    "*": {"title", "lang"},
     "a": {"href"},
     "img": {"src", "alt", "width", "height", "loading"},
     "td": {"align", "colspan", "rowspan", "style"},

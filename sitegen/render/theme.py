@@ -45,7 +45,6 @@ class Theme:
     assets: dict[str, Asset]
     digest: str  # of every template and static file: any change re-renders every page
     boundary: tuple[str, ...] = ()  # real folders a template file may be in: the catalog, sitegen's themes
-    link_problems: tuple[Problem, ...] = ()  # symlinks that lead out of the catalog (their files are skipped)
 
     def loader(self) -> jinja2.BaseLoader:
         from sitegen.render.sandbox import ConfinedLoader
@@ -126,12 +125,10 @@ def load_theme(root: Path, name: str) -> Theme | None:
     """The theme `name`, layered over the packaged default. None if no such theme exists.
 
     The catalog's own theme files are untrusted: a file or folder that is a symlink to somewhere outside
-    the catalog is not read at all, and comes back as a problem with its path."""
+    the catalog is not read at all (discovery reports it, with its path)."""
     if not name or "/" in name or "\\" in name or name.startswith("."):
         return None
     real_root = root.resolve()
-    problems = [Problem("link-outside", rel, None, {"value": rel.rsplit("/", 1)[-1]})
-                for rel in _outside_links(root, real_root)]
     boundary = (str(real_root), str(PACKAGE_THEMES))
     own = root / "themes" / name
     layers = [layer for layer in (own, PACKAGE_THEMES / name)
@@ -161,7 +158,7 @@ def load_theme(root: Path, name: str) -> Theme | None:
         stem, dot, ext = rel.rpartition(".")
         output = f"assets/{stem}.{file_digest[:10]}.{ext}" if dot else f"assets/{rel}.{file_digest[:10]}"
         assets[rel] = Asset(rel, output, path, file_digest)
-    return Theme(name, tuple(template_dirs), assets, digest.hexdigest(), boundary, tuple(problems))
+    return Theme(name, tuple(template_dirs), assets, digest.hexdigest(), boundary)
 
 
 def _inside(path: Path, *bases: Path) -> bool:
@@ -197,31 +194,3 @@ def _files(folder: Path, boundary: tuple[str, ...]) -> list[tuple[str, Path]]:
     if folder.is_dir():
         walk(folder, "")
     return found
-
-
-def _outside_links(root: Path, real_root: Path) -> list[str]:
-    """Catalog-relative paths of symlinks in themes/ (themes/ itself included) that lead out of the catalog,
-    or nowhere (a link to itself)."""
-    found: list[str] = []
-    themes = root / "themes"
-    if themes.is_symlink() and not _inside(themes, real_root):
-        return ["themes"]
-    seen: set[str] = set()
-    stack = [(themes, "themes")]
-    while stack:
-        path, rel = stack.pop()
-        real = os.path.realpath(path)
-        if real in seen:
-            continue
-        seen.add(real)
-        try:
-            entries = list(os.scandir(path))
-        except OSError:
-            continue
-        for entry in entries:
-            sub = f"{rel}/{entry.name}"
-            if entry.is_symlink() and (not os.path.exists(entry.path) or not _inside(Path(entry.path), real_root)):
-                found.append(sub)
-            elif entry.is_dir():
-                stack.append((Path(entry.path), sub))
-    return sorted(found)
