@@ -11,15 +11,16 @@ import gc
 import hashlib
 import os
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from sitegen import __version__
 from sitegen.config import CONFIG_FILE, SiteConfig, load_config
 from sitegen.content.discover import SourceTree, discover
 from sitegen.content.load import Content, ParseCache, load_content
+from sitegen.content.models import Product
 from sitegen.errors import ContentError, Problem, errors_only
 from sitegen.fsutil import exclusive, inside
 from sitegen.images.model import ImageRequest
@@ -37,7 +38,8 @@ from sitegen.workers import can_fork, finished, fork_pool
 if TYPE_CHECKING:
     from sitegen.render.pages import Renderer
 
-Progress = Callable[[int, int, str], None]  # (done, total, what): "photos", then "pages"
+Progress = Callable[[int, int, str], None]
+Manifest = dict[str, dict[str, Any]]  # (done, total, what): "photos", then "pages"
 
 
 @dataclass(frozen=True, slots=True)
@@ -144,7 +146,7 @@ def save_cache(save: Callable[[], None], cache_dir: Path) -> list[Problem]:
     return []
 
 
-def image_requests(root: Path, checked: Checked, products) -> list[ImageRequest]:
+def image_requests(root: Path, checked: Checked, products: Iterable[Product]) -> list[ImageRequest]:
     requests = []
     for brand in checked.content.brands:
         for ref, role in ((brand.logo, "logo"), (brand.banner, "banner")):
@@ -208,7 +210,7 @@ def _build(options: BuildOptions, inputs: Inputs, cache_dir: Path, store: StateS
     lap("load+validate")
     products = published_products(checked.content.products, options.drafts)
     requests = image_requests(root, checked, products)
-    early: list[tuple[BuildState, dict | None]] = []
+    early: list[tuple[BuildState, Manifest | None]] = []
 
     def meanwhile() -> None:
         """While image workers encode photos: read the last build's records, load the page renderer."""
@@ -296,7 +298,7 @@ def _build(options: BuildOptions, inputs: Inputs, cache_dir: Path, store: StateS
 
 
 def _add_small(files: dict[str, OutFile], written: dict[str, Written], state: BuildState, rel: str, data: bytes,
-               staging: Path, output: Path, manifest: dict | None) -> None:
+               staging: Path, output: Path, manifest: Manifest | None) -> None:
     sha = hashlib.sha256(data).hexdigest()
     old = state.reusable(rel, sha, output, manifest)
     if old is not None:
@@ -311,7 +313,7 @@ def _add_small(files: dict[str, OutFile], written: dict[str, Written], state: Bu
 
 
 def _add_source(files: dict[str, OutFile], written: dict[str, Written], state: BuildState, rel: str, source: Path,
-                output: Path, manifest: dict | None, link: bool) -> None:
+                output: Path, manifest: Manifest | None, link: bool) -> None:
     sha, size = state.file_sha256(source)
     old = state.reusable(rel, sha, output, manifest)
     if old is not None:
@@ -344,7 +346,7 @@ def _render_chunk(chunk: list[tuple[Page, str]]) -> list[tuple[str, str, str, in
 
 
 def _render_all(site: Site, theme: Theme, lang: str, todo: list[tuple[Page, str]], staging: Path, jobs: int,
-                progress: Progress | None, meanwhile: Callable[[], None]):
+                progress: Progress | None, meanwhile: Callable[[], None]) -> Iterator[tuple[str, str, str, int]]:
     """Yields each rendered page. `meanwhile` runs in this process while workers render (after the fork,
     so no thread is running when the workers are forked), or first when there are no workers."""
     global _WORKER

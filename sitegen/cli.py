@@ -155,7 +155,7 @@ _AFTER_INTERRUPT = {
 }
 
 
-def _order(p: Problem) -> tuple:
+def _order(p: Problem) -> tuple[str, int, str]:
     return (p.path, p.line or 0, p.code)
 
 

@@ -48,7 +48,8 @@ class BuildState:
             self.store.save_outputs(self.target, self.files)
             self.store.save_hashes(self.hashes)
 
-    def reusable(self, rel: str, fingerprint: str, output: Path, manifest: dict[str, dict] | None) -> Written | None:
+    def reusable(self, rel: str, fingerprint: str, output: Path, manifest: dict[str, dict[str, Any]] | None
+                 ) -> Written | None:
         """The previous file, if its inputs are the same and it is still intact in output/."""
         old = self.files.get(rel)
         if old is None or old.fingerprint != fingerprint or manifest is None:

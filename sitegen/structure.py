@@ -169,11 +169,11 @@ def plan_pages(site: Site, lang: str) -> list[Page]:
         items = site.by_category.get(category, ())
         pages += _listing(site, "category", urls.category(category), category, items, lang, (share,))
     for product in site.products:
-        brand = site.brands.get(product.brand_id)
+        owner = site.brands.get(product.brand_id)
         related = related_products(site, product)
         url = urls.product(product)
         pages.append(Page("product", url, url_to_output(url), lang, f"{product.brand_id}/{product.id}", deps=(
-            product.digest, site.brand_card(brand) if brand else "", *(site.card(p) for p in related),
+            product.digest, site.brand_card(owner) if owner else "", *(site.card(p) for p in related),
             *(_image_key(site, product.folder, ref) for ref in product.images))))
     return pages
 

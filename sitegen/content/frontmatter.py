@@ -107,6 +107,7 @@ def _split(text: str, rel: str) -> FrontMatter:
     if "\u3000" in yaml_text:  # a full-width space where YAML needs a plain one: it reads a different file
         colons += [Problem("fullwidth-space", rel, n + 2) for n, line in enumerate(lines)
                    if _FULLWIDTH_SPACE.match(line)]
+    error: yaml.YAMLError | RecursionError | None
     try:
         node = yaml.compose(yaml_text, Loader=_Loader)
     except (yaml.YAMLError, RecursionError) as exc:  # RecursionError: thousands deep, in the Python reader
@@ -199,7 +200,7 @@ def _text_lines(root: yaml.Node) -> set[int]:
     return lines
 
 
-def _yaml_error(exc: yaml.YAMLError, yaml_text: str) -> tuple[int, str]:
+def _yaml_error(exc: yaml.YAMLError | RecursionError, yaml_text: str) -> tuple[int, str]:
     """(line in the file, the parser's words) for any PyYAML error, marked or not."""
     last = yaml_text.count("\n") + 1
     if isinstance(exc, yaml.MarkedYAMLError):
@@ -311,6 +312,7 @@ def _build(node: yaml.Node, path: Path_, fm: FrontMatter, rel: str, budget: list
         return out
     if isinstance(node, yaml.SequenceNode):
         return [_build(item, (*path, i), fm, rel, budget) for i, item in enumerate(node.value)]
+    assert isinstance(node, yaml.ScalarNode)
     return _scalar(node, path, fm, rel)
 
 
@@ -345,7 +347,8 @@ def _typed(node: yaml.ScalarNode, path: Path_, fm: FrontMatter, rel: str) -> Any
     """The value of a scalar YAML did not read as text. A tag the editor wrote (`!!bool maybe`) must fit its
     value; one YAML found itself (a date like 2024-02-30, a number too long for Python) stays the text as
     written, for the field's own check to report."""
-    implicit = node.tag == (_resolver.resolve(yaml.ScalarNode, node.value, (True, False)) if not node.style
+    implicit = node.tag == (_resolver.resolve(yaml.ScalarNode, node.value, (True, False))  # type: ignore[no-untyped-call]
+                            if not node.style
                             else _STR)
     construct = _CONSTRUCTORS.get(node.tag)
     if construct is not None:

@@ -138,7 +138,7 @@ def read_meta(layout: Layout, key: str) -> dict[str, Any] | None:
                 return None
     except OSError:
         return None  # someone pruned files: make them again
-    return record
+    return dict(record)
 
 
 def valid_record(record: Any, key: str) -> bool:

@@ -189,8 +189,9 @@ def placeholders(small: Image.Image, transparent: bool) -> tuple[str, str]:
 
     A cut-out keeps no placeholder: the thumbnail would stay visible behind its transparency.
     """
-    colour = "#{:02x}{:02x}{:02x}".format(*flatten(small).convert("RGB").resize((1, 1), Image.Resampling.BOX)
-                                          .getpixel((0, 0)))
+    pixel = flatten(small).convert("RGB").resize((1, 1), Image.Resampling.BOX).getpixel((0, 0))
+    assert isinstance(pixel, tuple)
+    colour = "#{:02x}{:02x}{:02x}".format(*pixel)
     if transparent:
         return colour, ""
     for side in (16, 12, 8):

@@ -155,6 +155,7 @@ class LocalStore:
         try:
             for name in parts:
                 current, fd = fd, None  # _step closes it, whatever happens
+                assert current is not None
                 fd = _step(current, name, create)
                 if fd is None:
                     break

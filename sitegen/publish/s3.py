@@ -10,6 +10,7 @@ botocore error becomes a PublishError here, with credential values redacted.
 from __future__ import annotations
 
 import base64
+import builtins
 import contextlib
 import gzip
 import hashlib
@@ -19,7 +20,7 @@ from collections import Counter
 from collections.abc import Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import Any, BinaryIO, Literal
 
 import boto3
 import botocore.exceptions as bx
@@ -73,7 +74,7 @@ _RETRY_AFTER_EXTRA = 5
 
 def retry_delay_bound(retry: int) -> float:
     """The longest botocore waits before retry number `retry` (1 = the second attempt)."""
-    return min(2 ** (retry - 1), _BACKOFF_CAP) + _RETRY_AFTER_EXTRA
+    return float(min(2 ** (retry - 1), _BACKOFF_CAP) + _RETRY_AFTER_EXTRA)
 
 
 def worst_case_seconds(connect_timeout: float, read_timeout: float, attempts: int) -> float:
@@ -97,7 +98,7 @@ def make_client(target: S3Target) -> tuple[Any, tuple[str, ...]]:
         raise PublishError("no-credentials", profile=f" '{target.profile}'" if target.profile else "")
     config = Config(
         signature_version=target.signature_version or None,
-        s3={"addressing_style": target.addressing_style or "auto"},
+        s3={"addressing_style": target.addressing_style or "auto"},  # type: ignore[arg-type]  # a checked str
         request_checksum_calculation="when_required",
         response_checksum_validation="when_required",
         retries={"mode": "standard", "total_max_attempts": target.attempts},
@@ -169,7 +170,9 @@ class S3Store:
             return None
         try:
             with self._errors("GetObject", INDEX_NAME):
-                return self.client.get_object(Bucket=self.target.bucket, Key=self._key(INDEX_NAME))["Body"].read()
+                answer = self.client.get_object(Bucket=self.target.bucket, Key=self._key(INDEX_NAME))
+                body: bytes = answer["Body"].read()
+                return body
         except PublishError as exc:
             if exc.params.get("code") in ("NoSuchKey", "404"):
                 return None
@@ -242,7 +245,7 @@ class S3Store:
             with ThreadPoolExecutor(max_workers=self.target.workers) as pool:
                 list(pool.map(self._delete_one, batch))
 
-    def _delete_batch(self, batch: list[str]) -> None:
+    def _delete_batch(self, batch: builtins.list[str]) -> None:
         with self._errors("DeleteObjects", batch[0]):
             answer = self.client.delete_objects(Bucket=self.target.bucket, Delete={
                 "Objects": [{"Key": self._key(p)} for p in batch], "Quiet": True})
@@ -277,7 +280,7 @@ class _Translate:
         if gone is not None:  # another request found the endpoint gone: do not wait for it again
             raise PublishError(gone.code, **gone.params)
 
-    def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None, _tb: Any) -> bool:
+    def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None, _tb: Any) -> Literal[False]:
         if exc is None or isinstance(exc, PublishError) or not isinstance(exc, Exception):
             return False
         target = self.store.target

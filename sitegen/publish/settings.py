@@ -63,9 +63,10 @@ class PublishSettings:
     gzip: bool = False
 
 
-_SPEC = {"bucket": str, "prefix": str, "endpoint_url": str, "region": str, "addressing_style": str,
-         "signature_version": str, "profile": str, "workers": int, "headers": dict, "gzip": bool,
-         "connect_timeout": (int, float), "read_timeout": (int, float), "attempts": int}
+_SPEC: dict[str, type | tuple[type, ...]] = {
+    "bucket": str, "prefix": str, "endpoint_url": str, "region": str, "addressing_style": str,
+    "signature_version": str, "profile": str, "workers": int, "headers": dict, "gzip": bool,
+    "connect_timeout": (int, float), "read_timeout": (int, float), "attempts": int}
 
 
 def parse_publish_settings(table: Any, line: LineOf) -> tuple[PublishSettings, list[Problem]]:

@@ -6,6 +6,7 @@ without a string falls back to Chinese, the catalog's first language.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from types import SimpleNamespace
 
 STRINGS: dict[str, dict[str, str]] = {
@@ -49,7 +50,7 @@ def texts(language: str) -> SimpleNamespace:
     return SimpleNamespace(**table)
 
 
-def translator(language: str):
+def translator(language: str) -> Callable[..., str]:
     """A `_` for templates: `_('month', m=9)` → '9月'."""
     table = STRINGS.get(language.split("-")[0].lower(), STRINGS["zh"])
     fallback = STRINGS["zh"]

@@ -114,6 +114,7 @@ def unsafe_names(env: jinja2.Environment, source: str) -> Iterator[tuple[int, st
         elif isinstance(node, jinja2.nodes.Getitem):
             names = [node.arg.value] if isinstance(node.arg, jinja2.nodes.Const) else []
         else:
+            assert isinstance(node, jinja2.nodes.Filter | jinja2.nodes.Test)
             names = [a.value for a in [*node.args, *(k.value for k in node.kwargs)]
                      if isinstance(a, jinja2.nodes.Const)]
         for name in names:

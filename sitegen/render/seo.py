@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable
 from html import escape
+from typing import Any
 
 from markupsafe import Markup
 
@@ -12,7 +13,7 @@ from sitegen.content.models import Brand, Product
 from sitegen.structure import Site
 
 
-def json_ld(data: dict) -> Markup:
+def json_ld(data: dict[str, Any]) -> Markup:
     """JSON inside <script> must not be able to close the tag, whatever editors wrote."""
     text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
     text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
@@ -27,10 +28,10 @@ def price_range(product: Product) -> tuple[float, float, int] | None:
     return min(prices), max(prices), len(prices)
 
 
-def product_ld(site: Site, product: Product, brand: Brand | None, description: str, url: str) -> dict:
+def product_ld(site: Site, product: Product, brand: Brand | None, description: str, url: str) -> dict[str, Any]:
     images = [site.config.url(img.fallback.url) for ref in product.images
               if (img := site.image(product.folder, ref.file))]
-    data: dict = {
+    data: dict[str, Any] = {
         "@context": "https://schema.org",
         "@type": "Product",
         "name": product.title,
