@@ -21,6 +21,8 @@ from sitegen.config import CONFIG_FILE, SiteConfig, load_config
 from sitegen.content.discover import SourceTree, discover
 from sitegen.content.load import Content, ParseCache, load_content
 from sitegen.content.models import Product
+from sitegen.engine.depends import Current, changed, read_lists, snapshot, stale
+from sitegen.engine.state import StateStore
 from sitegen.errors import ContentError, Problem, errors_only
 from sitegen.fsutil import exclusive, inside
 from sitegen.images.model import ImageRequest
@@ -29,7 +31,6 @@ from sitegen.incremental import BuildState, LastBuild, Written, code_digest, fin
 from sitegen.output import MANIFEST, OutFile, WriteFailed, clean_stale, commit, guard_output, read_manifest, staging_dir
 from sitegen.render.seo import robots, sitemap
 from sitegen.render.theme import Theme, available_themes, load_theme
-from sitegen.state import StateStore
 from sitegen.structure import Page, Site, plan_pages
 from sitegen.tomllines import key_lines, line_of
 from sitegen.validate import index_folders, published_products, validate
@@ -226,15 +227,28 @@ def _build(options: BuildOptions, inputs: Inputs, cache_dir: Path, store: StateS
     site = Site.create(config, checked.content.brands, products, images, today)
     pages = plan_pages(site, config.language)
     state, manifest = early[0] if early else (BuildState.load(store, output), read_manifest(output))
-    config_digest = hashlib.blake2b((root / CONFIG_FILE).read_bytes(), digest_size=16).hexdigest()
     files: dict[str, OutFile] = {}
     written: dict[str, Written] = {}
+    current = Current(site, checked.theme)
+    before = store.inputs(state.target)
+    now = current.inputs(read_lists(before))
+    everything, touched = changed(before, now)
+    examine = None if everything else store.needing(state.target, touched)
     todo: list[tuple[Page, str]] = []
+    kept: list[tuple[Page, Written]] = []
     for page in pages:
-        fp = fingerprint(__version__, code, checked.theme.digest, config_digest, page)
+        fp = fingerprint(__version__, code, page)  # what the page is; what it shows is in its reads
         old = state.reusable(page.output, fp, output, manifest)
         if old is None:
             todo.append((page, fp))
+        else:
+            kept.append((page, old))
+    stored = store.reads(state.target, None if examine is None else
+                         [page.output for page, _ in kept if page.output in examine])
+    for page, old in kept:
+        if (examine is None or page.output in examine) and (page.output not in stored or
+                                                           stale(stored[page.output], current)):
+            todo.append((page, old.fingerprint))
         else:
             files[page.output] = OutFile(page.output, old.sha256, old.size)
             written[page.output] = old
@@ -244,12 +258,15 @@ def _build(options: BuildOptions, inputs: Inputs, cache_dir: Path, store: StateS
         staging = staging_dir(output)
     except OSError as exc:
         raise WriteFailed(output, exc) from None
+    page_reads: dict[str, tuple[str, list[str]]] = {}
     try:
-        for rel, fp, sha, size in _render_all(site, checked.theme, config.language, todo, staging, options.jobs,
-                                              progress, meanwhile=lambda: cache_problems.extend(
-                                                  save_cache(checked.cache.save, cache_dir))):
+        for rel, fp, sha, size, reads in _render_all(site, checked.theme, config.language, todo, staging,
+                                                     options.jobs, progress, meanwhile=lambda: cache_problems.extend(
+                                                         save_cache(checked.cache.save, cache_dir))):
             files[rel] = OutFile(rel, sha, size, staged=staging / rel)
             written[rel] = Written(fp, sha, size, (0, 0))
+            page_reads[rel] = reads
+            now.update((key, current.list(key[2:])) for key in reads[1] if key.startswith("l:"))
         lap("render")
         extra = {
             "sitemap.xml": sitemap(config.url(p.url) for p in pages if p.kind != "404").encode(),
@@ -280,13 +297,13 @@ def _build(options: BuildOptions, inputs: Inputs, cache_dir: Path, store: StateS
             import shutil
 
             shutil.rmtree(staging, ignore_errors=True)
-    state.files = written
     warnings = (*checked.warnings, *image_problems, *cache_problems)
     st = os.stat(output / MANIFEST)
     outputs = (*((rel, *w.stamp) for rel, w in written.items()), (MANIFEST, st.st_size, st.st_mtime_ns))
 
     def remember() -> None:
-        state.save()
+        state.save(written, page_reads)
+        store.save_inputs(state.target, before, now)
         if stamp:
             LastBuild(stamp, outputs, tuple(warnings), len(pages)).save(store, output)
 
@@ -326,27 +343,29 @@ def _add_source(files: dict[str, OutFile], written: dict[str, Written], state: B
 
 # -- rendering, in worker processes when there is enough of it
 
-_WORKER: tuple[Renderer, Path] | None = None
+_WORKER: tuple[Renderer, Path, Current] | None = None
+Rendered = tuple[str, str, str, int, tuple[str, list[str]]]  # rel, fingerprint, sha256, size, (reads, needs)
 
 
-def _render_chunk(chunk: list[tuple[Page, str]]) -> list[tuple[str, str, str, int]]:
+def _render_chunk(chunk: list[tuple[Page, str]]) -> list[Rendered]:
     assert _WORKER is not None
-    renderer, staging = _WORKER
+    renderer, staging, current = _WORKER
     base = str(staging)
     out = []
     for page, fp in chunk:
-        data = renderer.render(page).encode()
+        html, reads = renderer.render(page)
+        data = html.encode()
         folder, _, name = page.output.rpartition("/")
         target = f"{base}/{folder}" if folder else base
         os.makedirs(target, exist_ok=True)  # plain strings: pathlib cost more than the writing, per page
         with open(f"{target}/{name}", "wb") as handle:
             handle.write(data)
-        out.append((page.output, fp, hashlib.sha256(data).hexdigest(), len(data)))
+        out.append((page.output, fp, hashlib.sha256(data).hexdigest(), len(data), snapshot(reads, current)))
     return out
 
 
 def _render_all(site: Site, theme: Theme, lang: str, todo: list[tuple[Page, str]], staging: Path, jobs: int,
-                progress: Progress | None, meanwhile: Callable[[], None]) -> Iterator[tuple[str, str, str, int]]:
+                progress: Progress | None, meanwhile: Callable[[], None]) -> Iterator[Rendered]:
     """Yields each rendered page. `meanwhile` runs in this process while workers render (after the fork,
     so no thread is running when the workers are forked), or first when there are no workers."""
     global _WORKER
@@ -356,7 +375,7 @@ def _render_all(site: Site, theme: Theme, lang: str, todo: list[tuple[Page, str]
     from sitegen.render.pages import Renderer  # Jinja2, Markdown, nh3: only when something is rendered
 
     renderer = Renderer(site, theme, lang)
-    _WORKER = (renderer, staging)
+    _WORKER = (renderer, staging, Current(site, theme))
     workers = jobs or os.cpu_count() or 1
     chunk = 64
     chunks = [todo[i : i + chunk] for i in range(0, len(todo), chunk)]

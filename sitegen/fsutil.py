@@ -77,6 +77,11 @@ def real_dirs(base: Path, rel_dir: str, known: set[str]) -> bool:
     return True
 
 
+def digest(value: object) -> str:
+    """A short fingerprint of a plain value (records, tuples, strings, numbers): its repr, hashed."""
+    return hashlib.blake2b(repr(value).encode(), digest_size=8).hexdigest()
+
+
 def sha256_file(path: Path) -> str:
     digest = hashlib.sha256()
     with open(path, "rb") as handle:

@@ -17,10 +17,10 @@ from typing import Any
 
 from sitegen.content.codec import Invalid, decode_problem, encode_problem
 from sitegen.content.discover import Folder
+from sitegen.engine.state import StateStore, Written, is_digest
 from sitegen.errors import Problem
 from sitegen.fsutil import real_dirs, safe_rel, sha256_file
 from sitegen.output import MANIFEST
-from sitegen.state import StateStore, Written, is_digest
 
 __all__ = ["BuildState", "LastBuild", "Written", "code_digest", "fingerprint", "input_stamp", "sha256_file"]
 
@@ -43,9 +43,11 @@ class BuildState:
         target = target_key(output)
         return BuildState(store, target, store.outputs(target), store.hashes())
 
-    def save(self) -> None:
+    def save(self, files: dict[str, Written], reads: dict[str, tuple[str, list[str]]]) -> None:
+        """Remember `files` (the output as it is now) and what the pages rendered this time read."""
         if self.store is not None:
-            self.store.save_outputs(self.target, self.files)
+            changed = {rel: w for rel, w in files.items() if self.files.get(rel) != w or rel in reads}
+            self.store.save_outputs(self.target, changed, self.files.keys() - files.keys(), reads)
             self.store.save_hashes(self.hashes)
 
     def reusable(self, rel: str, fingerprint: str, output: Path, manifest: dict[str, dict[str, Any]] | None

@@ -1,8 +1,8 @@
 """The site's structure: which pages exist, at which URLs, showing which records.
 
-Pure functions over typed records. Each Page names the records and values it shows
-(`deps`); the build hashes them to know, without rendering, whether a page changed. The
-same knowledge lets the live preview re-render only what an edit affects.
+Pure functions over typed records. What each page shows is not declared here: the renderer
+records what it reads (`render/reads.py`). The lists of records a page shows are named
+(`Site.members`), so that the engine can tell, without rendering, whether a list changed.
 """
 
 from __future__ import annotations
@@ -13,7 +13,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from sitegen.config import SiteConfig
-from sitegen.content.models import Brand, ImageRef, Product
+from sitegen.content.models import Brand, Product
+from sitegen.fsutil import digest
 from sitegen.images.model import ProcessedImage
 
 PER_PAGE = 48  # cards on one listing page: a phone on 4G should not load 600 cards at once
@@ -30,7 +31,6 @@ class Site:
     today: dt.date
     by_brand: Mapping[str, tuple[Product, ...]] = field(default_factory=dict)
     by_category: Mapping[str, tuple[Product, ...]] = field(default_factory=dict)
-    cards: Mapping[str, str] = field(default_factory=dict)  # product key → what listings show of it
     place: Mapping[str, tuple[Product, int]] = field(default_factory=dict)  # key → (product, index in brand)
 
     @staticmethod
@@ -42,28 +42,58 @@ class Site:
         for p in ordered:
             by_brand[p.brand_id].append(p)
             by_category[p.category].append(p)
-        site = Site(config, {b.id: b for b in sorted(brands, key=lambda b: b.id)}, ordered, images, today,
-                    {k: tuple(v) for k, v in by_brand.items()}, {k: tuple(v) for k, v in by_category.items()})
-        cards = {p.key: site._card(p) for p in ordered}
-        place = {p.key: (p, i) for group in site.by_brand.values() for i, p in enumerate(group)}
-        return Site(site.config, site.brands, ordered, images, today, site.by_brand, site.by_category, cards,
-                    place)
+        by_brand_t = {k: tuple(v) for k, v in by_brand.items()}
+        place = {p.key: (p, i) for group in by_brand_t.values() for i, p in enumerate(group)}
+        return Site(config, {b.id: b for b in sorted(brands, key=lambda b: b.id)}, ordered, images, today,
+                    by_brand_t, {k: tuple(v) for k, v in by_category.items()}, place)
 
     def image(self, folder: str, file: str) -> ProcessedImage | None:
         return self.images.get(f"{folder}/{file}")
 
-    def card(self, product: Product) -> str:
-        """What listing pages show of a product, as a dependency string (the processed cover included)."""
-        return self.cards.get(product.key) or self._card(product)
+    def record(self, key: str) -> Brand | Product | SiteConfig | None:
+        """A record by the key pages note their reads under: 'brand:<id>', 'product:<b>/<p>', 'config'."""
+        if key == "config":
+            return self.config
+        kind, _, ident = key.partition(":")
+        if kind == "brand":
+            return self.brands.get(ident)
+        found = self.place.get(key)
+        return found[0] if found else None
 
-    def _card(self, product: Product) -> str:
-        cover = self.image(product.folder, product.cover.file)
-        return f"{product.card_digest}:{shown(cover)}"
+    def members(self, name: str) -> tuple[Brand | Product, ...]:
+        """A list pages show, by name: 'brands', 'new', 'season', 'brand:<id>', 'category:<id>',
+        'related:<product key>'; '<name>@<n>' is listing page n of it."""
+        name, _, number = name.partition("@")
+        kind, _, arg = name.partition(":")
+        items: tuple[Brand | Product, ...]
+        if kind == "brands":
+            items = tuple(self.brands.values())
+        elif kind == "new":
+            items = self.new_products()
+        elif kind == "season":
+            items = self.in_season()
+        elif kind == "brand":
+            items = self.by_brand.get(arg, ())
+        elif kind == "category":
+            items = self.by_category.get(arg, ())
+        elif kind == "related":
+            found = self.place.get(arg)
+            items = related_products(self, found[0]) if found else ()
+        else:
+            raise ValueError(f"no list named {name!r}")
+        if number:
+            n = int(number)
+            return items[(n - 1) * PER_PAGE : n * PER_PAGE]
+        return items
 
-    def brand_card(self, brand: Brand) -> str:
-        """What other pages show of a brand: its card, and the processed logo and banner (og:image)."""
-        urls = [shown(self.image(brand.folder, ref.file)) for ref in (brand.logo, brand.banner) if ref]
-        return f"{brand.card_digest}:{'|'.join(urls)}"
+    def list_digest(self, name: str) -> str:
+        """Which records a list holds, in order (and, for a listing page, how many pages there are)."""
+        if name == "counts":
+            return digest(sorted((k, len(v)) for k, v in self.by_category.items()))
+        keys = tuple(item.key for item in self.members(name))
+        if "@" in name:
+            return digest((keys, len(self.members(name.partition("@")[0]))))
+        return digest(keys)
 
     def share_image(self) -> ProcessedImage | None:
         """The picture a shared link to a page without its own shows: the first brand banner (or logo)."""
@@ -91,7 +121,6 @@ class Page:
     subject: str = ""  # id of the brand / category, 'brand/product' for a product
     number: int = 1  # listing page number
     pages: int = 1  # listing pages in all
-    deps: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -134,57 +163,29 @@ def paged_url(base: str, number: int) -> str:
     return base if number == 1 else f"{base}page/{number}/"
 
 
-def _listing(site: Site, kind: str, base: str, subject: str, items: tuple[Product, ...], lang: str,
-             extra: tuple[str, ...]) -> list[Page]:
+def _listing(kind: str, base: str, subject: str, items: tuple[Product, ...], lang: str) -> list[Page]:
     count = max(1, -(-len(items) // PER_PAGE))
-    pages = []
-    for n in range(1, count + 1):
-        chunk = items[(n - 1) * PER_PAGE : n * PER_PAGE]
-        url = paged_url(base, n)
-        deps = (*extra, str(count), *(site.card(p) for p in chunk))
-        pages.append(Page(kind, url, url_to_output(url), lang, subject, n, count, deps))
-    return pages
+    return [Page(kind, url, url_to_output(url), lang, subject, n, count)
+            for n in range(1, count + 1) for url in [paged_url(base, n)]]
 
 
 def plan_pages(site: Site, lang: str) -> list[Page]:
-    """Every HTML page of one language, with what each depends on."""
+    """Every HTML page of one language."""
     urls = Urls.for_language(site.config.language, lang)
-    brands_cards = tuple(site.brand_card(b) for b in site.brands.values())
-    share = shown(site.share_image())  # og:image of the pages without a picture of their own
     pages = [
-        Page("home", urls.home(), url_to_output(urls.home()), lang, deps=(
-            *brands_cards, str(site.today.month),
-            *(site.card(p) for p in site.new_products()), *(site.card(p) for p in site.in_season()),
-            *site.config.categories)),
-        Page("brands", urls.brands(), url_to_output(urls.brands()), lang, deps=brands_cards),
-        Page("categories", urls.categories(), url_to_output(urls.categories()), lang,
-             deps=(share, *(f"{c}:{len(site.by_category.get(c, ()))}" for c in site.config.categories))),
-        Page("404", urls.not_found(), urls.not_found().lstrip("/"), lang, deps=(share,)),
+        Page("home", urls.home(), url_to_output(urls.home()), lang),
+        Page("brands", urls.brands(), url_to_output(urls.brands()), lang),
+        Page("categories", urls.categories(), url_to_output(urls.categories()), lang),
+        Page("404", urls.not_found(), urls.not_found().lstrip("/"), lang),
     ]
     for brand in site.brands.values():
-        items = site.by_brand.get(brand.id, ())
-        pages += _listing(site, "brand", urls.brand(brand), brand.id, items, lang,
-                          (brand.digest, site.brand_card(brand), _image_key(site, brand.folder, brand.banner), share))
+        pages += _listing("brand", urls.brand(brand), brand.id, site.by_brand.get(brand.id, ()), lang)
     for category in site.config.categories:
-        items = site.by_category.get(category, ())
-        pages += _listing(site, "category", urls.category(category), category, items, lang, (share,))
+        pages += _listing("category", urls.category(category), category, site.by_category.get(category, ()), lang)
     for product in site.products:
-        owner = site.brands.get(product.brand_id)
-        related = related_products(site, product)
         url = urls.product(product)
-        pages.append(Page("product", url, url_to_output(url), lang, f"{product.brand_id}/{product.id}", deps=(
-            product.digest, site.brand_card(owner) if owner else "", *(site.card(p) for p in related),
-            *(_image_key(site, product.folder, ref) for ref in product.images))))
+        pages.append(Page("product", url, url_to_output(url), lang, f"{product.brand_id}/{product.id}"))
     return pages
-
-
-def _image_key(site: Site, folder: str, ref: ImageRef | None) -> str:
-    return f"{shown(site.image(folder, ref.file))}|{ref.alt}" if ref else ""
-
-
-def shown(image: ProcessedImage | None) -> str:
-    """What a page shows of an image: where it is, its size and its placeholder."""
-    return f"{image.fallback.url}:{image.width}x{image.height}:{image.placeholder}" if image else ""
 
 
 def related_products(site: Site, product: Product, limit: int = 4) -> tuple[Product, ...]:

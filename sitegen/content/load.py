@@ -19,7 +19,7 @@ from sitegen.errors import Problem
 from sitegen.workers import can_fork, finished, fork_pool
 
 if TYPE_CHECKING:
-    from sitegen.state import StateStore
+    from sitegen.engine.state import StateStore
 
 Entry = tuple[tuple[int, int], Brand | Product | None, list[Problem]]
 

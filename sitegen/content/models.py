@@ -1,8 +1,5 @@
 """Typed, frozen records for brands and products: what the rest of the build works with.
 
-(No `slots`: these are pickled in the parse cache, and unpickling a slotted dataclass
-is several times slower.)
-
 Records are complete when created (never half-filled for a later stage to finish) and
 carry the lines of the values that cross-file checks may need to point at.
 """
@@ -76,13 +73,6 @@ class Brand:
     def folder(self) -> str:
         return self.rel.rsplit("/", 1)[0]
 
-    # Changes only when what other pages show of this brand changes. Computed once, kept in the parse cache.
-    card_digest: str = field(init=False, default="", repr=False, compare=False)
-
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "card_digest", _digest(
-            self.name, self.name_en, self.province, self.county, self.summary, self.summary_en, self.logo,
-            self.banner))
 
 
 @dataclass(frozen=True)
@@ -128,18 +118,3 @@ class Product:
     @property
     def cover(self) -> ImageRef:
         return self.images[0]
-
-    # Changes only when what listing pages show of this product changes (not its body).
-    card_digest: str = field(init=False, default="", repr=False, compare=False)
-
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "card_digest", _digest(
-            self.title, self.title_en, self.summary, self.summary_en, self.category,
-            self.images[0] if self.images else None, self.price, self.season, self.available, self.draft,
-            self.date, self.origin))
-
-
-def _digest(*values: object) -> str:
-    import hashlib
-
-    return hashlib.blake2b(repr(values).encode(), digest_size=12).hexdigest()

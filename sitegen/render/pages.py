@@ -1,29 +1,30 @@
-"""Page → HTML string, through the theme's Jinja2 templates (autoescaped; no file I/O).
+"""Page → HTML string, through the theme's Jinja2 templates (sandboxed, autoescaped; no file I/O).
 
-Each page kind gets a small context function; everything common (site settings, the
-translator, URL helpers, the <picture> helper) is a template global set once.
+Each page kind gets a small context function; everything common (site settings, the translator, URL
+helpers, the <picture> helper) is a template global set once. Records reach templates and helpers as
+`Tracked` views, so each page comes back with what it read (`render/reads.py`).
 """
 
 from __future__ import annotations
 
-import functools
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
 import jinja2
 from markupsafe import Markup
 
 from sitegen.config import Term
-from sitegen.content.models import CertRef, Product
+from sitegen.content.models import CertRef
 from sitegen.images.model import ProcessedImage
 from sitegen.render.i18n import texts, translator
 from sitegen.render.markdown import plain_text, render_markdown
 from sitegen.render.picture import picture
+from sitegen.render.reads import Reads, Recorder, Tracked, untracked
 from sitegen.render.sandbox import CatalogSandbox
 from sitegen.render.seo import json_ld, price_range, product_ld
 from sitegen.render.theme import Theme
-from sitegen.structure import Page, Site, Urls, paged_url, related_products
+from sitegen.structure import Page, Site, Urls, paged_url
 
 TEMPLATES = {"home": "home.html", "brands": "brands.html", "brand": "brand.html", "product": "product.html",
              "categories": "categories.html", "category": "category.html", "404": "404.html"}
@@ -36,43 +37,62 @@ class Renderer:
         self.site = site
         self.theme = theme
         self.lang = lang
+        self.recorder = Recorder()
         self.env = CatalogSandbox(
-            loader=theme.loader(), undefined=jinja2.StrictUndefined,
+            loader=theme.loader(), undefined=jinja2.StrictUndefined, recorder=self.recorder,
             auto_reload=False,  # templates cannot change during a build; checking costs a stat per include
         )
+        self.config = Tracked(site.config, "config", self.recorder)
         self._ = translator(lang)
         self.urls = Urls.for_language(site.config.language, lang)
         self.env.globals.update(
-            site=site.config, _=self._, t=texts(lang), asset=theme.asset_url, picture=picture, lang=lang,
+            site=self.config, _=self._, t=texts(lang), asset=self.asset, picture=picture, lang=lang,
             urls=self.urls, product_url=self.urls.product, brand_url=self.urls.brand,
-            category_url=self.urls.category,
-            image=site.image, term_name=self.term_name, month_names=self.month_names,
-            cert_terms=self.cert_terms, money=money, categories=site.config.categories,
-            category_counts={k: len(v) for k, v in site.by_category.items()},
-            police_code=re.sub(r"\D", "", site.config.police_record), card=self.card,
+            category_url=self.urls.category, image=self.image, term_name=self.term_name,
+            month_names=self.month_names, cert_terms=self.cert_terms, money=money, card=self.card,
+            categories=_Noted(site.config.categories, lambda: self.recorder.reads.field("config", "categories")),
+            category_counts=_Noted({k: len(v) for k, v in site.by_category.items()},
+                                   lambda: self.recorder.reads.lists.add("counts")),
         )
-        self._cards: dict[tuple[str, bool], Markup] = {}
+        self._cards: dict[tuple[str, bool], tuple[Markup, Reads]] = {}
+        self._share: tuple[str, Reads] | None = None
         self._contexts: dict[str, Callable[[Page], dict[str, Any]]] = {
             "home": self._home, "brands": self._brands, "brand": self._brand, "product": self._product,
             "categories": self._categories, "category": self._category, "404": self._not_found,
         }
 
-    def render(self, page: Page) -> str:
+    def render(self, page: Page) -> tuple[str, Reads]:
+        """The page's HTML, and everything it read."""
+        self.recorder.reads = reads = Reads()
         context = self._contexts[page.kind](page)
-        context.setdefault("canonical", self.site.config.url(page.url))
+        context.setdefault("canonical", self.config.url(page.url))
         if not context.get("og_image"):
-            context["og_image"] = self._share_image
-        context.setdefault("description", self.site.config.description or self.site.config.title)
+            context["og_image"] = self._share_image()
+        context.setdefault("description", self.config.description or self.config.title)
+        context["police_code"] = re.sub(r"\D", "", self.config.police_record)
         context["page"] = page
         try:
-            return self.env.get_template(TEMPLATES[page.kind]).render(context)
+            return self.env.get_template(TEMPLATES[page.kind]).render(context), reads
         except Exception as exc:  # a template is the catalog's code: 1/0, a loop of includes, a wrong call …
             raise self.theme.error(exc) from None
 
-    @functools.cached_property
     def _share_image(self) -> str:
-        """og:image of the pages without a picture of their own: looked up once, not once per page."""
-        return self._og(self.site.share_image())
+        """og:image of the pages without a picture of their own (the first brand banner or logo): looked up
+        once, and its reads added to each page that shows it."""
+        if self._share is None:
+            outer = self.recorder.reads
+            self.recorder.reads = found = Reads()
+            url = ""
+            for brand in self._list("brands"):
+                image = next((img for ref in (brand.banner, brand.logo) if ref and (img := self.image(
+                    brand.folder, ref.file))), None)
+                if image is not None:
+                    url = self._og(image)
+                    break
+            self.recorder.reads = outer
+            self._share = (url, found)
+        self.recorder.reads.merge(self._share[1])
+        return self._share[0]
 
     def compile_templates(self) -> None:
         try:
@@ -81,16 +101,44 @@ class Renderer:
         except Exception as exc:
             raise self.theme.error(exc) from None
 
+    # -- what pages read, noted as they read it
+    def _track(self, record: Any) -> Any:
+        return Tracked(record, record.key, self.recorder)
+
+    def _record(self, key: str) -> Any:
+        return self._track(self.site.record(key))
+
+    def _list(self, name: str) -> list[Any]:
+        self.recorder.reads.lists.add(name)
+        return [self._track(r) for r in self.site.members(name)]
+
+    def image(self, folder: str, file: str) -> ProcessedImage | None:
+        rel = f"{folder}/{file}"
+        self.recorder.reads.images.add(rel)
+        return self.site.images.get(rel)
+
+    def asset(self, name: str) -> str:
+        self.recorder.reads.assets.add(name)
+        return self.theme.asset_url(name)
+
     # -- helpers exposed to templates
-    def card(self, product: Product, eager: bool = False) -> Markup:
-        """A product's card, rendered once per process: it appears on many listing and product pages.
-        `eager`: the card is in the first screen, so its photo is not lazy-loaded (a variant of its own)."""
-        key = (product.key, eager)
-        html = self._cards.get(key)
-        if html is None:
-            html = Markup(self.env.get_template("partials/card.html").render(p=product, eager=eager))
-            self._cards[key] = html
-        return html
+    def card(self, product: Any, eager: bool = False) -> Markup:
+        """A product's card, rendered once per process: it appears on many listing and product pages; what it
+        read is added to each page that shows it. `eager`: the card is in the first screen, so its photo is
+        not lazy-loaded (a variant of its own)."""
+        record = untracked(product)
+        key = (record.key, eager)
+        hit = self._cards.get(key)
+        if hit is None:
+            outer = self.recorder.reads
+            self.recorder.reads = reads = Reads()
+            try:
+                html = Markup(self.env.get_template("partials/card.html").render(p=self._track(record), eager=eager))
+            finally:
+                self.recorder.reads = outer
+            hit = self._cards[key] = (html, reads)
+        self.recorder.reads.merge(hit[1])
+        return hit[0]
 
     def term_name(self, term: Term | None) -> str:
         return term.name(self.lang) if term else ""
@@ -100,62 +148,63 @@ class Renderer:
             self._("month", m=m) for m in months)
 
     def cert_terms(self, refs: tuple[CertRef, ...]) -> list[tuple[Term, str]]:
-        certs = self.site.config.certifications
+        certs = self.config.certifications
         return [(certs[r.id], r.number) for r in refs if r.id in certs]
 
     def _photos(self, folder: str, files: list[str]) -> dict[str, str]:
         """The published copy of each listed photo, for <img> tags written in the Markdown text."""
-        return {f: img.fallback.url for f in files if (img := self.site.image(folder, f))}
+        return {f: img.fallback.url for f in files if (img := self.image(folder, f))}
 
     def _og(self, image: ProcessedImage | None) -> str:
         if image is None:
             return ""
-        return self.site.config.url((image.og or image.fallback).url)
+        return str(self.config.url((image.og or image.fallback).url))
 
     # -- one context per page kind
     def _home(self, page: Page) -> dict[str, Any]:
-        site = self.site
-        return {"title": site.config.title, "brands": list(site.brands.values()),
-                "new_products": site.new_products(), "in_season": site.in_season()}
+        return {"title": self.config.title, "brands": self._list("brands"), "new_products": self._list("new"),
+                "in_season": self._list("season")}
 
     def _brands(self, page: Page) -> dict[str, Any]:
-        return {"title": self._("all_brands"), "brands": list(self.site.brands.values())}
+        return {"title": self._("all_brands"), "brands": self._list("brands")}
 
     def _brand(self, page: Page) -> dict[str, Any]:
-        brand = self.site.brands[page.subject]
+        brand = self._record(f"brand:{page.subject}")
         photos = self._photos(brand.folder, [ref.file for ref in (brand.logo, brand.banner) if ref])
         body = render_markdown(brand.body, photos)
-        items = _page_items(self.site.by_brand.get(brand.id, ()), page)
-        banner = self.site.image(brand.folder, brand.banner.file) if brand.banner else None
-        logo = self.site.image(brand.folder, brand.logo.file) if brand.logo else None
+        items = self._list(f"brand:{page.subject}@{page.number}")
+        banner = self.image(brand.folder, brand.banner.file) if brand.banner else None
+        logo = self.image(brand.folder, brand.logo.file) if brand.logo else None
         return {"title": brand.name, "brand": brand, "body": body, "products": items, "banner": banner,
                 "logo": logo, "pager": _pager(page), "og_image": self._og(banner or logo),
                 "description": brand.summary or plain_text(body) or brand.name}
 
     def _product(self, page: Page) -> dict[str, Any]:
-        product = self.site.place[f"product:{page.subject}"][0]
-        brand = self.site.brands.get(product.brand_id)
+        product = self._record(f"product:{page.subject}")
+        owner = self.site.brands.get(product.brand_id)
+        brand = self._track(owner) if owner else None
         body = render_markdown(product.body, self._photos(product.folder, [ref.file for ref in product.images]))
         images = [(img, ref.alt or product.title) for ref in product.images
-                  if (img := self.site.image(product.folder, ref.file))]
+                  if (img := self.image(product.folder, ref.file))]
         description = product.summary or plain_text(body) or product.title
-        canonical = self.site.config.url(page.url)
+        canonical = self.config.url(page.url)
+        categories = self.config.categories
         return {
             "title": product.title, "product": product, "brand": brand, "body": body, "images": images,
-            "category": self.site.config.categories.get(product.category), "description": description,
-            "related": related_products(self.site, product), "canonical": canonical,
+            "category": categories.get(product.category), "description": description,
+            "related": self._list(f"related:{product.key}"), "canonical": canonical,
             "price_range": price_range(product), "currency": product.price.currency if product.price else "CNY",
             "og_image": self._og(images[0][0] if images else None),
-            "json_ld": json_ld(product_ld(self.site, product, brand, description, canonical)),
+            "json_ld": json_ld(product_ld(self.config, self.image, product, brand, description, canonical)),
         }
 
     def _categories(self, page: Page) -> dict[str, Any]:
         return {"title": self._("all_categories")}
 
     def _category(self, page: Page) -> dict[str, Any]:
-        term = self.site.config.categories[page.subject]
-        items = _page_items(self.site.by_category.get(page.subject, ()), page)
-        cover = self.site.image(items[0].folder, items[0].cover.file) if items else None
+        term = self.config.categories[page.subject]
+        items = self._list(f"category:{page.subject}@{page.number}")
+        cover = self.image(items[0].folder, items[0].cover.file) if items else None
         return {"title": self.term_name(term), "term": term, "products": items, "pager": _pager(page),
                 "description": term.description or self.term_name(term), "og_image": self._og(cover)}
 
@@ -164,10 +213,24 @@ class Renderer:
         return {"title": self._("not_found"), "canonical": ""}
 
 
-def _page_items(items: tuple[Product, ...], page: Page) -> tuple[Product, ...]:
-    from sitegen.structure import PER_PAGE
+class _Noted(Mapping[str, Any]):
+    """A mapping templates read (the categories, their counts) that notes the read when it happens."""
 
-    return items[(page.number - 1) * PER_PAGE : page.number * PER_PAGE]
+    def __init__(self, data: Mapping[str, Any], note: Callable[[], None]):
+        self._data = data
+        self._note = note
+
+    def __getitem__(self, key: str) -> Any:
+        self._note()
+        return self._data[key]
+
+    def __iter__(self) -> Iterator[str]:
+        self._note()
+        return iter(self._data)
+
+    def __len__(self) -> int:
+        self._note()
+        return len(self._data)
 
 
 def _pager(page: Page) -> dict[str, Any]:

@@ -17,7 +17,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import types
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, MutableMapping
 from typing import Any
 
 import jinja2
@@ -32,6 +32,7 @@ from markupsafe import Markup
 from sitegen.config import Contact, SiteConfig, Term
 from sitegen.content.models import Brand, CertRef, ImageRef, Price, Product, ProductVariant, ShopLink
 from sitegen.images.model import ProcessedImage, Variant
+from sitegen.render.reads import Recorder, Tracked
 
 # What templates are given: records, their parts, and Python's plain values.
 _DATA: frozenset[type] = frozenset({
@@ -50,10 +51,12 @@ _MAX_SIZE = 10_000_000
 
 
 def _extra_types() -> frozenset[type]:
-    """Types of the theme's helpers whose public attributes pages read (structure.Page, Urls)."""
+    """Types of the theme's helpers whose public attributes pages read (structure.Page, Urls), and the
+    views through which pages read records and settings."""
+    from sitegen.render.pages import _Noted
     from sitegen.structure import Page, Urls
 
-    return frozenset({Page, Urls})
+    return frozenset({Page, Urls, Tracked, _Noted})
 
 
 class CatalogSandbox(ImmutableSandboxedEnvironment):
@@ -61,8 +64,9 @@ class CatalogSandbox(ImmutableSandboxedEnvironment):
 
     intercepted_binops = frozenset({"*", "**"})
 
-    def __init__(self, **options: Any) -> None:
+    def __init__(self, recorder: Recorder | None = None, **options: Any) -> None:
         super().__init__(autoescape=True, trim_blocks=True, lstrip_blocks=True, **options)
+        self.recorder = recorder  # notes every template a page loads, includes and layouts included
         self._data = _DATA | _extra_types()
         self._allowed: dict[tuple[type, str], bool] = {}
 
@@ -80,6 +84,11 @@ class CatalogSandbox(ImmutableSandboxedEnvironment):
             owner = getattr(value, "__self__", None)
             return owner is None or type(owner) in self._data
         return False
+
+    def _load_template(self, name: str, globals: MutableMapping[str, Any] | None) -> jinja2.Template:
+        if self.recorder is not None:
+            self.recorder.reads.templates.add(name)
+        return super()._load_template(name, globals)
 
     def getattr(self, obj: Any, attribute: str) -> Any:
         """`x.y` in a template: the common case (an allowed attribute that exists) without the detours."""

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from html import escape
 from typing import Any
 
 from markupsafe import Markup
 
-from sitegen.content.models import Brand, Product
-from sitegen.structure import Site
+from sitegen.content.models import Product
+from sitegen.images.model import ProcessedImage
 
 
 def json_ld(data: dict[str, Any]) -> Markup:
@@ -28,9 +28,10 @@ def price_range(product: Product) -> tuple[float, float, int] | None:
     return min(prices), max(prices), len(prices)
 
 
-def product_ld(site: Site, product: Product, brand: Brand | None, description: str, url: str) -> dict[str, Any]:
-    images = [site.config.url(img.fallback.url) for ref in product.images
-              if (img := site.image(product.folder, ref.file))]
+def product_ld(config: Any, image: Callable[[str, str], ProcessedImage | None], product: Any, brand: Any,
+               description: str, url: str) -> dict[str, Any]:
+    """schema.org Product. `config`, `product`, `brand`: the records as the page reads them (tracked)."""
+    images = [config.url(img.fallback.url) for ref in product.images if (img := image(product.folder, ref.file))]
     data: dict[str, Any] = {
         "@context": "https://schema.org",
         "@type": "Product",
@@ -38,7 +39,7 @@ def product_ld(site: Site, product: Product, brand: Brand | None, description: s
         "url": url,
         "image": images,
         "description": description,
-        "category": site.config.categories[product.category].zh if product.category in site.config.categories
+        "category": config.categories[product.category].zh if product.category in config.categories
         else product.category,
     }
     if brand:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import os
 import traceback
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -45,6 +45,7 @@ class Theme:
     assets: dict[str, Asset]
     digest: str  # of every template and static file: any change re-renders every page
     boundary: tuple[str, ...] = ()  # real folders a template file may be in: the catalog, sitegen's themes
+    templates: dict[str, str] = field(default_factory=dict)  # name → digest of the file that wins it
 
     def loader(self) -> jinja2.BaseLoader:
         from sitegen.render.sandbox import ConfinedLoader
@@ -146,10 +147,13 @@ def load_theme(root: Path, name: str) -> Theme | None:
             template_dirs.append(layer / "templates")
         for rel, path in _files(layer / "static", limit):
             static.setdefault(rel, path)
+    templates: dict[str, str] = {}
     for directory in template_dirs:
         limit = boundary[:1] if directory.parent == own else boundary[1:]
         for rel, path in _files(directory, limit):
-            digest.update(rel.encode() + b"\0" + path.read_bytes())
+            data = path.read_bytes()
+            digest.update(rel.encode() + b"\0" + data)
+            templates.setdefault(rel, hashlib.blake2b(data, digest_size=8).hexdigest())
     assets = {}
     for rel, path in sorted(static.items()):
         data = path.read_bytes()
@@ -158,7 +162,7 @@ def load_theme(root: Path, name: str) -> Theme | None:
         stem, dot, ext = rel.rpartition(".")
         output = f"assets/{stem}.{file_digest[:10]}.{ext}" if dot else f"assets/{rel}.{file_digest[:10]}"
         assets[rel] = Asset(rel, output, path, file_digest)
-    return Theme(name, tuple(template_dirs), assets, digest.hexdigest(), boundary)
+    return Theme(name, tuple(template_dirs), assets, digest.hexdigest(), boundary, templates)
 
 
 def _inside(path: Path, *bases: Path) -> bool:

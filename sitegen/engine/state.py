@@ -19,22 +19,30 @@ import os
 import re
 import shutil
 import sqlite3
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any, NamedTuple
 
 from sitegen.fsutil import safe_rel
 
 STATE_FILE = "state.sqlite"
-_VERSION = 1  # PRAGMA user_version: bump when the schema or the meaning of a column changes
+_VERSION = 2  # PRAGMA user_version: bump when the schema or the meaning of a column changes
 
 _SCHEMA = (
     "CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL)",
     "CREATE TABLE parsed(rel TEXT PRIMARY KEY, size INTEGER NOT NULL, mtime INTEGER NOT NULL, "
     "entry TEXT NOT NULL)",
+    # every file of an output folder; for a page, what it read while it rendered (`reads`, JSON)
     "CREATE TABLE outputs(target TEXT NOT NULL, rel TEXT NOT NULL, fingerprint TEXT NOT NULL, "
     "sha256 TEXT NOT NULL, size INTEGER NOT NULL, st_size INTEGER NOT NULL, st_mtime INTEGER NOT NULL, "
-    "PRIMARY KEY(target, rel))",
+    "reads TEXT, PRIMARY KEY(target, rel))",
+    # which pages read an input (a record, a photo, a list): the pages an edit may touch, without a scan
+    "CREATE TABLE needs(target TEXT NOT NULL, rel TEXT NOT NULL, input TEXT NOT NULL, "
+    "PRIMARY KEY(target, rel, input)) WITHOUT ROWID",
+    "CREATE INDEX needs_by_input ON needs(target, input)",
+    # the digest of every input as the last build saw it
+    "CREATE TABLE inputs(target TEXT NOT NULL, input TEXT NOT NULL, digest TEXT NOT NULL, "
+    "PRIMARY KEY(target, input)) WITHOUT ROWID",
     "CREATE TABLE hashes(path TEXT PRIMARY KEY, size INTEGER NOT NULL, mtime INTEGER NOT NULL, "
     "sha256 TEXT NOT NULL)",
     "CREATE TABLE builds(target TEXT PRIMARY KEY, record TEXT NOT NULL)",
@@ -104,7 +112,7 @@ class StateStore:
                 return True
             schema = self.db.execute("SELECT type, name FROM sqlite_master ORDER BY name").fetchall()
             sql = {name: text for name, text in self.db.execute(
-                "SELECT name, sql FROM sqlite_master WHERE type = 'table'")}
+                "SELECT name, sql FROM sqlite_master WHERE type IN ('table', 'index') AND sql IS NOT NULL")}
         except sqlite3.Error:
             return False
         return (version == _VERSION and schema == _expected_schema()
@@ -164,13 +172,62 @@ class StateStore:
                 found[rel] = Written(fp, sha, size, (st_size, st_mtime))
         return found
 
-    def save_outputs(self, target: str, files: dict[str, Written]) -> None:
-        rows = [(target, rel, w.fingerprint, w.sha256, w.size, *w.stamp) for rel, w in files.items()]
+    def reads(self, target: str, rels: Iterable[str] | None = None) -> dict[str, str]:
+        """What the pages `rels` (None: all) read when they were last rendered, as the JSON text stored."""
+        if rels is None:
+            rows: Iterable[tuple[Any, ...]] = self._rows(
+                "SELECT rel, reads FROM outputs WHERE target = ? AND reads IS NOT NULL", target)
+        else:
+            rows = (row for chunk in _chunks(list(rels)) for row in self._rows(
+                f"SELECT rel, reads FROM outputs WHERE target = ? AND rel IN ({','.join('?' * len(chunk))})",
+                target, *chunk))
+        return {rel: text for rel, text in rows if type(rel) is str and type(text) is str}
+
+    def needing(self, target: str, inputs: Iterable[str]) -> set[str]:
+        """The pages that read any of `inputs`."""
+        return {rel for chunk in _chunks(list(inputs)) for (rel,) in self._rows(
+            f"SELECT DISTINCT rel FROM needs WHERE target = ? AND input IN ({','.join('?' * len(chunk))})",
+            target, *chunk) if type(rel) is str}
+
+    def save_outputs(self, target: str, files: dict[str, Written], removed: Iterable[str],
+                     reads: Mapping[str, tuple[str, Iterable[str]]]) -> None:
+        """Rows for the files written or stamped again (`files`), none for `removed` ones; for the pages
+        rendered, `reads` gives (what they read as JSON, the inputs to index them under)."""
+        gone = [(target, rel) for rel in removed]
+        rows = [(target, rel, w.fingerprint, w.sha256, w.size, *w.stamp, reads[rel][0] if rel in reads else None)
+                for rel, w in files.items()]
+        kept = [(w.fingerprint, w.sha256, w.size, *w.stamp, target, rel) for rel, w in files.items()
+                if rel not in reads]
+        self._write(
+            ("DELETE FROM outputs WHERE target = ? AND rel = ?", gone),
+            ("DELETE FROM needs WHERE target = ? AND rel = ?", gone + [(target, rel) for rel in reads]),
+            # an unchanged page keeps its reads: only its stamp changes
+            ("UPDATE outputs SET fingerprint = ?, sha256 = ?, size = ?, st_size = ?, st_mtime = ? "
+             "WHERE target = ? AND rel = ?", kept),
+            ("INSERT OR IGNORE INTO outputs VALUES (?, ?, ?, ?, ?, ?, ?, ?)", [r for r in rows if r[1] not in reads]),
+            ("INSERT OR REPLACE INTO outputs VALUES (?, ?, ?, ?, ?, ?, ?, ?)", [r for r in rows if r[1] in reads]),
+            ("INSERT OR IGNORE INTO needs VALUES (?, ?, ?)",
+             [(target, rel, key) for rel, (_, keys) in reads.items() for key in keys]))
+
+    def forget_outputs(self, target: str) -> None:
         self._write(("DELETE FROM outputs WHERE target = ?", [(target,)]),
-                    ("INSERT INTO outputs VALUES (?, ?, ?, ?, ?, ?, ?)", rows))
+                    ("DELETE FROM needs WHERE target = ?", [(target,)]),
+                    ("DELETE FROM inputs WHERE target = ?", [(target,)]))
 
     def built_before(self, target: str) -> bool:
         return any(True for _ in self._rows("SELECT 1 FROM outputs WHERE target = ? LIMIT 1", target))
+
+    # -- the digest of every input pages may read, as the last build into `target` saw it
+
+    def inputs(self, target: str) -> dict[str, str]:
+        return {name: value for name, value in self._rows("SELECT input, digest FROM inputs WHERE target = ?",
+                                                          target) if type(name) is str and type(value) is str}
+
+    def save_inputs(self, target: str, before: dict[str, str], now: dict[str, str]) -> None:
+        self._write(("DELETE FROM inputs WHERE target = ? AND input = ?",
+                     [(target, name) for name in before.keys() - now.keys()]),
+                    ("INSERT OR REPLACE INTO inputs VALUES (?, ?, ?)",
+                     [(target, name, value) for name, value in now.items() if before.get(name) != value]))
 
     # -- sha256 of source files (photos, theme files) by (path, size, mtime_ns)
 
@@ -202,6 +259,12 @@ class StateStore:
 
     def forget_build(self, target: str) -> None:
         self._write(("DELETE FROM builds WHERE target = ?", [(target,)]))
+
+
+def _chunks(items: list[str], size: int = 500) -> Iterator[list[str]]:
+    """Pieces small enough for one query's parameters."""
+    for start in range(0, len(items), size):
+        yield items[start:start + size]
 
 
 def is_digest(value: object) -> bool:

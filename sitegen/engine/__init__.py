@@ -1,0 +1,1 @@
+"""The build engine: the state kept between builds, and what a change invalidates."""

@@ -1,0 +1,128 @@
+"""Which pages a change touches, from what each page read when it last rendered.
+
+Every input a page can read has a digest now (`Current`): a record's fields, the settings, a template,
+a photo as published, an asset, a list of records. A page's reads are stored with the digests they had
+(`snapshot`); the page is rendered again only if one of them differs now (`stale`). To find the
+candidates without looking at every page, inputs are compared as a whole first (`changed`): only pages
+that read a changed record, photo or list are examined; a changed template, asset or setting (read by
+nearly every page) examines all of them.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from sitegen.fsutil import digest
+from sitegen.images.model import ProcessedImage
+from sitegen.render.reads import Reads
+from sitegen.render.theme import Theme
+from sitegen.structure import Site
+
+_GONE = "-"  # the digest of something that does not exist (a record deleted, a template not overridden)
+
+
+def image_digest(image: ProcessedImage | None) -> str:
+    """What a page shows of a photo: its published variants, sizes and placeholder (not the cache's files)."""
+    if image is None:
+        return _GONE
+    return digest((image.width, image.height, image.fallback, image.sources, image.og, image.placeholder,
+                   image.colour))
+
+
+class Current:
+    """The digest of each input as it is in this build, each computed once."""
+
+    def __init__(self, site: Site, theme: Theme):
+        self.site = site
+        self.theme = theme
+        self._fields: dict[tuple[str, str], str] = {}
+        self._lists: dict[str, str] = {}
+
+    def field(self, key: str, name: str) -> str:
+        found = self._fields.get((key, name))
+        if found is None:
+            record = self.site.record(key)
+            value = getattr(record, name, None) if record is not None else None
+            if record is None:
+                found = _GONE
+            elif callable(value):  # a method (the settings' url()): what it reads is the whole record
+                found = digest(record)
+            else:
+                found = digest(value)
+            self._fields[(key, name)] = found
+        return found
+
+    def template(self, name: str) -> str:
+        return self.theme.templates.get(name, _GONE)
+
+    def image(self, rel: str) -> str:
+        return image_digest(self.site.images.get(rel))
+
+    def asset(self, name: str) -> str:
+        asset = self.theme.assets.get(name)
+        return asset.output if asset else _GONE
+
+    def list(self, name: str) -> str:
+        found = self._lists.get(name)
+        if found is None:
+            try:
+                found = self.site.list_digest(name)
+            except ValueError:
+                found = _GONE
+            self._lists[name] = found
+        return found
+
+    def inputs(self, lists: set[str]) -> dict[str, str]:
+        """Every input as a whole: records by their file's digest, the settings, templates, photos, assets,
+        and the lists some page read last time (`lists`)."""
+        site = self.site
+        found = {"c": digest(site.config)}
+        found.update((f"r:{b.key}", b.digest) for b in site.brands.values())
+        found.update((f"r:{p.key}", p.digest) for p in site.products)
+        found.update((f"t:{name}", value) for name, value in self.theme.templates.items())
+        found.update((f"a:{name}", asset.output) for name, asset in self.theme.assets.items())
+        found.update((f"i:{rel}", image_digest(image)) for rel, image in site.images.items())
+        found.update((f"l:{name}", self.list(name)) for name in lists)
+        return found
+
+
+def snapshot(reads: Reads, current: Current) -> tuple[str, list[str]]:
+    """(the reads with the digest each value has now, as JSON; the inputs to index the page under)."""
+    data = {
+        "f": {key: {name: current.field(key, name) for name in sorted(names)} for key, names in reads.fields.items()},
+        "t": {name: current.template(name) for name in sorted(reads.templates)},
+        "i": {rel: current.image(rel) for rel in sorted(reads.images)},
+        "a": {name: current.asset(name) for name in sorted(reads.assets)},
+        "l": {name: current.list(name) for name in sorted(reads.lists)},
+    }
+    needs = [*(f"r:{key}" for key in reads.fields if key != "config"), *(f"i:{rel}" for rel in reads.images),
+             *(f"l:{name}" for name in reads.lists)]
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":")), needs
+
+
+def stale(stored: str, current: Current) -> bool:
+    """Whether anything the page read is different now (or the stored reads cannot be read: render it)."""
+    try:
+        data: Any = json.loads(stored)
+        return (any(current.field(key, name) != value for key, names in data["f"].items()
+                    for name, value in names.items())
+                or any(current.template(name) != value for name, value in data["t"].items())
+                or any(current.image(rel) != value for rel, value in data["i"].items())
+                or any(current.asset(name) != value for name, value in data["a"].items())
+                or any(current.list(name) != value for name, value in data["l"].items()))
+    except (ValueError, KeyError, TypeError, AttributeError, RecursionError):
+        return True
+
+
+def changed(before: dict[str, str], now: dict[str, str]) -> tuple[bool, set[str]]:
+    """(whether every page must be examined, the inputs whose pages must be). Inputs that vanished count
+    as changed; a list only counts when some page read it last time (it is in `before`)."""
+    differ = {name for name in before.keys() | now.keys() if before.get(name) != now.get(name)
+              and not (name.startswith("l:") and name not in before)}
+    everything = not before or any(name == "c" or name[:2] in ("t:", "a:") for name in differ)
+    return everything, {name for name in differ if name[:2] in ("r:", "i:", "l:")}
+
+
+def read_lists(before: dict[str, str]) -> set[str]:
+    return {name[2:] for name in before if name.startswith("l:")}
