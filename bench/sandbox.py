@@ -27,8 +27,13 @@ import sitegen.render.pages as pages
 
 if sys.argv[1] == "plain":
     class Plain(jinja2.Environment):
-        def __init__(self, **options):
+        def __init__(self, recorder=None, **options):
             super().__init__(autoescape=True, trim_blocks=True, lstrip_blocks=True, **options)
+            self.recorder = recorder
+
+        def _load_template(self, name, globals):
+            self.recorder.reads.templates.add(name)
+            return super()._load_template(name, globals)
     pages.CatalogSandbox = Plain
 from sitegen.build import BuildOptions, build
 result = build(BuildOptions(Path(sys.argv[2]), Path(sys.argv[3]), jobs=1))

@@ -16,7 +16,7 @@ import time
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from sitegen.errors import UsageError
 
@@ -47,10 +47,19 @@ def fork_pool(workers: int) -> ProcessPoolExecutor:
     return pool(workers, multiprocessing.get_context("fork"))
 
 
-def pool(workers: int, context: multiprocessing.context.BaseContext) -> ProcessPoolExecutor:
+def pool(workers: int, context: multiprocessing.context.BaseContext, start: Callable[..., None] | None = None,
+         args: tuple[Any, ...] = ()) -> ProcessPoolExecutor:
     """A pool whose workers end with the build: if the build is killed (`kill -9`, the OOM killer, a CI
-    runner's timeout), nothing is left running, holding memory or writing into the cache."""
-    return ProcessPoolExecutor(workers, mp_context=context, initializer=_follow_parent, initargs=(os.getpid(),))
+    runner's timeout), nothing is left running, holding memory or writing into the cache. `start(*args)`
+    runs in each worker as it starts (with fork, `args` are not pickled: the worker has them already)."""
+    return ProcessPoolExecutor(workers, mp_context=context, initializer=_begin,
+                               initargs=(os.getpid(), start, args))
+
+
+def _begin(build: int, start: Callable[..., None] | None, args: tuple[Any, ...]) -> None:
+    _follow_parent(build)
+    if start is not None:
+        start(*args)
 
 
 def _follow_parent(build: int) -> None:

@@ -34,15 +34,15 @@ def _many(root: Path, products: int) -> Catalog:
 
 _SLOW_RENDER = """
 import sys, time
-import sitegen.build as build
+import sitegen.engine.render as render
 
-real = build._render_chunk
+real = render.render_pages
 
-def slow(chunk):  # rendering lasts seconds, so Ctrl-C lands in it however busy the machine is
+def slow(job, chunk):  # rendering lasts seconds, so Ctrl-C lands in it however busy the machine is
     time.sleep(0.5)
-    return real(chunk)
+    return real(job, chunk)
 
-build._render_chunk = slow  # forked workers see the patch
+render.render_pages = slow  # forked workers see the patch
 from sitegen.cli import main
 sys.exit(main())
 """
@@ -223,7 +223,7 @@ sys.exit(main())
 
 
 @pytest.mark.parametrize(("module", "function", "doing"), [
-    ("sitegen.build", "_render_chunk", "rendering the pages"),
+    ("sitegen.engine.render", "render_chunk", "rendering the pages"),
     ("sitegen.content.load", "read_folder", "reading the content files"),
 ])
 def test_killed_worker_is_one_clear_line_and_output_is_untouched(tmp_path: Path, module: str, function: str,

@@ -17,15 +17,15 @@ from tests.catalog import Catalog, make_catalog, run
 # Rendering slowed down, so that a signal or a second build lands while the first is busy.
 _SLOW = """
 import sys, time
-import sitegen.build as build
+import sitegen.engine.render as render
 
-real = build._render_chunk
+real = render.render_pages
 
-def slow(chunk):
+def slow(job, chunk):
     time.sleep(0.3)
-    return real(chunk)
+    return real(job, chunk)
 
-build._render_chunk = slow  # forked workers see the patch
+render.render_pages = slow  # forked workers see the patch
 from sitegen.__main__ import main
 sys.exit(main())
 """

@@ -1,25 +1,20 @@
 """Discovered folders → Brand and Product records, reusing unchanged files' records.
 
-The parse cache is keyed by each index.md's (size, mtime_ns): a no-op rebuild reads and
-parses no content file at all, and a one-file edit parses one file. Its rows live in the
-state store and are checked as they are read (`codec`): a bad row is a file read again.
+The cache (the engine's state store) is keyed by each index.md's (size, mtime_ns): a no-op
+rebuild reads and parses no content file at all, and a one-file edit parses one file.
 """
 
 from __future__ import annotations
 
-import json
 import os
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Protocol
 
-from sitegen.content.codec import Invalid, decode_entry, encode_entry
 from sitegen.content.discover import Folder, SourceTree
 from sitegen.content.models import Brand, Product
 from sitegen.errors import Problem
 from sitegen.workers import can_fork, finished, fork_pool
-
-if TYPE_CHECKING:
-    from sitegen.engine.state import StateStore
 
 Entry = tuple[tuple[int, int], Brand | Product | None, list[Problem]]
 
@@ -31,35 +26,16 @@ class Content:
     problems: tuple[Problem, ...]
 
 
-class ParseCache:
-    """rel → (stamp, record, problems): the state store's rows, decoded only for files that are unchanged."""
+class Cache(Protocol):
+    """Where earlier reads of unchanged files are kept (the engine's state store)."""
 
-    def __init__(self, store: StateStore | None):
-        self.store = store
-        self.rows = store.parsed() if store is not None else {}
-        self.added: dict[str, tuple[tuple[int, int], dict[str, Any]]] = {}
-        self.dropped: set[str] = set()
+    def get(self, folder: Folder) -> Entry | None: ...
 
-    def get(self, folder: Folder) -> Entry | None:
-        row = self.rows.get(folder.index_rel)
-        if row is None or row[0] != folder.stamp:
-            return None
-        try:
-            record, problems = decode_entry(json.loads(row[1]), folder.index_rel, folder.ids)
-        except (ValueError, Invalid, RecursionError):  # not what this version writes: read the file again
-            return None
-        return folder.stamp, record, problems
+    def put(self, rel: str, entry: Entry) -> None: ...
 
-    def put(self, rel: str, entry: Entry) -> None:
-        self.added[rel] = (entry[0], encode_entry(entry[1], entry[2]))
+    def drop(self, rel: str) -> None: ...
 
-    def drop(self, rel: str) -> None:
-        self.dropped.add(rel)
-
-    def save(self) -> None:
-        if self.store is not None and (self.added or self.dropped):
-            self.store.save_parsed(self.added, self.dropped)
-            self.added, self.dropped = {}, set()
+    def known(self) -> Iterable[str]: ...
 
 
 def read_folder(folder: Folder) -> Entry:
@@ -90,7 +66,7 @@ def _read_chunk(chunk: tuple[int, list[Folder]]) -> tuple[int, list[Entry]]:
     return chunk[0], [read_folder(f) for f in chunk[1]]
 
 
-def load_content(tree: SourceTree, cache: ParseCache, jobs: int = 0) -> Content:
+def load_content(tree: SourceTree, cache: Cache, jobs: int = 0) -> Content:
     problems: list[Problem] = list(tree.problems)
     folders = (*tree.brands, *tree.products)
     entries: dict[str, Entry] = {}
@@ -112,6 +88,6 @@ def load_content(tree: SourceTree, cache: ParseCache, jobs: int = 0) -> Content:
 
     brands = [b for f in tree.brands if isinstance(b := read(f), Brand)]
     products = [p for f in tree.products if isinstance(p := read(f), Product)]
-    for stale in cache.rows.keys() - entries.keys():
+    for stale in set(cache.known()) - entries.keys():
         cache.drop(stale)
     return Content(tuple(brands), tuple(products), tuple(problems))

@@ -23,10 +23,13 @@ from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any, NamedTuple
 
+from sitegen.content.codec import Invalid, decode_entry, encode_entry
+from sitegen.content.discover import Folder
+from sitegen.content.load import Entry
 from sitegen.fsutil import safe_rel
 
 STATE_FILE = "state.sqlite"
-_VERSION = 2  # PRAGMA user_version: bump when the schema or the meaning of a column changes
+_VERSION = 3  # PRAGMA user_version: bump when the schema or the meaning of a column changes
 
 _SCHEMA = (
     "CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL)",
@@ -46,6 +49,8 @@ _SCHEMA = (
     "CREATE TABLE hashes(path TEXT PRIMARY KEY, size INTEGER NOT NULL, mtime INTEGER NOT NULL, "
     "sha256 TEXT NOT NULL)",
     "CREATE TABLE builds(target TEXT PRIMARY KEY, record TEXT NOT NULL)",
+    # sanitized HTML of Markdown bodies, by `render.markdown.body_key` (checked again when read)
+    "CREATE TABLE bodies(key TEXT PRIMARY KEY, html TEXT NOT NULL)",
 )
 _HEX64 = re.compile(r"[0-9a-f]{64}")
 _HEX32 = re.compile(r"[0-9a-f]{32}")
@@ -96,7 +101,7 @@ class StateStore:
             store._create()
         if store.meta("code") != code:
             with contextlib.suppress(OSError):
-                store._write(("DELETE FROM parsed", [()]),
+                store._write(("DELETE FROM parsed", [()]), ("DELETE FROM bodies", [()]),
                              ("INSERT OR REPLACE INTO meta VALUES ('code', ?)", [(code,)]))
         return store
 
@@ -229,6 +234,11 @@ class StateStore:
                     ("INSERT OR REPLACE INTO inputs VALUES (?, ?, ?)",
                      [(target, name, value) for name, value in now.items() if before.get(name) != value]))
 
+    # -- rendered Markdown bodies
+
+    def save_bodies(self, bodies: Mapping[str, str]) -> None:
+        self._write(("INSERT OR REPLACE INTO bodies VALUES (?, ?)", list(bodies.items())))
+
     # -- sha256 of source files (photos, theme files) by (path, size, mtime_ns)
 
     def hashes(self) -> dict[tuple[str, int, int], str]:
@@ -290,3 +300,60 @@ def _remove(path: Path) -> None:
         else:
             with contextlib.suppress(FileNotFoundError):
                 os.unlink(p)
+
+
+class ParseCache:
+    """rel → (stamp, record, problems): the state store's rows, decoded only for files that are unchanged."""
+
+    def __init__(self, store: StateStore | None):
+        self.store = store
+        self.rows = store.parsed() if store is not None else {}
+        self.added: dict[str, tuple[tuple[int, int], dict[str, Any]]] = {}
+        self.dropped: set[str] = set()
+
+    def get(self, folder: Folder) -> Entry | None:
+        row = self.rows.get(folder.index_rel)
+        if row is None or row[0] != folder.stamp:
+            return None
+        try:
+            record, problems = decode_entry(json.loads(row[1]), folder.index_rel, folder.ids)
+        except (ValueError, Invalid, RecursionError):  # not what this version writes: read the file again
+            return None
+        return folder.stamp, record, problems
+
+    def put(self, rel: str, entry: Entry) -> None:
+        self.added[rel] = (entry[0], encode_entry(entry[1], entry[2]))
+
+    def drop(self, rel: str) -> None:
+        self.dropped.add(rel)
+
+    def known(self) -> Iterable[str]:
+        return self.rows.keys()
+
+    def save(self) -> None:
+        if self.store is not None and (self.added or self.dropped):
+            self.store.save_parsed(self.added, self.dropped)
+            self.added, self.dropped = {}, set()
+
+
+class BodyReader:
+    """Cached bodies, read from the state file by whichever process renders (each opens its own read-only
+    connection: one is never shared across a fork). What it returns is checked by the renderer."""
+
+    def __init__(self, path: Path | None):
+        self.path = path
+        self._db: sqlite3.Connection | None = None
+        self._pid = 0
+
+    def __call__(self, key: str) -> str | None:
+        if self.path is None:
+            return None
+        try:
+            if self._db is None or self._pid != os.getpid():
+                self._db = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True, timeout=30)
+                self._db.execute("PRAGMA trusted_schema = OFF")
+                self._pid = os.getpid()
+            row = self._db.execute("SELECT html FROM bodies WHERE key = ?", (key,)).fetchone()
+        except sqlite3.Error:
+            return None
+        return row[0] if row and type(row[0]) is str and len(row[0]) <= 20_000_000 else None

@@ -12,9 +12,12 @@ from __future__ import annotations
 import html
 import re
 from collections.abc import Callable, Mapping
+from importlib import metadata
 
 import markdown
 import nh3
+
+from sitegen.fsutil import digest
 
 # attr_list and def_list cost 8% of Markdown time on every page for syntax county editors do not use.
 _EXTENSIONS = ["tables", "fenced_code", "sane_lists"]
@@ -68,11 +71,29 @@ def render_markdown(text: str, photos: Mapping[str, str] | None = None) -> str:
     md = _markdown_for(text)
     md.reset()
     rendered = md.convert(text).replace("<h1", "<h2").replace("</h1>", "</h2>")
+    return _clean(rendered, _image_sources(photos or {}))
+
+
+def resanitized(cached: str, photos: Mapping[str, str] | None = None) -> str | None:
+    """HTML from the body cache, if it is what `render_markdown` makes: the cache folder is untrusted, so a
+    cached body is cleaned again, and used only if cleaning leaves it exactly as it is (sanitized output is
+    a fixed point of the sanitizer; anything else was not written by it)."""
+    urls = set((photos or {}).values())
+    return cached if _clean(cached, lambda e, a, v: v if not (e == "img" and a == "src") or v in urls else None) \
+        == cached else None
+
+
+def body_key(text: str, photos: Mapping[str, str] | None = None) -> str:
+    """What a rendered body depends on: the text, the photos it may show, and the libraries that make it."""
+    return digest((text, sorted((photos or {}).items()), _VERSIONS))
+
+
+def _clean(rendered: str, sources: Callable[[str, str, str], str | None]) -> str:
     return nh3.clean(
         rendered,
         tags=_TAGS,
         attributes=_ATTRIBUTES,
-        attribute_filter=_image_sources(photos or {}) if "<img" in rendered else None,
+        attribute_filter=sources if "<img" in rendered else None,
         url_schemes=_SCHEMES,
         link_rel="noopener nofollow",
         filter_style_properties={"text-align"},
@@ -87,6 +108,10 @@ def _image_sources(photos: Mapping[str, str]) -> Callable[[str, str, str], str |
         return value
 
     return keep
+
+
+_VERSIONS = (metadata.version("markdown"), metadata.version("nh3"), tuple(_EXTENSIONS), sorted(_TAGS),
+             sorted((k, sorted(v)) for k, v in _ATTRIBUTES.items()), sorted(_SCHEMES))
 
 
 def plain_text(safe_html: str, limit: int = 160) -> str:

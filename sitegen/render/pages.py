@@ -18,7 +18,7 @@ from sitegen.config import Term
 from sitegen.content.models import CertRef
 from sitegen.images.model import ProcessedImage
 from sitegen.render.i18n import texts, translator
-from sitegen.render.markdown import plain_text, render_markdown
+from sitegen.render.markdown import body_key, plain_text, render_markdown, resanitized
 from sitegen.render.picture import picture
 from sitegen.render.reads import Reads, Recorder, Tracked, untracked
 from sitegen.render.sandbox import CatalogSandbox
@@ -33,8 +33,11 @@ TEMPLATES = {"home": "home.html", "brands": "brands.html", "brand": "brand.html"
 class Renderer:
     """Holds the Jinja environment for one site and language; `render` is safe to call from workers."""
 
-    def __init__(self, site: Site, theme: Theme, lang: str):
+    def __init__(self, site: Site, theme: Theme, lang: str, bodies: Callable[[str], str | None] | None = None):
+        """`bodies`: the body cache (key → HTML rendered before); bodies rendered now go to `new_bodies`."""
         self.site = site
+        self.bodies = bodies
+        self.new_bodies: dict[str, str] = {}
         self.theme = theme
         self.lang = lang
         self.recorder = Recorder()
@@ -155,6 +158,16 @@ class Renderer:
         """The published copy of each listed photo, for <img> tags written in the Markdown text."""
         return {f: img.fallback.url for f in files if (img := self.image(folder, f))}
 
+    def _body(self, text: str, photos: dict[str, str]) -> str:
+        """The body as sanitized HTML: from the cache when it was rendered before with the same photos."""
+        key = body_key(text, photos)
+        cached = self.bodies(key) if self.bodies is not None else None
+        html = resanitized(cached, photos) if cached is not None else None
+        if html is None:
+            html = render_markdown(text, photos)
+            self.new_bodies[key] = html
+        return html
+
     def _og(self, image: ProcessedImage | None) -> str:
         if image is None:
             return ""
@@ -171,7 +184,7 @@ class Renderer:
     def _brand(self, page: Page) -> dict[str, Any]:
         brand = self._record(f"brand:{page.subject}")
         photos = self._photos(brand.folder, [ref.file for ref in (brand.logo, brand.banner) if ref])
-        body = render_markdown(brand.body, photos)
+        body = self._body(brand.body, photos)
         items = self._list(f"brand:{page.subject}@{page.number}")
         banner = self.image(brand.folder, brand.banner.file) if brand.banner else None
         logo = self.image(brand.folder, brand.logo.file) if brand.logo else None
@@ -183,7 +196,7 @@ class Renderer:
         product = self._record(f"product:{page.subject}")
         owner = self.site.brands.get(product.brand_id)
         brand = self._track(owner) if owner else None
-        body = render_markdown(product.body, self._photos(product.folder, [ref.file for ref in product.images]))
+        body = self._body(product.body, self._photos(product.folder, [ref.file for ref in product.images]))
         images = [(img, ref.alt or product.title) for ref in product.images
                   if (img := self.image(product.folder, ref.file))]
         description = product.summary or plain_text(body) or product.title

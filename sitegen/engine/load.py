@@ -1,0 +1,124 @@
+"""Load: sitegen.toml, the theme and the content folders → checked records, with every problem found.
+
+`check` is the whole of `sitegen check` and the first step of a build: it reads what changed since
+the state store last saw it, validates across files, and raises `ContentError` with every problem
+(errors and warnings, of every file, in one run) when something must be fixed first.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from sitegen.config import CONFIG_FILE, SiteConfig, load_config
+from sitegen.content.discover import SourceTree, discover
+from sitegen.content.load import Content, load_content
+from sitegen.content.models import Product
+from sitegen.engine.previous import code_digest
+from sitegen.engine.state import ParseCache, StateStore
+from sitegen.errors import ContentError, Problem, errors_only
+from sitegen.fsutil import inside
+from sitegen.images.model import ImageRequest
+from sitegen.render.theme import Theme, available_themes, load_theme
+from sitegen.tomllines import key_lines, line_of
+from sitegen.validate import index_folders, validate
+
+
+@dataclass(frozen=True, slots=True)
+class Checked:
+    """A catalog that passed validation: what the render steps need."""
+
+    config: SiteConfig
+    theme: Theme
+    content: Content
+    warnings: tuple[Problem, ...]
+    cache: ParseCache  # saved by check() unless the caller said it would
+
+
+@dataclass(frozen=True, slots=True)
+class Inputs:
+    """What a build reads before any content file: enough to tell whether anything changed."""
+
+    config: SiteConfig
+    theme: Theme | None
+    tree: SourceTree
+    problems: tuple[Problem, ...]
+    cache_dir: Path | None  # None: `.sitegen-cache` is a link out of the catalog, and is never used
+
+
+def gather(root: Path) -> Inputs:
+    config, problems = load_config(root)
+    if config is None:  # sitegen.toml unreadable: still report what is wrong in each content file on its own
+        tree = discover(root)
+        content = load_content(tree, ParseCache(None))
+        raise ContentError([*problems, *content.problems])  # content.problems holds the tree's
+    theme = load_theme(root, config.theme)
+    if theme is None:
+        line = line_of(key_lines((root / CONFIG_FILE).read_text("utf-8-sig")), ("theme",))
+        problems.append(Problem("unknown-theme", CONFIG_FILE, line,
+                                {"value": config.theme, "valid": available_themes(root)}))
+    cache_dir: Path | None = root / config.images.cache_dir
+    if cache_dir is not None and os.path.lexists(cache_dir) and not inside(cache_dir, root):
+        problems.append(Problem("link-outside", config.images.cache_dir, None, {"value": config.images.cache_dir}))
+        cache_dir = None
+    return Inputs(config, theme, discover(root), tuple(problems), cache_dir)
+
+
+def open_store(cache_dir: Path | None) -> StateStore:
+    """The state store of the cache folder; one in memory when the cache folder may not be used."""
+    return StateStore.open(cache_dir, code_digest())
+
+
+def check(root: Path, store: StateStore | None = None, jobs: int = 0, inputs: Inputs | None = None,
+          save: bool = True, templates: bool = False) -> Checked:
+    """Load and validate everything; raise ContentError with every problem found.
+
+    `templates`: also compile the site's own templates (`sitegen check`; a build finds their
+    mistakes when it renders, and would compile them twice)."""
+    inputs = inputs or gather(root)
+    config, theme, tree, problems = inputs.config, inputs.theme, inputs.tree, list(inputs.problems)
+    own = store is None
+    if store is None:
+        store = open_store(inputs.cache_dir)
+    try:
+        content = load_content(tree, cache := ParseCache(store), jobs)
+    finally:
+        if own and not save:
+            store.close()
+    problems += content.problems
+    problems += validate(config, content, index_folders(tree.brands, tree.products))
+    if templates and theme is not None:
+        problems += theme.problems()
+    if save and inputs.cache_dir is not None:
+        problems += save_cache(cache.save, inputs.cache_dir)
+    if own:
+        store.close()
+    if errors_only(problems) or theme is None:
+        raise ContentError(problems)
+    return Checked(config, theme, content, tuple(problems), cache)
+
+
+def save_cache(save: Callable[[], None], cache_dir: Path) -> list[Problem]:
+    """The cache is only a cache: when it cannot be written (a full disk), the build says so and goes on."""
+    try:
+        save()
+    except OSError as exc:
+        return [Problem("image-cache", str(cache_dir), None, {"value": str(cache_dir),
+                                                              "problem": exc.strerror or str(exc)}, "warning")]
+    return []
+
+
+def image_requests(root: Path, checked: Checked, products: Iterable[Product]) -> list[ImageRequest]:
+    requests = []
+    for brand in checked.content.brands:
+        for ref, role in ((brand.logo, "logo"), (brand.banner, "banner")):
+            if ref is not None:
+                requests.append(ImageRequest(root / brand.folder / ref.file, f"{brand.folder}/{ref.file}", role))
+    base = str(root)
+    for product in products:
+        for ref in product.images:
+            rel = f"{product.folder}/{ref.file}"
+            requests.append(ImageRequest(Path(f"{base}/{rel}"), rel))  # one Path per photo, not three
+    return requests

@@ -1,0 +1,250 @@
+"""The build session: one catalog and one output folder, and the state kept between passes.
+
+`sitegen build` is one pass of a session; the live preview keeps one open and runs a pass per change.
+A pass reads as a pipeline (MkDocs' `commands/build.py`): load → images → plan → render → write →
+remember, each step a method taking and returning plain data, timed by a stopwatch that belongs to
+the pass. The state store says what is unchanged; only what changed is read, made and rendered again.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import shutil
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sitegen import __version__
+from sitegen.config import CONFIG_FILE
+from sitegen.content.models import Product
+from sitegen.engine.assemble import Assembly, Manifest, extras
+from sitegen.engine.depends import Current, changed, read_lists, stale
+from sitegen.engine.load import Checked, Inputs, check, gather, image_requests, open_store, save_cache
+from sitegen.engine.previous import BuildState, LastBuild, Written, code_digest, fingerprint, input_stamp
+from sitegen.engine.render import Progress, render_all
+from sitegen.engine.state import BodyReader, StateStore
+from sitegen.errors import ContentError, Problem, errors_only
+from sitegen.fsutil import exclusive
+from sitegen.images.model import ImageRequest, ProcessedImage
+from sitegen.images.pipeline import process_images
+from sitegen.output import MANIFEST, WriteFailed, clean_stale, commit, guard_output, read_manifest, staging_dir
+from sitegen.structure import Page, Site, plan_pages
+from sitegen.validate import published_products
+
+
+@dataclass(frozen=True, slots=True)
+class BuildOptions:
+    root: Path
+    output: Path
+    drafts: bool = False
+    jobs: int = 0  # 0: one per core
+    today: dt.date | None = None  # for "in season now"; tests pin it
+
+
+@dataclass(frozen=True, slots=True)
+class BuildResult:
+    pages: int  # HTML pages in the site
+    rendered: int  # pages rendered this time (the rest were unchanged)
+    files: int  # files in output/
+    written: int  # files written, linked or copied this time
+    seconds: float
+    warnings: tuple[Problem, ...] = ()
+    timings: dict[str, float] = field(default_factory=dict)
+
+
+class Stopwatch:
+    """Seconds per step of one pass, for `sitegen build -v` and the benchmarks."""
+
+    def __init__(self) -> None:
+        self.started = self._last = time.perf_counter()
+        self.laps: dict[str, float] = {}
+
+    def lap(self, name: str) -> None:
+        now = time.perf_counter()
+        self.laps[name] = now - self._last
+        self._last = now
+
+    def total(self) -> float:
+        return time.perf_counter() - self.started
+
+
+@dataclass(slots=True)
+class Plan:
+    """What this pass will render and what it keeps, and the inputs as they are now."""
+
+    site: Site
+    pages: list[Page]
+    todo: list[tuple[Page, str]]
+    current: Current
+    before: dict[str, str]  # every input's digest as the last pass saw it
+    now: dict[str, str]
+    new_bodies: dict[str, str] = field(default_factory=dict)  # Markdown rendered anew, for the body cache
+
+
+class Session:
+    """Builds `options.root` into `options.output`. `waiting` is called if another build of this catalog
+    holds the lock (the two take turns); `progress(done, total, what)` as photos and pages are made."""
+
+    def __init__(self, options: BuildOptions, progress: Progress | None = None,
+                 waiting: Callable[[], None] | None = None):
+        self.options = options
+        self.progress = progress
+        self.waiting = waiting
+
+    def build(self) -> BuildResult:
+        watch = Stopwatch()
+        options = self.options
+        inputs = gather(options.root)
+        cache_dir = inputs.cache_dir
+        if cache_dir is None:  # `.sitegen-cache` committed as a link to elsewhere
+            raise ContentError(errors_only(inputs.problems))
+        guard_output(options.output, options.root, cache_dir)
+        try:
+            cache_dir.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise WriteFailed(cache_dir / "x", exc) from None
+        with exclusive(cache_dir / "build.lock", self.waiting):
+            clean_stale(options.output)
+            store = open_store(cache_dir)
+            try:
+                return self._pass(inputs, cache_dir, store, watch)
+            finally:
+                store.close()
+
+    def _pass(self, inputs: Inputs, cache_dir: Path, store: StateStore, watch: Stopwatch) -> BuildResult:
+        options = self.options
+        today = options.today or dt.date.today()
+        stamp = input_stamp((__version__, code_digest(), (options.root / CONFIG_FILE).read_bytes(),
+                             inputs.theme.digest if inputs.theme else None, options.drafts, today.month,
+                             str(options.output.resolve()), inputs.problems),
+                            (*inputs.tree.brands, *inputs.tree.products))
+        blocked = errors_only((*inputs.problems, *inputs.tree.problems))  # e.g. a new link out of the catalog
+        last = LastBuild.load(store, options.output) if stamp and not blocked else None
+        if last is not None and last.stamp == stamp and last.output_intact(options.output):
+            return BuildResult(pages=last.pages, rendered=0, files=len(last.outputs) - 1, written=0,
+                               seconds=watch.total(), warnings=last.warnings, timings={"up-to-date": 0})
+
+        checked = check(options.root, store, options.jobs, inputs, save=False)  # saved while pages render
+        watch.lap("load+validate")
+        products = published_products(checked.content.products, options.drafts)
+        requests = image_requests(options.root, checked, products)
+        images, image_problems, previous = self._images(requests, checked, cache_dir, store)
+        watch.lap("images")
+        plan, kept = self._plan(checked, products, images, today, store, previous[0], previous[1])
+        watch.lap("plan")
+        cache_problems: list[Problem] = []
+        try:
+            staging = staging_dir(options.output)
+        except OSError as exc:
+            raise WriteFailed(options.output, exc) from None
+        try:  # from here on, whatever happens, the staging area goes
+            assembly = Assembly(previous[0], options.output, previous[1], staging)
+            for rel, old in kept:
+                assembly.keep(rel, old)
+            page_reads = self._render(plan, checked, assembly, lambda: cache_problems.extend(
+                save_cache(checked.cache.save, cache_dir)), store)
+            watch.lap("render")
+            self._write(plan, checked, requests, images, assembly)
+            watch.lap("write")
+        except OSError as exc:  # a full disk, most often: output/ is as it was
+            raise WriteFailed(options.output, exc) from None
+        finally:
+            shutil.rmtree(staging, ignore_errors=True)
+        warnings = (*checked.warnings, *image_problems, *cache_problems)
+        st = os.stat(options.output / MANIFEST)
+        outputs = (*((rel, *w.stamp) for rel, w in assembly.written.items()), (MANIFEST, st.st_size, st.st_mtime_ns))
+
+        def remember() -> None:
+            previous[0].save(assembly.written, page_reads)
+            store.save_inputs(previous[0].target, plan.before, plan.now)
+            store.save_bodies(plan.new_bodies)
+            if stamp:
+                LastBuild(stamp, outputs, tuple(warnings), len(plan.pages)).save(store, options.output)
+
+        warnings += tuple(save_cache(remember, cache_dir))
+        return BuildResult(pages=len(plan.pages), rendered=len(plan.todo), files=len(assembly.files),
+                           written=assembly.changes(), seconds=watch.total(), warnings=warnings, timings=watch.laps)
+
+    def _images(self, requests: list[ImageRequest], checked: Checked, cache_dir: Path, store: StateStore
+                ) -> tuple[dict[str, ProcessedImage], list[Problem], tuple[BuildState, Manifest | None]]:
+        """Every photo's variants, from the cache or made now; meanwhile, what the last build wrote."""
+        early: list[tuple[BuildState, Manifest | None]] = []
+        output = self.options.output
+
+        def meanwhile() -> None:
+            """While image workers encode photos: read the last build's records, load the page renderer."""
+            early.append((BuildState.load(store, output), read_manifest(output)))
+            import sitegen.render.pages  # noqa: F401 - Jinja2, Markdown and nh3, imported off the critical path
+
+        progress = self.progress
+        images, problems = process_images(
+            requests, checked.config.images, cache_dir, self.options.jobs,
+            progress=(lambda done, total: progress(done, total, "photos")) if progress else None,
+            meanwhile=meanwhile)
+        if errors_only(problems):
+            raise ContentError(list(problems))
+        return images, problems, early[0] if early else (BuildState.load(store, output), read_manifest(output))
+
+    def _plan(self, checked: Checked, products: tuple[Product, ...], images: dict[str, ProcessedImage],
+              today: dt.date, store: StateStore, state: BuildState, manifest: Manifest | None
+              ) -> tuple[Plan, list[tuple[str, Written]]]:
+        """Which pages exist, and which of them must be rendered: new ones, and those that read an input
+        that is different now; the others are kept as the last build wrote them."""
+        output = self.options.output
+        site = Site.create(checked.config, checked.content.brands, products, images, today)
+        pages = plan_pages(site, checked.config.language)
+        current = Current(site, checked.theme)
+        before = store.inputs(state.target)
+        now = current.inputs(read_lists(before))
+        everything, touched = changed(before, now)
+        examine = None if everything else store.needing(state.target, touched)
+        code = code_digest()
+        todo: list[tuple[Page, str]] = []
+        kept: list[tuple[Page, Written]] = []
+        for page in pages:
+            fp = fingerprint(__version__, code, page)  # what the page is; what it shows is in its reads
+            old = state.reusable(page.output, fp, output, manifest)
+            if old is None:
+                todo.append((page, fp))
+            else:
+                kept.append((page, old))
+        stored = store.reads(state.target, None if examine is None else
+                             [page.output for page, _ in kept if page.output in examine])
+        unchanged = []
+        for page, old in kept:
+            if (examine is None or page.output in examine) and (page.output not in stored or
+                                                               stale(stored[page.output], current)):
+                todo.append((page, old.fingerprint))
+            else:
+                unchanged.append((page.output, old))
+        return Plan(site, pages, todo, current, before, now), unchanged
+
+    def _render(self, plan: Plan, checked: Checked, assembly: Assembly, meanwhile: Callable[[], None],
+                store: StateStore) -> dict[str, tuple[str, list[str]]]:
+        """Render what the plan says into staging; what each page read, to remember it."""
+        page_reads: dict[str, tuple[str, list[str]]] = {}
+        for rel, fp, sha, size, reads in render_all(plan.site, checked.theme, checked.config.language, plan.todo,
+                                                    assembly.staging, self.options.jobs, self.progress, meanwhile,
+                                                    BodyReader(store.path), plan.new_bodies):
+            assembly.rendered(rel, fp, sha, size)
+            page_reads[rel] = reads
+            plan.now.update((key, plan.current.list(key[2:])) for key in reads[1] if key.startswith("l:"))
+        return page_reads
+
+    def _write(self, plan: Plan, checked: Checked, requests: list[ImageRequest],
+               images: dict[str, ProcessedImage], assembly: Assembly) -> None:
+        """Everything else the site needs, then the swap into output/: all of it, or none of it."""
+        for rel, data in extras(checked.config, plan.pages).items():
+            assembly.small(rel, data)
+        for asset in checked.theme.assets.values():  # copied: a theme file edited in place must not leak
+            assembly.source(asset.output, asset.source, link=False)
+        editable = {str(r.source) for r in requests}  # editors' own files: copy, never link
+        for image in images.values():
+            for rel, source in image.files:
+                if rel not in assembly.files:  # one image shown by many products (or twins in many folders)
+                    assembly.source(rel, source, link=str(source) not in editable)
+        if assembly.needs_commit():
+            commit(self.options.output, assembly.staging, assembly.files, assembly.manifest, f"sitegen {__version__}")
+            assembly.stamp(os.stat)

@@ -1,0 +1,122 @@
+"""The build engine: pages are rendered again exactly when something they read changed, and the body
+cache spares Markdown on theme-only changes without ever trusting what the cache holds."""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+import sitegen.render.pages
+from sitegen.build import BuildOptions, build
+from tests.catalog import Catalog, make_catalog
+
+TODAY = dt.date(2024, 9, 1)  # in season: the products of the test catalog show on the home page
+THEME = Path(sitegen.render.pages.__file__).parent.parent / "themes" / "default" / "templates"
+
+
+def _options(catalog: Catalog, output: Path | None = None) -> BuildOptions:
+    return BuildOptions(catalog.root, output or catalog.output, jobs=1, today=TODAY)
+
+
+def _tree(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def _clean(catalog: Catalog, tmp_path: Path) -> dict[str, bytes]:
+    fresh = tmp_path / "fresh"
+    shutil.rmtree(fresh, ignore_errors=True)
+    shutil.copytree(catalog.root, fresh, ignore=shutil.ignore_patterns("output", ".sitegen-cache"))
+    build(BuildOptions(fresh, fresh / "output", jobs=1, today=TODAY))
+    return _tree(fresh / "output")
+
+
+def _edit(catalog: Catalog, rel: str, old: str, new: str) -> None:
+    path = catalog.root / rel
+    text = path.read_text("utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new), encoding="utf-8")
+
+
+@pytest.fixture
+def catalog(tmp_path: Path) -> Catalog:
+    cat = make_catalog(tmp_path / "site", 3)
+    _edit(cat, "products/lishui/p1/index.md", "season:", "producer: 老张合作社\nseason:")
+    return cat
+
+
+def test_a_card_override_showing_another_field_is_rendered_again_when_that_field_changes(
+        catalog: Catalog, tmp_path: Path) -> None:
+    """The issue's stale card: the card shows `producer` only through the override, and no list of what a
+    card shows was kept by hand; the pages showing the card read it, so they are rendered again."""
+    card = (THEME / "partials" / "card.html").read_text("utf-8")
+    catalog.write("themes/default/templates/partials/card.html",
+                  card.replace('<span class="name">', '<span class="who">{{ p.producer }}</span><span class="name">'))
+    build(_options(catalog))
+    _edit(catalog, "products/lishui/p1/index.md", "老张合作社", "老李合作社")
+    result = build(_options(catalog))
+    listing = (catalog.output / "categories/tea/index.html").read_text("utf-8")
+    assert "老李合作社" in listing and "老张合作社" not in listing
+    assert _tree(catalog.output) == _clean(catalog, tmp_path)
+    assert 1 < result.rendered < 10  # the product, and the listings and pages showing its card; not all 13
+
+
+@pytest.mark.parametrize(("edit", "rendered"), [
+    (("products/lishui/p1/index.md", "香气清雅。", "香气清雅，回味甘甜。"), {"products/lishui/p1/index.html"}),
+    (("products/lishui/p1/index.md", "老张合作社", "老李合作社"), {"products/lishui/p1/index.html"}),
+])
+def test_an_edit_renders_only_the_pages_that_read_what_changed(catalog: Catalog, tmp_path: Path, edit: tuple,
+                                                               rendered: set[str]) -> None:
+    """The body and the producer are read by the product's own page only (the default card shows neither)."""
+    build(_options(catalog))
+    before = _tree(catalog.output)
+    _edit(catalog, *edit)
+    result = build(_options(catalog))
+    after = _tree(catalog.output)
+    assert {rel for rel in after if after[rel] != before.get(rel)} - {".sitegen-manifest.json"} == rendered
+    assert result.rendered == len(rendered)
+    assert after == _clean(catalog, tmp_path)
+
+
+def test_a_theme_change_renders_every_page_from_the_body_cache(catalog: Catalog, tmp_path: Path,
+                                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    build(_options(catalog))
+    calls: list[str] = []
+    real = sitegen.render.pages.render_markdown
+    monkeypatch.setattr(sitegen.render.pages, "render_markdown", lambda text, photos=None: calls.append(text) or
+                        real(text, photos))
+    base = (THEME / "base.html").read_text("utf-8")
+    catalog.write("themes/default/templates/base.html", base.replace("</body>", "<!-- 县域 --></body>"))
+    result = build(_options(catalog))
+    assert result.rendered == result.pages and calls == []
+    assert _tree(catalog.output) == _clean(catalog, tmp_path)
+
+
+@pytest.mark.parametrize("forged", [
+    '<p>香气清雅。</p><script>alert("x")</script>',
+    '<p onclick="steal()">香气清雅。</p>',
+    '<p><img src="https://tracker.example/x.gif"></p>',
+    "<p>一段别人写的话</p>",
+])
+def test_a_forged_body_in_the_cache_never_reaches_a_page(catalog: Catalog, tmp_path: Path, forged: str) -> None:
+    """The body cache is in the untrusted cache folder: a cached body is cleaned again, and used only if the
+    sanitizer leaves it exactly as it is; a forged body that is clean HTML is still only HTML."""
+    build(_options(catalog))
+    with sqlite3.connect(catalog.root / ".sitegen-cache" / "state.sqlite") as db:
+        assert db.execute("UPDATE bodies SET html = ?", (forged,)).rowcount > 0
+    base = (THEME / "base.html").read_text("utf-8")
+    catalog.write("themes/default/templates/base.html", base.replace("</body>", "<!-- 县域 --></body>"))
+    build(_options(catalog))
+    pages = b"".join(data for rel, data in _tree(catalog.output).items() if rel.endswith(".html"))
+    assert b"<script>alert" not in pages and b"onclick" not in pages and b"tracker.example" not in pages
+    if forged == "<p>一段别人写的话</p>":  # clean HTML: shown (it could as well have been written in index.md)
+        return
+    assert _tree(catalog.output) == _clean(catalog, tmp_path)
+
+
+def test_a_pass_reports_its_steps_in_pipeline_order(catalog: Catalog) -> None:
+    result = build(_options(catalog))
+    assert list(result.timings) == ["load+validate", "images", "plan", "render", "write"]
