@@ -32,7 +32,7 @@ from sitegen.errors import UsageError
 from sitegen.fsutil import DIR_MODE, FILE_MODE, atomic_write_bytes, disk_full, real_dirs, safe_rel
 
 __all__ = ["MANIFEST", "MARKER", "OutFile", "UnsafeOutput", "WriteFailed", "atomic_write_bytes", "clean_stale",
-           "commit", "guard_output", "read_manifest", "staging_dir"]
+           "commit", "guard_output", "parse_manifest", "read_manifest", "staging_dir"]
 
 MANIFEST = ".sitegen-manifest.json"
 MARKER = ".sitegen-output"  # never removed: this folder is a build's, whatever state a cut-short commit left
@@ -95,24 +95,37 @@ def guard_output(output: Path, root: Path, cache_dir: Path) -> None:
                            "build would delete what is in it; choose a new or empty folder")
 
 
-def read_manifest(output: Path) -> dict[str, dict[str, Any]] | None:
-    """The last build's list of files, or None. It decides what the next commit deletes, and output/ may
-    come from anywhere (a commit, a restored cache): one path that could leave output/, or one entry of
-    the wrong shape, and the whole manifest is ignored (the next commit then builds a new tree)."""
-    try:
-        data = json.loads((output / MANIFEST).read_text("utf-8"))
-        files = data["files"] if data.get("version") == 1 else None
-    except (OSError, ValueError, KeyError, TypeError, AttributeError, RecursionError):
-        return None
+def parse_manifest(data: object) -> tuple[str, dict[str, dict[str, Any]]]:
+    """(generator, files) of a manifest as JSON gave it, or ValueError saying what is wrong. The one reader
+    of the format `_manifest_bytes` writes: the build trusts it to say what it may delete, publish what it
+    may upload, and output/ may come from anywhere (a commit, a restored cache)."""
+    if type(data) is not dict:
+        raise ValueError("not a JSON object")
+    if data.get("version") != 1:
+        raise ValueError(f"version {data.get('version')!r}, expected 1")
+    files = data.get("files")
     if type(files) is not dict:
-        return None
+        raise ValueError("'files' is not an object")
     for rel, entry in files.items():
-        if not safe_rel(rel) or rel in (MANIFEST, MARKER) or type(entry) is not dict:
-            return None
+        if not safe_rel(rel) or rel in (MANIFEST, MARKER):
+            raise ValueError(f"bad path {rel!r}")
+        if type(entry) is not dict:
+            raise ValueError(f"entry for {rel!r} is not an object")
         sha, size = entry.get("sha256"), entry.get("size")
-        if type(sha) is not str or not _SHA256.fullmatch(sha) or type(size) is not int or size < 0:
-            return None
-    return files
+        if type(sha) is not str or not _SHA256.fullmatch(sha):
+            raise ValueError(f"bad sha256 for {rel!r}")
+        if type(size) is not int or size < 0:
+            raise ValueError(f"bad size for {rel!r}")
+    return str(data.get("generator", "")), files
+
+
+def read_manifest(output: Path) -> dict[str, dict[str, Any]] | None:
+    """The last build's files, or None: one path that could leave output/, or one entry of the wrong shape,
+    and the whole manifest is ignored (the next commit then builds a new tree)."""
+    try:
+        return parse_manifest(json.loads((output / MANIFEST).read_bytes()))[1]
+    except (OSError, ValueError, RecursionError):
+        return None
 
 
 def _manifest_bytes(files: Iterable[OutFile], generator: str) -> bytes:

@@ -38,7 +38,10 @@ class WorkerDied(UsageError):
 
 
 def can_fork() -> bool:
-    return "fork" in multiprocessing.get_all_start_methods()
+    """Whether workers may be forked: where the platform can, and while this process runs no other thread
+    (a forked child would inherit a lock some thread holds, and wait for it forever). `sitegen serve`, with
+    its watcher and server threads, reads and renders in its own process instead."""
+    return "fork" in multiprocessing.get_all_start_methods() and threading.active_count() == 1
 
 
 def fork_pool(workers: int) -> ProcessPoolExecutor:

@@ -13,7 +13,6 @@ import gc
 import hashlib
 import multiprocessing
 import os
-import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -89,7 +88,7 @@ def render_all(site: Site, theme: Theme, lang: str, todo: list[tuple[Page, str]]
     workers = jobs or os.cpu_count() or 1
     chunks = [todo[i : i + CHUNK] for i in range(0, len(todo), CHUNK)]
     done = 0
-    if workers > 1 and len(todo) > 2 * CHUNK and can_fork() and threading.active_count() == 1:
+    if workers > 1 and len(todo) > 2 * CHUNK and can_fork():
         job.renderer.compile_templates()  # once here, not once per worker
         # The site model is read-only from here on: keep the collector from walking it again and again
         # in every worker (and from touching, hence copying, the pages the workers share with us).

@@ -11,15 +11,14 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from sitegen.fsutil import safe_rel
+from sitegen.output import MANIFEST, parse_manifest
 from sitegen.publish.errors import PublishError, examples
 
-MANIFEST_NAME = ".sitegen-manifest.json"
-MANIFEST_VERSION = 1
-_SHA256 = re.compile(r"^[0-9a-f]{64}$")
+MANIFEST_NAME = MANIFEST
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,35 +56,15 @@ def read_manifest(output_dir: Path, verify: bool = True) -> Manifest:
 
 
 def _parse(data: object) -> Manifest:
-    if not isinstance(data, dict):
-        raise ValueError("not a JSON object")
-    if data.get("version") != MANIFEST_VERSION:
-        raise ValueError(f"version {data.get('version')!r}, expected {MANIFEST_VERSION}")
-    files = data.get("files")
-    if not isinstance(files, dict):
-        raise ValueError("'files' is not an object")
-    out = []
-    for path, entry in files.items():
-        if not valid_path(path):
-            raise ValueError(f"bad path {path!r}")
-        if not isinstance(entry, dict):
-            raise ValueError(f"entry for {path!r} is not an object")
-        sha, size = entry.get("sha256"), entry.get("size")
-        if not isinstance(sha, str) or not _SHA256.match(sha):
-            raise ValueError(f"bad sha256 for {path!r}")
-        if not isinstance(size, int) or isinstance(size, bool) or size < 0:
-            raise ValueError(f"bad size for {path!r}")
-        out.append(ManifestFile(path, sha, size))
-    out.sort(key=lambda f: f.path)
-    return Manifest(str(data.get("generator", "")), tuple(out))
+    generator, files = parse_manifest(data)
+    entries = sorted((ManifestFile(path, entry["sha256"], entry["size"]) for path, entry in files.items()),
+                     key=lambda f: f.path)
+    return Manifest(generator, tuple(entries))
 
 
 def valid_path(path: object) -> bool:
     """A posix relative path that stays inside output/ and is not the manifest itself."""
-    if not isinstance(path, str) or not path or path.startswith("/") or "\\" in path or "\0" in path:
-        return False
-    parts = path.split("/")
-    return all(p not in ("", ".", "..") for p in parts) and path != MANIFEST_NAME
+    return safe_rel(path) and path != MANIFEST_NAME
 
 
 def verify_files(output_dir: Path, manifest: Manifest) -> None:

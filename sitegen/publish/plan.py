@@ -101,7 +101,7 @@ def plain_path(path: str) -> bool:
     no backslash and no control character, as every build writes. A bucket or folder may hold others
     ('../x', 'a//b', 'tea/..', a newline): publish never wrote them, and one read with its '..' resolved (a
     proxy in front of the service, a folder path) is another key, or the bucket itself. They are left alone."""
-    return valid_path(path) and not any(ord(c) < 32 or ord(c) == 127 for c in path)
+    return valid_path(path)
 
 
 def local_objects(manifest: Manifest, rules: HeaderRules) -> tuple[LocalObject, ...]:
