@@ -39,18 +39,22 @@ class Current:
         self._fields: dict[tuple[str, str], str] = {}
         self._lists: dict[str, str] = {}
 
-    def field(self, key: str, name: str) -> str:
-        found = self._fields.get((key, name))
+    def fields(self, key: str, names: str) -> str:
+        """The digest of the fields `names` (sorted, comma-separated) of a record: pages that show the same
+        fields of a record (every card of a product) share one digest."""
+        found = self._fields.get((key, names))
         if found is None:
             record = self.site.record(key)
-            value = getattr(record, name, None) if record is not None else None
             if record is None:
                 found = _GONE
-            elif callable(value):  # a method (the settings' url()): what it reads is the whole record
-                found = digest(record)
             else:
-                found = digest(value)
-            self._fields[(key, name)] = found
+                values = []
+                for name in names.split(","):
+                    value = getattr(record, name, None)
+                    # a method (the settings' url()): what it reads is the whole record
+                    values.append(record if callable(value) else value)
+                found = digest(values)
+            self._fields[(key, names)] = found
         return found
 
     def template(self, name: str) -> str:
@@ -90,7 +94,8 @@ class Current:
 def snapshot(reads: Reads, current: Current) -> tuple[str, list[str]]:
     """(the reads with the digest each value has now, as JSON; the inputs to index the page under)."""
     data = {
-        "f": {key: {name: current.field(key, name) for name in sorted(names)} for key, names in reads.fields.items()},
+        "f": {key: [joined := ",".join(sorted(names)), current.fields(key, joined)]
+              for key, names in reads.fields.items()},
         "t": {name: current.template(name) for name in sorted(reads.templates)},
         "i": {rel: current.image(rel) for rel in sorted(reads.images)},
         "a": {name: current.asset(name) for name in sorted(reads.assets)},
@@ -105,12 +110,12 @@ def stale(stored: str, current: Current) -> bool:
     """Whether anything the page read is different now (or the stored reads cannot be read: render it)."""
     try:
         data: Any = json.loads(stored)
-        return (any(current.field(key, name) != value for key, names in data["f"].items()
-                    for name, value in names.items())
-                or any(current.template(name) != value for name, value in data["t"].items())
-                or any(current.image(rel) != value for rel, value in data["i"].items())
+        # cheapest first: a template or an asset changed is most of the pages, and found at once
+        return (any(current.template(name) != value for name, value in data["t"].items())
                 or any(current.asset(name) != value for name, value in data["a"].items())
-                or any(current.list(name) != value for name, value in data["l"].items()))
+                or any(current.list(name) != value for name, value in data["l"].items())
+                or any(current.image(rel) != value for rel, value in data["i"].items())
+                or any(current.fields(key, names) != value for key, (names, value) in data["f"].items()))
     except (ValueError, KeyError, TypeError, AttributeError, RecursionError):
         return True
 
