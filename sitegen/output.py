@@ -31,7 +31,7 @@ from typing import Any
 from sitegen.errors import UsageError
 from sitegen.fsutil import DIR_MODE, FILE_MODE, atomic_write_bytes, disk_full, real_dirs, safe_rel
 
-__all__ = ["MANIFEST", "MARKER", "OutFile", "UnsafeOutput", "WriteFailed", "atomic_write_bytes", "clean_stale",
+__all__ = ["MANIFEST", "MARKER", "OutFile", "UnsafeOutput", "WriteFailed", "clean_stale",
            "commit", "guard_output", "parse_manifest", "read_manifest", "staging_dir"]
 
 MANIFEST = ".sitegen-manifest.json"

@@ -20,7 +20,7 @@ from typing import Any, TypeVar
 
 from sitegen.errors import UsageError
 
-__all__ = ["WorkerDied", "can_fork", "finished", "fork_pool", "pool"]
+__all__ = ["WorkerDied", "can_fork", "count", "finished", "fork_pool", "pool"]
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -35,6 +35,16 @@ class WorkerDied(UsageError):
         super().__init__(f"a worker process stopped abruptly (it was killed, perhaps for lack of memory) while "
                          f"{doing}; nothing was built or changed{kept}; run the build again, with --jobs 1 "
                          "if memory is short")
+
+
+def count(jobs: int) -> int:
+    """Worker processes for `--jobs N` (0: one per core this process may run on). The one place that decides."""
+    if jobs > 0:
+        return jobs
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # macOS, Windows
+        return os.cpu_count() or 1
 
 
 def can_fork() -> bool:

@@ -6,7 +6,6 @@ rebuild reads and parses no content file at all, and a one-file edit parses one 
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Protocol
@@ -14,7 +13,7 @@ from typing import Protocol
 from sitegen.content.discover import Folder, SourceTree
 from sitegen.content.models import Brand, Product
 from sitegen.errors import Problem
-from sitegen.workers import can_fork, finished, fork_pool
+from sitegen.workers import can_fork, count, finished, fork_pool
 
 Entry = tuple[tuple[int, int], Brand | Product | None, list[Problem]]
 
@@ -52,7 +51,7 @@ def read_folder(folder: Folder) -> Entry:
 
 def _read_many(folders: list[Folder], jobs: int) -> list[Entry]:
     """Parse in worker processes when there are enough files to repay the fork (a cold build)."""
-    workers = jobs or os.cpu_count() or 1
+    workers = count(jobs)
     if workers < 2 or len(folders) < 1000 or not can_fork():
         return [read_folder(f) for f in folders]
     chunks = [(i, folders[i : i + 250]) for i in range(0, len(folders), 250)]

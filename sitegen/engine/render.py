@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 from sitegen.engine.depends import Current, snapshot
 from sitegen.render.theme import Theme
 from sitegen.structure import Page, Site
-from sitegen.workers import can_fork, finished, pool
+from sitegen.workers import can_fork, count, finished, pool
 
 if TYPE_CHECKING:
     from sitegen.render.pages import Renderer  # Jinja2, Markdown, nh3: imported when something is rendered
@@ -85,7 +85,7 @@ def render_all(site: Site, theme: Theme, lang: str, todo: list[tuple[Page, str]]
     from sitegen.render.pages import Renderer  # Jinja2, Markdown, nh3: only when something is rendered
 
     job = RenderJob(Renderer(site, theme, lang, bodies), staging, Current(site, theme))
-    workers = jobs or os.cpu_count() or 1
+    workers = count(jobs)
     chunks = [todo[i : i + CHUNK] for i in range(0, len(todo), CHUNK)]
     done = 0
     if workers > 1 and len(todo) > 2 * CHUNK and can_fork():

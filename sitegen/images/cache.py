@@ -36,9 +36,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from sitegen.fsutil import read_regular
+from sitegen.fsutil import atomic_write_bytes, read_regular
 from sitegen.images.geometry import MAX_SIDE, OG_SIZE
-from sitegen.output import atomic_write_bytes
 
 # Bump whenever the pipeline's output bytes change for the same source and settings.
 PIPELINE_VERSION = "4"

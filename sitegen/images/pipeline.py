@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import functools
 import multiprocessing
-import os
 import re
 import threading
 import time
@@ -26,7 +25,7 @@ from sitegen.images.cache import Layout, SourceIndex, StatKey, image_key, read_m
 from sitegen.images.check import check_images
 from sitegen.images.model import ImageRequest, ProcessedImage, Variant
 from sitegen.images.settings import ImageSettings
-from sitegen.workers import finished
+from sitegen.workers import count, finished
 from sitegen.workers import pool as workers_pool
 
 __all__ = ["RunStats", "check_images", "last_run", "process_images"]
@@ -202,7 +201,7 @@ def _twin(out: worker.Outcome, source: Path) -> worker.Outcome:
 def _run(jobs: list[worker.Job], workers: int, progress: Progress | None = None,
          meanwhile: Callable[[], None] | None = None) -> tuple[list[worker.Outcome], int]:
     """In a process pool across all cores; in-process when there is only one photo to make."""
-    n = min(workers if workers > 0 else _cores(), len(jobs))
+    n = min(count(workers), len(jobs))
     tell = progress or (lambda done, total: None)
     if n <= 1:
         outcomes = []
@@ -217,13 +216,6 @@ def _run(jobs: list[worker.Job], workers: int, progress: Progress | None = None,
             outcomes.append(out)
             tell(len(outcomes), len(jobs))
         return outcomes, n
-
-
-def _cores() -> int:
-    try:
-        return len(os.sched_getaffinity(0))
-    except AttributeError:  # macOS, Windows
-        return os.cpu_count() or 1
 
 
 def _context() -> multiprocessing.context.BaseContext:
