@@ -111,11 +111,17 @@ def _record_decoder(cls: type) -> Decoder:
 
 
 def _encode(value: Any) -> Any:
-    if dataclasses.is_dataclass(value):
-        return {f.name: _encode(getattr(value, f.name)) for f in dataclasses.fields(value) if f.init}
+    names = _NAMES.get(type(value))
+    if names is None and dataclasses.is_dataclass(value):
+        names = _NAMES[type(value)] = tuple(f.name for f in dataclasses.fields(value) if f.init)
+    if names is not None:
+        return {name: _encode(getattr(value, name)) for name in names}
     if isinstance(value, tuple):
         return [_encode(v) for v in value]
     return value
+
+
+_NAMES: dict[type, tuple[str, ...]] = {}  # the fields a record type is written with, found once per type
 
 
 _DECODE = {"brand": _record_decoder(Brand), "product": _record_decoder(Product)}

@@ -38,6 +38,7 @@ class Current:
         self.theme = theme
         self._fields: dict[tuple[str, str], str] = {}
         self._lists: dict[str, str] = {}
+        self._images: dict[str, str] = {}
 
     def fields(self, key: str, names: str) -> str:
         """The digest of the fields `names` (sorted, comma-separated) of a record: pages that show the same
@@ -61,7 +62,10 @@ class Current:
         return self.theme.templates.get(name, _GONE)
 
     def image(self, rel: str) -> str:
-        return image_digest(self.site.images.get(rel))
+        found = self._images.get(rel)
+        if found is None:
+            found = self._images[rel] = image_digest(self.site.images.get(rel))
+        return found
 
     def asset(self, name: str) -> str:
         asset = self.theme.assets.get(name)
@@ -86,7 +90,7 @@ class Current:
         found.update((f"r:{p.key}", p.digest) for p in site.products)
         found.update((f"t:{name}", value) for name, value in self.theme.templates.items())
         found.update((f"a:{name}", asset.output) for name, asset in self.theme.assets.items())
-        found.update((f"i:{rel}", image_digest(image)) for rel, image in site.images.items())
+        found.update((f"i:{rel}", self.image(rel)) for rel in site.images)
         found.update((f"l:{name}", self.list(name)) for name in lists)
         return found
 

@@ -64,7 +64,12 @@ class Tracked:
 
     def __getattr__(self, name: str) -> Any:  # only for names Tracked itself does not have
         value = getattr(self._record, name)
-        self._recorder.reads.field(self._key, name)
+        fields = self._recorder.reads.fields  # Reads.field, inlined: this runs for every read of every page
+        names = fields.get(self._key)
+        if names is None:
+            fields[self._key] = {name}
+        else:
+            names.add(name)
         return value
 
     def __setattr__(self, name: str, value: Any) -> None:
