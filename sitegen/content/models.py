@@ -11,41 +11,41 @@ from dataclasses import dataclass, field
 from sitegen.config import Contact
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ImageRef:
     file: str  # as written: a name beside index.md
     alt: str  # '' when the editor gave none
     line: int
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class CertRef:
     id: str
     number: str  # certificate number shoppers can check; may be ''
     line: int
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Price:
     amount: float
     currency: str = "CNY"
     unit: str = ""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ProductVariant:
     name: str
     price: float | None
     unit: str = ""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ShopLink:
     platform: str
     url: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Brand:
     id: str
     rel: str  # 'brands/<id>/index.md'
@@ -75,7 +75,7 @@ class Brand:
 
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Product:
     id: str
     brand_id: str
