@@ -56,6 +56,12 @@ ESCAPES = [
     ("{{ site.root.joinpath('MARK').write_text('x') }}", "root"),
     ("{{ image(p.folder, p.cover.file).files[0][1].read_text() }}", "files"),
     ("{% set g = (lipsum|attr('__globals__')) %}{{ g }}", "__globals__"),
+    # str.format walks attributes itself: read, not called, but os.environ is one walk away from any global
+    ("{{ '{0.__init__.__globals__[os].environ}'.format(cycler) }}", "__init__"),
+    ("{{ '{x.__init__.__globals__[os].environ}'.format_map({'x': joiner}) }}", "__init__"),
+    ("{{ ('{0.__init__.__globals__[os].environ}'|safe).format(cycler) }}", "__init__"),
+    ("{{ ('{0.__init__.__globals__[os].environ}'|attr('format'))(cycler) }}", "__init__"),
+    ("{{ '{0.__class__.__mro__}'.format(p) }}", "__class__"),
 ]
 
 

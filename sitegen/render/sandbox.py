@@ -14,8 +14,10 @@ escape attempt in a pull request before any build runs it.
 
 from __future__ import annotations
 
+import _string
 import datetime as dt
 import os
+import string
 import types
 from collections.abc import Callable, Iterator
 from typing import Any
@@ -45,6 +47,7 @@ _DATA: frozenset[type] = frozenset({
 # files an image was made into.
 _HIDDEN = frozenset({"root", "files"})
 _CALLABLE = (types.BuiltinMethodType, types.MethodType, types.FunctionType, jinja2.runtime.Macro)
+_FORMAT = frozenset({"format", "format_map"})  # the str methods that read attributes named in the text
 # Past these, `'a' * n` or `n ** m` would take the machine's memory or time.
 _MAX_SIZE = 10_000_000
 
@@ -82,11 +85,17 @@ class CatalogSandbox(ImmutableSandboxedEnvironment):
         return False
 
     def getattr(self, obj: Any, attribute: str) -> Any:
-        """`x.y` in a template: the common case (an allowed attribute that exists) without the detours."""
+        """`x.y` in a template: the common case (an allowed attribute that exists) without the detours.
+
+        `str.format` and `format_map` walk attributes and items themselves (`'{0.__init__.__globals__}'`
+        reaches os.environ from any global): like Jinja's own `getattr`, this hands out a version whose
+        every step goes through the sandbox instead."""
         try:
             value = getattr(obj, attribute)
         except AttributeError:
             return super().getattr(obj, attribute)  # a key of a dict, or undefined
+        if attribute in _FORMAT and (wrapped := self.wrap_str_format(value)) is not None:
+            return wrapped
         if self.is_safe_attribute(obj, attribute, value):
             return value
         return self.unsafe_undefined(obj, attribute)
@@ -105,21 +114,40 @@ def unsafe_names(env: jinja2.Environment, source: str) -> Iterator[tuple[int, st
     """(line, name) of the attributes and keys a template asks for that the sandbox refuses whatever the
     object: `_`-names and the internals of functions, frames and generators, written as `x.name`,
     `x['name']` or as a filter's argument (`x|attr('name')`, `map(attribute='name')`). Found in the parsed
-    template, not by running it; one per line, the first of a chain such as `a.__init__.__globals__`."""
+    template, not by running it; one per line, the first of a chain such as `a.__init__.__globals__`.
+    A text written in the template is read as `str.format` would read it ('{0.__init__.__globals__}')."""
     found: dict[int, str] = {}
     for node in env.parse(source).find_all((jinja2.nodes.Getattr, jinja2.nodes.Getitem, jinja2.nodes.Filter,
-                                           jinja2.nodes.Test)):
+                                           jinja2.nodes.Test, jinja2.nodes.Const)):
         if isinstance(node, jinja2.nodes.Getattr):
             names = [node.attr]
         elif isinstance(node, jinja2.nodes.Getitem):
             names = [node.arg.value] if isinstance(node.arg, jinja2.nodes.Const) else []
+        elif isinstance(node, jinja2.nodes.Const):
+            names = _format_fields(node.value) if isinstance(node.value, str) and "{" in node.value else []
         else:
             names = [a.value for a in [*node.args, *(k.value for k in node.kwargs)]
                      if isinstance(a, jinja2.nodes.Const)]
-        for name in names:
-            if isinstance(name, str) and (name.startswith("_") or name.split(".")[0] in _INTERNALS):
-                found[node.lineno] = name  # pre-order: the innermost of a chain comes last
+        unsafe = [name for name in names
+                  if isinstance(name, str) and (name.startswith("_") or name.split(".")[0] in _INTERNALS)]
+        if unsafe:
+            found[node.lineno] = unsafe[0]  # pre-order: the innermost of a chain comes last
     yield from sorted(found.items())
+
+
+def _format_fields(text: str, depth: int = 0) -> list[object]:
+    """The attributes and keys a text would read as a `str.format` template: '{0.__class__}' → ['__class__'],
+    also in a field's format spec ('{0:{1.__class__}}', which str.format fills in first)."""
+    names: list[object] = []
+    try:
+        for _, field, spec, _ in string.Formatter().parse(text):
+            if field:
+                names += [name for _, name in _string.formatter_field_name_split(field)[1]]
+            if spec and "{" in spec and depth < 2:  # str.format itself allows only one level of nesting
+                names += _format_fields(spec, depth + 1)
+    except ValueError:  # not a format string (a lone '{'): str.format would refuse it too
+        pass
+    return names
 
 
 _INTERNALS = _HIDDEN | {"mro"} | (
