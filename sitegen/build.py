@@ -94,7 +94,8 @@ def gather(root: Path) -> Inputs:
         problems.append(Problem("unknown-theme", CONFIG_FILE, line,
                                 {"value": config.theme, "valid": available_themes(root)}))
     cache_dir: Path | None = root / config.images.cache_dir
-    if cache_dir is not None and os.path.lexists(cache_dir) and not inside(cache_dir, root):
+    # by real path, existing or not: 'cache/sub' with cache -> /elsewhere would be made elsewhere
+    if cache_dir is not None and not inside(cache_dir, root):
         problems.append(Problem("link-outside", config.images.cache_dir, None, {"value": config.images.cache_dir}))
         cache_dir = None
     return Inputs(config, theme, discover(root), tuple(problems), cache_dir)

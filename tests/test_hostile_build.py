@@ -171,6 +171,25 @@ def test_output_and_cache_linked_to_elsewhere_from_the_catalog_are_refused(tmp_p
     assert sorted(p.name for p in elsewhere.iterdir()) == ["keep.txt"]
 
 
+@pytest.mark.parametrize("linked", ["cache", "cache/sub"])
+def test_a_cache_dir_under_a_link_to_elsewhere_is_refused_before_anything_is_written(tmp_path: Path,
+                                                                                     linked: str) -> None:
+    """`cache_dir = "cache/sub/dir"` with `cache -> /elsewhere`: the folder does not exist yet, and making it
+    would make it elsewhere (as root in CI). Where a part of the way leads decides, not whether it exists."""
+    catalog = make_catalog(tmp_path / "site")
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (catalog.root / linked).parent.mkdir(exist_ok=True)
+    (catalog.root / linked).symlink_to(elsewhere)
+    config = catalog.root / "sitegen.toml"
+    config.write_text(config.read_text("utf-8") + '\n[images]\ncache_dir = "cache/sub/dir"\n', encoding="utf-8")
+    for command in ("check", "build"):
+        result = run(catalog.root, command)
+        assert result.returncode == 1 and "cache/sub/dir: " in result.stderr, (command, result.stderr)
+        assert list(elsewhere.iterdir()) == [], command
+    assert not catalog.output.exists()
+
+
 @pytest.mark.parametrize(("rel", "safe"), [
     ("index.html", True), ("products/b/p/index.html", True), ("img/cover-ab12-960.webp", True), ("..a", True),
     (".sitegen-x/y", True), ("", False), ("/etc/passwd", False), ("a//b", False), ("a/", False), (".", False),
