@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from sitegen.errors import Problem, UsageError
+from sitegen.errors import Problem, UsageError, cannot_read
 
 if TYPE_CHECKING:
     import jinja2
@@ -45,6 +45,7 @@ class Theme:
     assets: dict[str, Asset]
     digest: str  # of every template and static file: any change re-renders every page
     boundary: tuple[str, ...] = ()  # real folders a template file may be in: the catalog, sitegen's themes
+    unreadable: tuple[Problem, ...] = ()  # the catalog's theme files sitegen may not read: left out, errors
 
     def loader(self) -> jinja2.BaseLoader:
         from sitegen.render.sandbox import ConfinedLoader
@@ -78,7 +79,9 @@ class Theme:
                 try:
                     template = env.get_template(rel)
                     source = path.read_text("utf-8")
-                except (jinja2.TemplateError, UnicodeDecodeError, OSError) as exc:
+                except OSError:
+                    continue  # load_theme reported it (cannot-read)
+                except (jinja2.TemplateError, UnicodeDecodeError) as exc:
                     where, line, message, _ = self._locate(exc)
                     found.append(Problem("template-error", where, line, {"problem": message}))
                     continue
@@ -125,7 +128,8 @@ def load_theme(root: Path, name: str) -> Theme | None:
     """The theme `name`, layered over the packaged default. None if no such theme exists.
 
     The catalog's own theme files are untrusted: a file or folder that is a symlink to somewhere outside
-    the catalog is not read at all (discovery reports it, with its path)."""
+    the catalog is not read at all (discovery reports it, with its path), and a file sitegen may not read
+    is left out and named in `Theme.unreadable` (a `cannot-read` error, like any other file's)."""
     if not name or "/" in name or "\\" in name or name.startswith("."):
         return None
     real_root = root.resolve()
@@ -140,6 +144,15 @@ def load_theme(root: Path, name: str) -> Theme | None:
     digest = hashlib.blake2b(digest_size=16)
     template_dirs = []
     static: dict[str, Path] = {}
+    unreadable: list[Problem] = []
+
+    def read(path: Path) -> bytes | None:
+        try:
+            return path.read_bytes()
+        except OSError as exc:
+            unreadable.append(cannot_read(os.path.relpath(path, root).replace(os.sep, "/"), exc))
+            return None
+
     for layer in layers:
         limit = boundary[:1] if layer == own else boundary[1:]
         if (layer / "templates").is_dir():
@@ -149,16 +162,18 @@ def load_theme(root: Path, name: str) -> Theme | None:
     for directory in template_dirs:
         limit = boundary[:1] if directory.parent == own else boundary[1:]
         for rel, path in _files(directory, limit):
-            digest.update(rel.encode() + b"\0" + path.read_bytes())
+            if (data := read(path)) is not None:
+                digest.update(rel.encode() + b"\0" + data)
     assets = {}
     for rel, path in sorted(static.items()):
-        data = path.read_bytes()
+        if (data := read(path)) is None:
+            continue
         file_digest = hashlib.sha256(data).hexdigest()
         digest.update(rel.encode() + b"\0" + file_digest.encode())
         stem, dot, ext = rel.rpartition(".")
         output = f"assets/{stem}.{file_digest[:10]}.{ext}" if dot else f"assets/{rel}.{file_digest[:10]}"
         assets[rel] = Asset(rel, output, path, file_digest)
-    return Theme(name, tuple(template_dirs), assets, digest.hexdigest(), boundary)
+    return Theme(name, tuple(template_dirs), assets, digest.hexdigest(), boundary, tuple(unreadable))
 
 
 def _inside(path: Path, *bases: Path) -> bool:
