@@ -77,6 +77,17 @@ def real_dirs(base: Path, rel_dir: str, known: set[str]) -> bool:
     return True
 
 
+def can_read(path: str | Path) -> bool:
+    """Whether this process may open `path` for reading now. A cache that knows a file by its size and
+    time must still ask: a file made unreadable since (chmod 000) is an error `check` reports, so the
+    build must meet it too. Never blocks (a FIFO in its place)."""
+    try:
+        os.close(os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC))
+    except OSError:
+        return False
+    return True
+
+
 def sha256_file(path: Path) -> str:
     digest = hashlib.sha256()
     with open(path, "rb") as handle:
