@@ -21,7 +21,7 @@ from sitegen.config import CONFIG_FILE, SiteConfig, load_config
 from sitegen.content.discover import SourceTree, discover
 from sitegen.content.load import Content, ParseCache, load_content
 from sitegen.errors import ContentError, Problem, errors_only
-from sitegen.fsutil import exclusive, inside
+from sitegen.fsutil import exclusive, inside, remove_tree
 from sitegen.images.model import ImageRequest
 from sitegen.images.pipeline import process_images
 from sitegen.incremental import BuildState, LastBuild, Written, code_digest, fingerprint, input_stamp
@@ -276,10 +276,7 @@ def _build(options: BuildOptions, inputs: Inputs, cache_dir: Path, store: StateS
     except OSError as exc:
         raise WriteFailed(output, exc) from None
     finally:
-        if staging.exists():
-            import shutil
-
-            shutil.rmtree(staging, ignore_errors=True)
+        remove_tree(staging)
     state.files = written
     warnings = (*checked.warnings, *image_problems, *cache_problems)
     st = os.stat(output / MANIFEST)

@@ -88,6 +88,62 @@ def can_read(path: str | Path) -> bool:
     return True
 
 
+_DIR = os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | os.O_CLOEXEC
+
+
+def remove_tree(path: str | Path) -> None:
+    """Delete `path` and everything under it, as far as possible (errors are ignored, like rmtree's
+    ignore_errors). What it deletes may be a catalog's (a committed `.output.new-x/`, an old output/, a
+    restored cache), so: never through a link (a link is removed, not what it leads to), and without
+    recursion, one folder descriptor open at a time (shutil.rmtree raised RecursionError on a folder nested
+    1,100 deep, which git stores)."""
+    try:
+        if not stat.S_ISDIR(os.lstat(path).st_mode):
+            os.unlink(path)
+            return
+        fd = os.open(path, _DIR)
+    except OSError:
+        return
+    way: list[tuple[str, list[str]]] = []  # each level below `path`: its name, its parent's folders still to do
+    todo = _empty_files(fd)
+    try:
+        while todo or way:
+            if todo:
+                name = todo.pop()
+                with contextlib.suppress(OSError):
+                    child = os.open(name, _DIR, dir_fd=fd)
+                    os.close(fd)
+                    fd = child
+                    way.append((name, todo))
+                    todo = _empty_files(fd)
+                continue
+            name, todo = way.pop()
+            parent = os.open("..", _DIR, dir_fd=fd)  # the folder this one was opened from
+            os.close(fd)
+            fd = parent
+            with contextlib.suppress(OSError):
+                os.rmdir(name, dir_fd=fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+    with contextlib.suppress(OSError):
+        os.rmdir(path)
+
+
+def _empty_files(fd: int) -> list[str]:
+    """Unlink everything in the folder `fd` that is not a folder (links included); the folders' names."""
+    folders = []
+    with contextlib.suppress(OSError), os.scandir(fd) as entries:
+        for entry in entries:
+            if entry.is_dir(follow_symlinks=False):
+                folders.append(entry.name)
+            else:
+                with contextlib.suppress(OSError):
+                    os.unlink(entry.name, dir_fd=fd)
+    return folders
+
+
 def sha256_file(path: Path) -> str:
     digest = hashlib.sha256()
     with open(path, "rb") as handle:
