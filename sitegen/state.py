@@ -17,13 +17,13 @@ import contextlib
 import json
 import os
 import re
-import shutil
 import sqlite3
+import stat
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from sitegen.fsutil import safe_rel
+from sitegen.fsutil import remove_tree, safe_rel
 
 STATE_FILE = "state.sqlite"
 _VERSION = 1  # PRAGMA user_version: bump when the schema or the meaning of a column changes
@@ -75,8 +75,7 @@ class StateStore:
             if cache_dir is None or path is None:
                 raise OSError("no cache folder")
             cache_dir.mkdir(parents=True, exist_ok=True)
-            if path.is_symlink() or (path.exists() and not path.is_file()):
-                _remove(path)
+            _remove(path, odd_only=not (path.is_symlink() or (path.exists() and not path.is_file())))
             store = StateStore(_connect(path), path)
             if not store._usable():
                 store.db.close()
@@ -219,11 +218,21 @@ def _connect(path: Path | None) -> sqlite3.Connection:
     return db
 
 
-def _remove(path: Path) -> None:
+def _remove(path: Path, odd_only: bool = False) -> None:
+    """The state file and the files sqlite keeps beside it (its journal, its WAL and their index).
+    `odd_only`: only those that are not regular files. sqlite opens them itself, without asking us: a FIFO
+    restored as `state.sqlite-journal` made it wait for a writer forever (deaf to SIGTERM), a folder or a
+    link made every write fail."""
     for suffix in ("", "-wal", "-shm", "-journal"):
         p = Path(f"{path}{suffix}")
-        if p.is_dir() and not p.is_symlink():
-            shutil.rmtree(p)
+        try:
+            mode = os.lstat(p).st_mode
+        except FileNotFoundError:
+            continue
+        if odd_only and stat.S_ISREG(mode):
+            continue
+        if stat.S_ISDIR(mode):
+            remove_tree(p)
         else:
             with contextlib.suppress(FileNotFoundError):
                 os.unlink(p)

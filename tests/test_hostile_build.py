@@ -11,6 +11,8 @@ import os
 import pickle
 import shutil
 import sqlite3
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -84,6 +86,31 @@ def test_a_state_file_with_a_trigger_or_an_extra_table_is_started_afresh(tmp_pat
         names = {name for (name,) in db.execute("SELECT name FROM sqlite_master")}
     assert "evil" not in names and "t" not in names
     assert _tree(catalog.output) == _clean_build(catalog, tmp_path)
+
+
+@pytest.mark.parametrize("suffix", ["-journal", "-wal", "-shm"])
+@pytest.mark.parametrize("kind", ["fifo", "folder", "link"])
+def test_what_sqlite_opens_beside_the_state_file_is_never_waited_on_or_followed(tmp_path: Path, suffix: str,
+                                                                               kind: str) -> None:
+    """A cache restore can hold `state.sqlite-journal` as a FIFO: sqlite opened it to look for a transaction to
+    roll back and waited for a writer forever, deaf to SIGTERM (it retries the interrupted open)."""
+    catalog = make_catalog(tmp_path / "site")
+    assert run(catalog.root, "build").returncode == 0
+    victim = tmp_path / "victim"
+    victim.write_bytes(b"keep me" * 1000)
+    planted = catalog.root / ".sitegen-cache" / f"state.sqlite{suffix}"
+    {"fifo": lambda: os.mkfifo(planted), "folder": lambda: (planted.mkdir(), (planted / "x").write_text("x")),
+     "link": lambda: planted.symlink_to(victim)}[kind]()
+    _edit(catalog)
+    for command in ("check", "build"):
+        result = subprocess.run([sys.executable, "-m", "sitegen", command, "--root", str(catalog.root)],
+                                capture_output=True, text=True, timeout=60)  # a build here takes a second
+        assert result.returncode == 0 and result.stderr == "", (command, result.stderr)
+    assert victim.read_bytes() == b"keep me" * 1000
+    assert not os.path.lexists(planted) or (planted.is_file() and not planted.is_symlink())
+    assert _tree(catalog.output) == _clean_build(catalog, tmp_path)
+    rows = _state(catalog).execute("SELECT count(*) FROM parsed").fetchone()[0]
+    assert rows == 3  # the store is the file's again, not one in memory
 
 
 def _forge(catalog: Catalog, change) -> None:
