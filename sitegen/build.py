@@ -89,7 +89,7 @@ def gather(root: Path) -> Inputs:
         content = load_content(tree, ParseCache(None))
         raise ContentError([*problems, *content.problems])  # content.problems holds the tree's
     theme = load_theme(root, config.theme)
-    problems += theme.unreadable if theme else ()
+    problems += theme.left_out if theme else ()
     if theme is None:
         line = line_of(key_lines((root / CONFIG_FILE).read_text("utf-8-sig")), ("theme",))
         problems.append(Problem("unknown-theme", CONFIG_FILE, line,

@@ -9,10 +9,12 @@ build refuses too, warm cache or not.
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import pytest
 
+from tests.catalog import make_catalog, run
 from tests.unreadable import Locked
 
 CARD = "themes/default/templates/partials/card.html"
@@ -59,3 +61,44 @@ def test_a_photo_nobody_may_read_after_a_build_fails_the_build_as_it_fails_the_c
     build = locked.run("build")
     assert build.returncode == 1 and line in build.stderr and "Traceback" not in build.stderr, build.stderr
     assert _tree(locked.catalog.output) == before
+
+
+@pytest.mark.parametrize("where", ["products/lishui/p1/photos", "brands/lishui/more", "themes/default/templates/deep",
+                                   "themes/default/static/deep"])
+def test_a_folder_nested_deeper_than_the_stack_is_walked_without_a_traceback(tmp_path: Path, where: str,
+                                                                          deep) -> None:
+    """Discovery and the theme loader walk every folder of the catalog; one nested 1,100 deep is just deep (and
+    walked in well under a second). Only a static file down there is refused: published as it is named, its
+    path would be longer than an output folder or a bucket holds."""
+    catalog = make_catalog(tmp_path / "site")
+    deep(catalog.root / where)
+    published = where.startswith("themes/default/static")
+    for command in ("check", "build"):
+        result = run(catalog.root, command)
+        assert "Traceback" not in result.stderr, (command, result.stderr[-2000:])
+        if not published:
+            assert result.returncode == 0 and result.stderr == "", (command, result.stderr[-2000:])
+        else:
+            name = "deep/" + "a/" * 1100 + "index.html"
+            assert result.returncode == 1, (command, result.stderr[-2000:])
+            assert f"themes/default/static/{name}: '{name}' cannot be published under this name" in result.stderr
+
+
+@pytest.mark.parametrize(("name", "shown"), [
+    (b"\xff.css", "\\xff.css"), (b"a\x1b[2Jb.css", "a\\x1b[2Jb.css"), (b"new\nline.css", "new\\nline.css"),
+    (b"tab\there.css", "tab\\there.css")])
+def test_a_theme_file_whose_name_cannot_be_published_is_one_problem(tmp_path: Path, name: bytes, shown: str) -> None:
+    """Static files are published under their own names: one that is not UTF-8 crashed check and build, one with
+    an escape sequence or a line break went into output/, the manifest and the bucket as it was."""
+    catalog = make_catalog(tmp_path / "site")
+    static = catalog.root / "themes/default/static"
+    static.mkdir(parents=True)
+    (static / os.fsdecode(name)).write_text("body { color: #333 }")
+    check = run(catalog.root, "check", "--format", "json")
+    assert check.returncode == 1 and "Traceback" not in check.stderr, check.stderr
+    assert [(p["code"], p["path"]) for p in _problems(check)] == [
+        ("bad-file-name", f"themes/default/static/{os.fsdecode(name)}")], check.stdout
+    build = run(catalog.root, "build")
+    assert build.returncode == 1 and "Traceback" not in build.stderr, build.stderr
+    assert f"themes/default/static/{shown}: '{shown}' cannot be published under this name" in build.stderr
+    assert not catalog.output.exists()

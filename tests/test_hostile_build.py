@@ -182,26 +182,14 @@ def test_a_symlink_planted_in_output_is_replaced_never_written_through(tmp_path:
     assert _tree(catalog.output) == _clean_build(catalog, tmp_path)
 
 
-def _deep(folder: Path, levels: int = 1100) -> None:
-    """A folder nested deeper than Python's stack (git stores it: 'a/' 1,100 times is 2,200 characters)."""
-    folder.mkdir(parents=True, exist_ok=True)
-    fd = os.open(folder, os.O_RDONLY)
-    for _ in range(levels):
-        os.mkdir("a", dir_fd=fd)
-        child = os.open("a", os.O_RDONLY, dir_fd=fd)
-        os.close(fd)
-        fd = child
-    os.close(os.open("index.html", os.O_CREAT | os.O_WRONLY, 0o644, dir_fd=fd))
-    os.close(fd)
-
-
 @pytest.mark.parametrize("where", [".output.new-planted", ".output.old-1", "output/deep"])
-def test_a_folder_nested_deeper_than_the_stack_is_removed_without_a_traceback(tmp_path: Path, where: str) -> None:
+def test_a_folder_nested_deeper_than_the_stack_is_removed_without_a_traceback(tmp_path: Path, where: str,
+                                                                           deep) -> None:
     """Stale staging folders (or a committed folder of that name) are removed by the next build, and so is
     the old output/ when a new tree is swapped in: however deep they go."""
     catalog = make_catalog(tmp_path / "site")
     assert run(catalog.root, "build").returncode == 0
-    _deep(catalog.root / where)
+    deep(catalog.root / where)
     (catalog.output / ".sitegen-manifest.json").unlink()  # the next commit assembles a new tree
     _edit(catalog)
     result = run(catalog.root, "build")
