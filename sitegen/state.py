@@ -191,7 +191,7 @@ class StateStore:
         for (record,) in self._rows("SELECT record FROM builds WHERE target = ?", target):
             try:
                 return json.loads(record) if type(record) is str else None
-            except ValueError:
+            except (ValueError, RecursionError):  # RecursionError: nested deeper than the stack
                 return None
         return None
 

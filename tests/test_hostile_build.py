@@ -113,6 +113,19 @@ def test_what_sqlite_opens_beside_the_state_file_is_never_waited_on_or_followed(
     assert rows == 3  # the store is the file's again, not one in memory
 
 
+@pytest.mark.parametrize("record", ["'" + "[" * 100_000 + "]" * 100_000 + "'", "'" + "1" * 5000 + "'",
+                                    """'{"stamp": 1e999}'""", "CAST(X'FF' AS TEXT)"],
+                         ids=["nested", "digits", "infinity", "not-utf8"])
+def test_a_last_build_record_json_cannot_read_is_a_miss(tmp_path: Path, record: str) -> None:
+    catalog = make_catalog(tmp_path / "site")
+    assert run(catalog.root, "build").returncode == 0
+    with _state(catalog) as db:
+        assert db.execute(f"UPDATE builds SET record = {record}").rowcount == 1
+    result = run(catalog.root, "build")
+    assert result.returncode == 0 and result.stderr == "", result.stderr
+    assert _tree(catalog.output) == _clean_build(catalog, tmp_path)
+
+
 def _forge(catalog: Catalog, change) -> None:
     """Rewrite every cached record of p1 with `change` applied, keeping the stamp that makes it a hit."""
     with _state(catalog) as db:
