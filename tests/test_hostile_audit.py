@@ -102,3 +102,23 @@ def test_a_theme_file_whose_name_cannot_be_published_is_one_problem(tmp_path: Pa
     assert build.returncode == 1 and "Traceback" not in build.stderr, build.stderr
     assert f"themes/default/static/{shown}: '{shown}' cannot be published under this name" in build.stderr
     assert not catalog.output.exists()
+
+
+@pytest.mark.parametrize("index", ["[" * 100_000 + "]" * 100_000,
+                                   '{"version": 1, "objects": {"index.html": {"size": 1e999, "etag": "", '
+                                   '"digest": "", "sha256": ""}}}'], ids=["nested", "infinite-size"])
+def test_a_publish_target_index_publish_cannot_read_is_absent(tmp_path: Path, index: str) -> None:
+    """Whoever else can write to the target (a shared preview folder, a bucket) may leave any index there: one
+    that is not what publish writes is as good as none (every file is compared again), never a traceback."""
+    catalog = make_catalog(tmp_path / "site")
+    target = tmp_path / "preview"
+    assert run(catalog.root, "build").returncode == 0
+    assert run(catalog.root, "publish", "--target", target.as_uri()).returncode == 0
+    (target / ".sitegen-index.json").write_text(index)
+    page = catalog.root / "products/lishui/p1/index.md"
+    page.write_text(page.read_text("utf-8").replace("遂昌菊米1", "遂昌菊米（新）"), "utf-8")
+    assert run(catalog.root, "build").returncode == 0
+    result = run(catalog.root, "publish", "--target", target.as_uri())
+    assert result.returncode == 0 and "Traceback" not in result.stderr, result.stderr
+    published = {k: v for k, v in _tree(target).items() if k != ".sitegen-index.json"}
+    assert published == {k: v for k, v in _tree(catalog.output).items() if not k.startswith(".sitegen-")}
