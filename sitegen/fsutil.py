@@ -161,14 +161,8 @@ def exclusive(path: Path, waiting: Callable[[], None] | None = None) -> Iterator
     """Hold an exclusive lock on `path` (created if need be) for the block: two builds of one catalog
     take turns instead of writing one cache and one output/ at once. `waiting` is called once if another
     process holds it. Where the lock file cannot be made (a read-only cache), the block runs unlocked."""
-    try:
-        fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | os.O_CLOEXEC, FILE_MODE)
-    except OSError as exc:
-        if exc.errno == errno.ELOOP:  # a symlink where the lock belongs: never open what it points at
-            os.unlink(path)
-            with exclusive(path, waiting):
-                yield
-            return
+    fd = _lock_file(path)
+    if fd is None:
         yield
         return
     try:
@@ -181,6 +175,28 @@ def exclusive(path: Path, waiting: Callable[[], None] | None = None) -> Iterator
         yield
     finally:
         os.close(fd)  # closing releases the lock
+
+
+def _lock_file(path: Path) -> int | None:
+    """The lock file open, or None where none can be made. The cache folder may be restored or committed: what
+    stands where the lock belongs and is not a regular file (a link: never opened, a folder, which made every
+    build run unlocked, a FIFO) is removed and the lock made again."""
+    for _ in range(2):
+        try:
+            fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC, FILE_MODE)
+        except OSError:
+            fd = None
+        else:
+            if stat.S_ISREG(os.fstat(fd).st_mode):
+                return fd
+            os.close(fd)
+        try:
+            if stat.S_ISREG(os.lstat(path).st_mode):
+                return None  # a lock file this process may not open: a read-only cache
+        except OSError:
+            return None  # nothing there, and nothing can be made
+        remove_tree(path)  # a link itself, never what it leads to
+    return None
 
 
 # Reading a file that someone else may have put there (a restored image cache, a publish target): only a
