@@ -351,6 +351,7 @@ def _render_all(site: Site, theme: Theme, lang: str, todo: list[tuple[Page, str]
         meanwhile()
         return
     from sitegen.render.pages import Renderer  # Jinja2, Markdown, nh3: only when something is rendered
+    from sitegen.render.sandbox import bounded_memory
 
     renderer = Renderer(site, theme, lang)
     _WORKER = (renderer, staging)
@@ -359,24 +360,25 @@ def _render_all(site: Site, theme: Theme, lang: str, todo: list[tuple[Page, str]
     chunks = [todo[i : i + chunk] for i in range(0, len(todo), chunk)]
     done = 0
     try:
-        if workers > 1 and len(todo) > 2 * chunk and can_fork():
-            renderer.compile_templates()  # once here, not once per worker
-            # The site model is read-only from here on: keep the collector from walking it again and again
-            # in every worker (and from touching, hence copying, the pages the workers share with us).
-            gc.freeze()
-            with fork_pool(workers) as pool:  # the main process is idle while workers render: `meanwhile`
-                for results in finished(pool, _render_chunk, chunks, "rendering the pages", meanwhile=meanwhile):
+        with bounded_memory():  # templates are the catalog's code: none may take the machine's memory
+            if workers > 1 and len(todo) > 2 * chunk and can_fork():
+                renderer.compile_templates()  # once here, not once per worker
+                # The site model is read-only from here on: keep the collector from walking it again and again
+                # in every worker (and from touching, hence copying, the pages the workers share with us).
+                gc.freeze()
+                with fork_pool(workers) as pool:  # the main process is idle while workers render: `meanwhile`
+                    for results in finished(pool, _render_chunk, chunks, "rendering the pages", meanwhile=meanwhile):
+                        done += len(results)
+                        if progress:
+                            progress(done, len(todo), "pages")
+                        yield from results
+            else:
+                meanwhile()
+                for c in chunks:
+                    results = _render_chunk(c)
                     done += len(results)
                     if progress:
                         progress(done, len(todo), "pages")
                     yield from results
-        else:
-            meanwhile()
-            for c in chunks:
-                results = _render_chunk(c)
-                done += len(results)
-                if progress:
-                    progress(done, len(todo), "pages")
-                yield from results
     finally:
         _WORKER = None

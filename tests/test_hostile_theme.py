@@ -96,6 +96,8 @@ RUNTIME = [
     ("{{ picture() }}", "argument"),
     ("{{ p.title.format.__self__ }}", "__self__"),
     ("{{ site.images }}", "unsafe"),
+    # no operator: a str method fills the memory (1.5 GB here; the same with '{:>N}'.format, |center, lipsum …)
+    ("{{ 'a'.ljust(1500000000)|length }}", "memory"),
 ]
 
 

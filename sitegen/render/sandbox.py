@@ -15,8 +15,10 @@ escape attempt in a pull request before any build runs it.
 from __future__ import annotations
 
 import _string
+import contextlib
 import datetime as dt
 import os
+import resource
 import string
 import types
 from collections.abc import Callable, Iterator
@@ -50,6 +52,8 @@ _CALLABLE = (types.BuiltinMethodType, types.MethodType, types.FunctionType, jinj
 _FORMAT = frozenset({"format", "format_map"})  # the str methods that read attributes named in the text
 # Past these, `'a' * n` or `n ** m` would take the machine's memory or time.
 _MAX_SIZE = 10_000_000
+# What rendering may take beyond what the build holds when it starts (see bounded_memory).
+MAX_RENDER_MEMORY = 1 << 30
 
 
 def _extra_types() -> frozenset[type]:
@@ -108,6 +112,38 @@ class CatalogSandbox(ImmutableSandboxedEnvironment):
             if isinstance(count, int) and isinstance(seq, str | list | tuple) and len(seq) * count > _MAX_SIZE:
                 raise SecurityError("text or a list repeated this often would take the machine's memory")
         return super().call_binop(context, operator, left, right)
+
+
+@contextlib.contextmanager
+def bounded_memory(budget: int = MAX_RENDER_MEMORY) -> Iterator[None]:
+    """Rendering in this block, here and in workers forked in it, may take `budget` bytes more than this
+    process holds now; past that an allocation fails with MemoryError, which the renderer reports as the
+    template's error at its line. The sandbox refuses `'a' * n` by its operands, but many more ways make
+    a value of any size from a small template ('a'.ljust(n), '{:>n}'.format(x), |center(n), lipsum(n),
+    `s ~ s` in a loop, a loop inside a macro): only a limit on the process bounds them all. On Linux
+    RLIMIT_DATA counts every private mapping (since 4.7), so Python's arenas and large objects alike;
+    where it cannot be read or set, the block runs without a limit."""
+    try:
+        soft, hard = resource.getrlimit(resource.RLIMIT_DATA)
+        with open("/proc/self/status", encoding="ascii") as status:
+            held = next(int(line.split()[1]) * 1024 for line in status if line.startswith("VmData:"))
+    except (OSError, ValueError, StopIteration):
+        yield
+        return
+    limit = held + budget
+    if soft != resource.RLIM_INFINITY:
+        limit = min(limit, soft)
+    if hard != resource.RLIM_INFINITY:
+        limit = min(limit, hard)
+    try:
+        resource.setrlimit(resource.RLIMIT_DATA, (limit, hard))
+    except (OSError, ValueError):
+        yield
+        return
+    try:
+        yield
+    finally:
+        resource.setrlimit(resource.RLIMIT_DATA, (soft, hard))
 
 
 def unsafe_names(env: jinja2.Environment, source: str) -> Iterator[tuple[int, str]]:
