@@ -122,3 +122,19 @@ def test_a_publish_target_index_publish_cannot_read_is_absent(tmp_path: Path, in
     assert result.returncode == 0 and "Traceback" not in result.stderr, result.stderr
     published = {k: v for k, v in _tree(target).items() if k != ".sitegen-index.json"}
     assert published == {k: v for k, v in _tree(catalog.output).items() if not k.startswith(".sitegen-")}
+
+
+def test_publish_json_stays_one_line_whatever_names_the_target_holds(tmp_path: Path) -> None:
+    """Names in the target are listed (and planned for deletion) as they are; `--json` prints one object a line
+    for CI tools, so a name with U+2028 or a C1 control (NEL, CSI) must not split it or act on a terminal."""
+    catalog = make_catalog(tmp_path / "site")
+    target = tmp_path / "preview"
+    assert run(catalog.root, "build").returncode == 0
+    assert run(catalog.root, "publish", "--target", target.as_uri()).returncode == 0
+    odd = "a\u2028b\x85c\x9b2J\u202e.html"
+    (target / odd).write_text("left by someone else")
+    result = run(catalog.root, "publish", "--target", target.as_uri(), "--json", "--dry-run")
+    assert result.returncode == 0, result.stderr
+    assert not any(c in result.stdout + result.stderr for c in "\u2028\x85\x9b\u202e")
+    (report,) = [json.loads(line) for line in result.stdout.splitlines()]
+    assert odd in json.dumps(report["plan"], ensure_ascii=False)
