@@ -138,3 +138,35 @@ def test_publish_json_stays_one_line_whatever_names_the_target_holds(tmp_path: P
     assert not any(c in result.stdout + result.stderr for c in "\u2028\x85\x9b\u202e")
     (report,) = [json.loads(line) for line in result.stdout.splitlines()]
     assert odd in json.dumps(report["plan"], ensure_ascii=False)
+
+
+TOKEN = "eC1hY2Nlc3MtdG9rZW46Z2hzX1NFQ1JFVA"  # what actions/checkout leaves in .git/config, base64
+
+
+@pytest.mark.parametrize(("link", "target"), [
+    ("themes/default/static/notes.txt", "../../../.git/config"),
+    (CARD, "../../../../.git/config"),
+    ("themes/default/static/git", "../../../.git"),
+    ("products/lishui/p1/photo.jpg", "../../../.git/config"),
+    ("brands/lishui/story", "../../.git"),
+])
+def test_a_link_into_the_catalogs_hidden_folders_is_an_error_and_never_read(tmp_path: Path, link: str,
+                                                                             target: str) -> None:
+    """The catalog folder of a CI job is the repository's checkout, `.git/` included, and actions/checkout leaves
+    the job's token in .git/config. A link that stays inside the catalog but leads into `.git/` (or any hidden
+    folder: the cache, `.github/`) published it: as a theme's static file, or as a template's text in every page."""
+    catalog = make_catalog(tmp_path / "site")
+    (catalog.root / ".git").mkdir()
+    (catalog.root / ".git" / "config").write_text(
+        f'[http "https://github.com/"]\n\textraheader = AUTHORIZATION: basic {TOKEN}\n')
+    path = catalog.root / link
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.unlink(missing_ok=True)
+    path.symlink_to(target)
+    check = run(catalog.root, "check", "--format", "json")
+    assert check.returncode == 1 and "Traceback" not in check.stderr, check.stderr
+    assert ("link-hidden", link) in {(p["code"], p["path"]) for p in _problems(check)}, check.stdout
+    build = run(catalog.root, "build")
+    assert build.returncode == 1 and f"\n{link}: " in f"\n{build.stderr}", build.stderr
+    assert TOKEN not in check.stdout + check.stderr + build.stdout + build.stderr
+    assert not catalog.output.exists()
