@@ -112,6 +112,26 @@ def test_a_template_that_fails_while_rendering_is_one_line_with_its_place(catalo
     assert not catalog.output.exists()
 
 
+# Nested past what Jinja's parser (Python's stack) or Python's compiler (100 indents, 20 nested loops) takes.
+DEEP = {
+    "parentheses": "{{ " + "(" * 3000 + "1" + ")" * 3000 + " }}",
+    "ifs": "{% if 1 %}" * 600 + "x" + "{% endif %}" * 600,
+    "loops": "{% for i in [1] %}" * 25 + "x" + "{% endfor %}" * 25,
+    "attributes": "{{ p" + ".title" * 300 + " }}",
+    "nots": "{{ " + "not " * 2000 + "1 }}",
+}
+
+
+@pytest.mark.parametrize("text", list(DEEP.values()), ids=list(DEEP))
+def test_a_template_nested_too_deep_is_one_line_with_its_place(catalog: Catalog, text: str) -> None:
+    catalog.write(CARD, "<article>\n" + text + "\n</article>\n")
+    for command in ("check", "build"):
+        result = _run(catalog.root, command)
+        assert result.returncode == 1 and "Traceback" not in result.stderr, (command, result.stderr[-3000:])
+        assert f"{CARD}:2: " in result.stderr and "nested too deep" in result.stderr, (command, result.stderr)
+    assert not catalog.output.exists()
+
+
 def test_no_environment_variable_reaches_a_page(catalog: Catalog) -> None:
     """Credentials live in the environment of a CI build: no name a template can reach leads to them."""
     tries = ["{{ site }}", "{{ site.publish }}", "{{ t }}", "{{ urls }}", "{{ lang }}", "{{ page }}",

@@ -29,7 +29,7 @@ import jinja2.nodes
 import jinja2.runtime
 import jinja2.utils
 from jinja2 import sandbox
-from jinja2.exceptions import SecurityError
+from jinja2.exceptions import SecurityError, TemplateSyntaxError
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 from markupsafe import Markup
 
@@ -104,6 +104,19 @@ class CatalogSandbox(ImmutableSandboxedEnvironment):
             return value
         return self.unsafe_undefined(obj, attribute)
 
+    def compile(self, source: Any, name: str | None = None, filename: str | None = None, raw: bool = False,
+                defer_init: bool = False) -> Any:
+        """Jinja's parser and code generator recurse once per level of nesting, and Python's compiler takes
+        100 indents and 20 nested loops: a template nested past that failed with RecursionError or
+        SyntaxError (a traceback in check, the includer's line in a build). Now it is a syntax error of its
+        own file, at the line that nests deepest, like any other."""
+        try:
+            return super().compile(source, name, filename, raw, defer_init)
+        except (RecursionError, SyntaxError, MemoryError):
+            line = _deepest_line(self, source) if isinstance(source, str) else 1
+            raise TemplateSyntaxError("this is nested too deep for the template reader: write it flatter (fewer "
+                                      "blocks, brackets or filters inside each other)", line, name, filename) from None
+
     def call_binop(self, context: jinja2.runtime.Context, operator: str, left: Any, right: Any) -> Any:
         if operator == "**" and isinstance(left, int) and isinstance(right, int) and abs(left) > 1 and right > 64:
             raise SecurityError("a power this large would take the machine's memory")
@@ -169,6 +182,36 @@ def unsafe_names(env: jinja2.Environment, source: str) -> Iterator[tuple[int, st
         if unsafe:
             found[node.lineno] = unsafe[0]  # pre-order: the innermost of a chain comes last
     yield from sorted(found.items())
+
+
+_OPENING = frozenset({"if", "for", "macro", "call", "filter", "block", "with", "autoescape", "trans"})
+
+
+def _deepest_line(env: jinja2.Environment, source: str) -> int:
+    """The line where brackets and blocks nest deepest, found with Jinja's lexer (a loop, not recursion);
+    without any nesting, the line with the most tokens (a chain such as a.b.c… or not not …)."""
+    depth, deepest, line_of_deepest = 0, 0, 1
+    tokens: dict[int, int] = {}
+    after_begin = False
+    try:
+        for lineno, kind, value in env.lex(source):
+            tokens[lineno] = tokens.get(lineno, 0) + 1
+            if kind == "operator" and value in "([{":
+                depth += 1
+            elif kind == "operator" and value in ")]}":
+                depth -= 1
+            elif kind == "name" and after_begin and value in _OPENING:
+                depth += 1
+            elif kind == "name" and after_begin and value.startswith("end") and value[3:] in _OPENING:
+                depth -= 1
+            after_begin = kind == "block_begin"
+            if depth > deepest:
+                deepest, line_of_deepest = depth, lineno
+    except (jinja2.TemplateSyntaxError, RecursionError):
+        pass
+    if deepest > 1 or not tokens:
+        return line_of_deepest
+    return max(tokens, key=lambda n: tokens[n])
 
 
 def _format_fields(text: str, depth: int = 0) -> list[object]:
