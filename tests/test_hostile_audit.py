@@ -43,23 +43,29 @@ def test_a_theme_file_nobody_may_read_is_one_problem(locked: Locked, rel: str) -
     assert not locked.catalog.output.exists()
 
 
+PHOTO = "products/lishui/p1/photo.jpg"
+INDEX = "products/lishui/p1/index.md"
+SAYS = {PHOTO: f"{PHOTO}: 'photo.jpg' cannot be used as an image: the file cannot be read (Permission denied)",
+        INDEX: f"{INDEX}: cannot be read (permission denied)"}
+
+
 @pytest.mark.parametrize("edit", [False, True], ids=["nothing-else-changed", "a-page-changed"])
-def test_a_photo_nobody_may_read_after_a_build_fails_the_build_as_it_fails_the_check(locked: Locked,
-                                                                                    edit: bool) -> None:
-    """The warm cache knows the photo by its size and time alone; the next build must still refuse what the
-    check refuses, or a catalog whose check fails publishes (and an editor's fix is never asked for)."""
-    photo = "products/lishui/p1/photo.jpg"
+@pytest.mark.parametrize("rel", [PHOTO, INDEX])
+def test_a_file_nobody_may_read_after_a_build_fails_the_build_as_it_fails_the_check(locked: Locked, rel: str,
+                                                                                   edit: bool) -> None:
+    """The warm cache knows a photo or an index.md by its size and time alone; check and the next build must still
+    refuse a file nobody may read any more, as they do on a cold cache, or a catalog whose check fails publishes
+    (and an editor's fix is never asked for)."""
     assert locked.run("build").returncode == 0
     before = _tree(locked.catalog.output)
-    locked.lock(photo)
+    locked.lock(rel)
     if edit:
         index = locked.catalog.root / "products/lishui/p2/index.md"
         index.write_text(index.read_text("utf-8").replace("遂昌菊米2", "遂昌菊米（新）"), "utf-8")
     check = locked.run("check")
-    line = f"{photo}: 'photo.jpg' cannot be used as an image: the file cannot be read (Permission denied)"
-    assert check.returncode == 1 and line in check.stderr, check.stderr
+    assert check.returncode == 1 and SAYS[rel] in check.stderr, check.stderr
     build = locked.run("build")
-    assert build.returncode == 1 and line in build.stderr and "Traceback" not in build.stderr, build.stderr
+    assert build.returncode == 1 and SAYS[rel] in build.stderr and "Traceback" not in build.stderr, build.stderr
     assert _tree(locked.catalog.output) == before
 
 

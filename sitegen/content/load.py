@@ -16,6 +16,7 @@ from sitegen.content.codec import Invalid, decode_entry, encode_entry
 from sitegen.content.discover import Folder, SourceTree
 from sitegen.content.models import Brand, Product
 from sitegen.errors import Problem
+from sitegen.fsutil import can_read
 from sitegen.workers import can_fork, finished, fork_pool
 
 if TYPE_CHECKING:
@@ -42,7 +43,8 @@ class ParseCache:
 
     def get(self, folder: Folder) -> Entry | None:
         row = self.rows.get(folder.index_rel)
-        if row is None or row[0] != folder.stamp:
+        # the stamp is the file's size and time; one made unreadable since is read, and reported, as on a cold cache
+        if row is None or row[0] != folder.stamp or not can_read(f"{folder.path}/index.md"):
             return None
         try:
             record, problems = decode_entry(json.loads(row[1]), folder.index_rel, folder.ids)
