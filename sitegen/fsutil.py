@@ -182,11 +182,8 @@ def _lock_file(path: Path) -> int | None:
     stands where the lock belongs and is not a regular file (a link: never opened, a folder, which made every
     build run unlocked, a FIFO) is removed and the lock made again."""
     for _ in range(2):
-        try:
+        with contextlib.suppress(OSError):
             fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC, FILE_MODE)
-        except OSError:
-            fd = None
-        else:
             if stat.S_ISREG(os.fstat(fd).st_mode):
                 return fd
             os.close(fd)

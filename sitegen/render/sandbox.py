@@ -14,10 +14,10 @@ escape attempt in a pull request before any build runs it.
 
 from __future__ import annotations
 
-import _string
 import contextlib
 import datetime as dt
 import os
+import re
 import resource
 import string
 import types
@@ -111,7 +111,7 @@ class CatalogSandbox(ImmutableSandboxedEnvironment):
         SyntaxError (a traceback in check, the includer's line in a build). Now it is a syntax error of its
         own file, at the line that nests deepest, like any other."""
         try:
-            return super().compile(source, name, filename, raw, defer_init)
+            return super().compile(source, name, filename, raw, defer_init)  # type: ignore[call-overload]
         except (RecursionError, SyntaxError, MemoryError):
             line = _deepest_line(self, source) if isinstance(source, str) else 1
             raise TemplateSyntaxError("this is nested too deep for the template reader: write it flatter (fewer "
@@ -168,6 +168,7 @@ def unsafe_names(env: jinja2.Environment, source: str) -> Iterator[tuple[int, st
     found: dict[int, str] = {}
     for node in env.parse(source).find_all((jinja2.nodes.Getattr, jinja2.nodes.Getitem, jinja2.nodes.Filter,
                                            jinja2.nodes.Test, jinja2.nodes.Const)):
+        names: list[object]
         if isinstance(node, jinja2.nodes.Getattr):
             names = [node.attr]
         elif isinstance(node, jinja2.nodes.Getitem):
@@ -214,6 +215,10 @@ def _deepest_line(env: jinja2.Environment, source: str) -> int:
     return max(tokens, key=lambda n: tokens[n])
 
 
+# After a field's first name, str.format reads `.name` (an attribute) and `[key]` (an item), as many as written.
+_FIELD_PARTS = re.compile(r"\.([^.\[]*)|\[([^\]]*)\]")
+
+
 def _format_fields(text: str, depth: int = 0) -> list[object]:
     """The attributes and keys a text would read as a `str.format` template: '{0.__class__}' → ['__class__'],
     also in a field's format spec ('{0:{1.__class__}}', which str.format fills in first)."""
@@ -221,7 +226,8 @@ def _format_fields(text: str, depth: int = 0) -> list[object]:
     try:
         for _, field, spec, _ in string.Formatter().parse(text):
             if field:
-                names += [name for _, name in _string.formatter_field_name_split(field)[1]]
+                rest = field[min((i for i in (field.find("."), field.find("[")) if i >= 0), default=len(field)):]
+                names += [attr or key for attr, key in _FIELD_PARTS.findall(rest)]
             if spec and "{" in spec and depth < 2:  # str.format itself allows only one level of nesting
                 names += _format_fields(spec, depth + 1)
     except ValueError:  # not a format string (a lone '{'): str.format would refuse it too
