@@ -142,6 +142,19 @@ def test_no_environment_variable_reaches_a_page(catalog: Catalog) -> None:
     assert SECRET not in result.stdout + result.stderr and _leaked(catalog.root) == []
 
 
+def test_the_translator_fills_in_only_its_own_words(catalog: Catalog) -> None:
+    """`_('key', n=…)` falls back to the key itself for a word it does not know, and filled that in with str.format
+    too: a key built at run time (check cannot read it) was a format string walking from any global to
+    os.environ, outside the sandbox."""
+    key = "'{x.__init' ~ '__.__globals__[os].environ[SITEGEN_SECRET]}'"
+    catalog.write(CARD, "<article>\n{{ _(" + key + ", x=cycler) }} {{ _('page_n', n=2) }}\n</article>\n")
+    result = _run(catalog.root, "build")
+    assert result.returncode == 0, result.stderr
+    page = (catalog.output / "products/lishui/p1/index.html").read_text("utf-8")
+    assert "{x.__init__.__globals__[os].environ[SITEGEN_SECRET]} 第 2 页" in page
+    assert SECRET not in result.stdout + result.stderr and _leaked(catalog.root) == []
+
+
 def _outside(tmp_path: Path) -> Path:
     secret = tmp_path / "elsewhere"
     (secret / "templates" / "partials").mkdir(parents=True)
