@@ -102,6 +102,12 @@ MESSAGES: dict[str, str] = {
     "only its name",
     "link-outside": "'{value}' is a shortcut (symbolic link) to a file or folder outside the catalog, which "
     "sitegen does not follow; put the real file or folder here instead",
+    "link-hidden": "'{value}' is a shortcut (symbolic link) into a hidden file or folder of the catalog ('.git', "
+    "'.sitegen-cache' …), which sitegen does not follow: they hold git's settings (and a CI job's token), not "
+    "the catalog; put the real file or folder here instead",
+    "bad-file-name": "'{value}' cannot be published under this name: a theme's static files are published as "
+    "they are named, so a name must be UTF-8 text without control characters and its path about 1,000 "
+    "characters at most; rename it (letters, digits, '-', '_' and '.'), in a folder a few levels deep at most",
     "bad-link": "'{value}' is a shortcut (symbolic link) that leads nowhere: to itself, to a folder it is in, or "
     "to a file that does not exist; delete it, and put the real file or folder here if one is meant",
     "empty-file": "'{field}' has an entry with no file name; write the name of a photo beside index.md, e.g. "

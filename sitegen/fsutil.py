@@ -82,6 +82,73 @@ def digest(value: object) -> str:
     return hashlib.blake2b(repr(value).encode(), digest_size=8).hexdigest()
 
 
+def can_read(path: str | Path) -> bool:
+    """Whether this process may open `path` for reading now. A cache that knows a file by its size and
+    time must still ask: a file made unreadable since (chmod 000) is an error `check` reports, so the
+    build must meet it too. Never blocks (a FIFO in its place)."""
+    try:
+        os.close(os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC))
+    except OSError:
+        return False
+    return True
+
+
+_DIR = os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | os.O_CLOEXEC
+
+
+def remove_tree(path: str | Path) -> None:
+    """Delete `path` and everything under it, as far as possible (errors are ignored, like rmtree's
+    ignore_errors). What it deletes may be a catalog's (a committed `.output.new-x/`, an old output/, a
+    restored cache), so: never through a link (a link is removed, not what it leads to), and without
+    recursion, one folder descriptor open at a time (shutil.rmtree raised RecursionError on a folder nested
+    1,100 deep, which git stores)."""
+    try:
+        if not stat.S_ISDIR(os.lstat(path).st_mode):
+            os.unlink(path)
+            return
+        fd = os.open(path, _DIR)
+    except OSError:
+        return
+    way: list[tuple[str, list[str]]] = []  # each level below `path`: its name, its parent's folders still to do
+    todo = _empty_files(fd)
+    try:
+        while todo or way:
+            if todo:
+                name = todo.pop()
+                with contextlib.suppress(OSError):
+                    child = os.open(name, _DIR, dir_fd=fd)
+                    os.close(fd)
+                    fd = child
+                    way.append((name, todo))
+                    todo = _empty_files(fd)
+                continue
+            name, todo = way.pop()
+            parent = os.open("..", _DIR, dir_fd=fd)  # the folder this one was opened from
+            os.close(fd)
+            fd = parent
+            with contextlib.suppress(OSError):
+                os.rmdir(name, dir_fd=fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+    with contextlib.suppress(OSError):
+        os.rmdir(path)
+
+
+def _empty_files(fd: int) -> list[str]:
+    """Unlink everything in the folder `fd` that is not a folder (links included); the folders' names."""
+    folders = []
+    with contextlib.suppress(OSError), os.scandir(fd) as entries:
+        for entry in entries:
+            if entry.is_dir(follow_symlinks=False):
+                folders.append(entry.name)
+            else:
+                with contextlib.suppress(OSError):
+                    os.unlink(entry.name, dir_fd=fd)
+    return folders
+
+
 def sha256_file(path: Path) -> str:
     digest = hashlib.sha256()
     with open(path, "rb") as handle:
@@ -99,14 +166,8 @@ def exclusive(path: Path, waiting: Callable[[], None] | None = None) -> Iterator
     """Hold an exclusive lock on `path` (created if need be) for the block: two builds of one catalog
     take turns instead of writing one cache and one output/ at once. `waiting` is called once if another
     process holds it. Where the lock file cannot be made (a read-only cache), the block runs unlocked."""
-    try:
-        fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | os.O_CLOEXEC, FILE_MODE)
-    except OSError as exc:
-        if exc.errno == errno.ELOOP:  # a symlink where the lock belongs: never open what it points at
-            os.unlink(path)
-            with exclusive(path, waiting):
-                yield
-            return
+    fd = _lock_file(path)
+    if fd is None:
         yield
         return
     try:
@@ -119,6 +180,25 @@ def exclusive(path: Path, waiting: Callable[[], None] | None = None) -> Iterator
         yield
     finally:
         os.close(fd)  # closing releases the lock
+
+
+def _lock_file(path: Path) -> int | None:
+    """The lock file open, or None where none can be made. The cache folder may be restored or committed: what
+    stands where the lock belongs and is not a regular file (a link: never opened, a folder, which made every
+    build run unlocked, a FIFO) is removed and the lock made again."""
+    for _ in range(2):
+        with contextlib.suppress(OSError):
+            fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC, FILE_MODE)
+            if stat.S_ISREG(os.fstat(fd).st_mode):
+                return fd
+            os.close(fd)
+        try:
+            if stat.S_ISREG(os.lstat(path).st_mode):
+                return None  # a lock file this process may not open: a read-only cache
+        except OSError:
+            return None  # nothing there, and nothing can be made
+        remove_tree(path)  # a link itself, never what it leads to
+    return None
 
 
 # Reading a file that someone else may have put there (a restored image cache, a publish target): only a

@@ -29,7 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from sitegen.errors import UsageError
-from sitegen.fsutil import DIR_MODE, FILE_MODE, atomic_write_bytes, disk_full, real_dirs, safe_rel
+from sitegen.fsutil import DIR_MODE, FILE_MODE, atomic_write_bytes, disk_full, real_dirs, remove_tree, safe_rel
 
 __all__ = ["MANIFEST", "MARKER", "OutFile", "UnsafeOutput", "WriteFailed", "clean_stale",
            "commit", "guard_output", "parse_manifest", "read_manifest", "staging_dir"]
@@ -147,10 +147,7 @@ def clean_stale(output: Path) -> None:
     with contextlib.suppress(OSError):
         for entry in os.scandir(output.parent):
             if entry.name.startswith((f".{output.name}.new-", f".{output.name}.old-")):
-                if entry.is_dir(follow_symlinks=False):
-                    shutil.rmtree(entry.path, ignore_errors=True)
-                else:
-                    os.unlink(entry.path)
+                remove_tree(entry.path)  # a link is removed, never what it leads to
 
 
 def commit(output: Path, staging: Path, files: Mapping[str, OutFile], old: Mapping[str, dict[str, Any]] | None,
@@ -167,7 +164,7 @@ def commit(output: Path, staging: Path, files: Mapping[str, OutFile], old: Mappi
             if not (in_place and _commit_in_place(output, staging, files, old or {}, generator)):
                 _commit_new_tree(output, staging, files, generator)
         finally:
-            shutil.rmtree(staging, ignore_errors=True)
+            remove_tree(staging)
 
 
 @contextlib.contextmanager
@@ -307,10 +304,7 @@ def _commit_new_tree(output: Path, staging: Path, files: Mapping[str, OutFile], 
             os.rename(output, old)
             os.rename(staging, output)
             staging = old
-        if staging.is_symlink():
-            staging.unlink()
-        else:
-            shutil.rmtree(staging, ignore_errors=True)  # now the old tree
+        remove_tree(staging)  # now the old tree (or the link output/ was)
     else:
         os.rename(staging, output)
 

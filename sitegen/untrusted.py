@@ -109,13 +109,18 @@ def link_problem(path: str, real_root: str) -> str | None:
     """Whether the symbolic link at `path` may be followed: None when it leads to something inside the
     catalog (whose real path is `real_root`), else the problem code. 'bad-link' when it leads nowhere (to
     itself, round a loop, to a missing file) or to a folder it is in (a walk would never end);
-    'link-outside' when it leaves the catalog."""
+    'link-outside' when it leaves the catalog; 'link-hidden' when it leads into a hidden file or folder of
+    the catalog: in CI the catalog folder is the repository's checkout, whose `.git/config` holds the
+    job's token (actions/checkout puts it there), and `.git/`, `.github/` and the cache are not catalog."""
     target = os.path.realpath(path)
     if not os.path.exists(target):
         return "bad-link"
     home = os.path.realpath(os.path.dirname(path))
     if os.path.isdir(target) and (home == target or home.startswith(target.rstrip(os.sep) + os.sep)):
         return "bad-link"
-    if not target.startswith(real_root.rstrip(os.sep) + os.sep):
+    base = real_root.rstrip(os.sep) + os.sep
+    if not target.startswith(base):
         return "link-outside"
+    if any(part.startswith(".") for part in target[len(base):].split(os.sep)):
+        return "link-hidden"
     return None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from dataclasses import dataclass
@@ -63,6 +64,19 @@ certifications: [{{id: gi, number: "AGI-0001"}}]
 def photo(path: Path, size: tuple[int, int] = (640, 480), color: tuple[int, int, int] = (120, 160, 90)) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     Image.new("RGB", size, color).save(path, "JPEG", quality=80)
+
+
+def deep_folder(folder: Path, levels: int = 1100) -> None:
+    """A folder nested deeper than Python's stack (git stores it: 'a/' 1,100 times is 2,200 characters)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    fd = os.open(folder, os.O_RDONLY)
+    for _ in range(levels):
+        os.mkdir("a", dir_fd=fd)
+        child = os.open("a", os.O_RDONLY, dir_fd=fd)
+        os.close(fd)
+        fd = child
+    os.close(os.open("index.html", os.O_CREAT | os.O_WRONLY, 0o644, dir_fd=fd))
+    os.close(fd)
 
 
 @dataclass

@@ -1,13 +1,31 @@
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 
+from sitegen.fsutil import remove_tree
 from tests.browser_site import browser, paged, phone, served  # noqa: F401 - session fixtures for test_browser*
-from tests.catalog import Catalog, make_catalog
+from tests.catalog import Catalog, deep_folder, make_catalog
+from tests.unreadable import locked  # noqa: F401 - files nobody may read, also as root
 
 
 @pytest.fixture
 def catalog(tmp_path: Path) -> Catalog:
     return make_catalog(tmp_path / "site")
+
+
+@pytest.fixture
+def deep() -> Iterator[Callable[[Path], None]]:
+    """Makes folders nested deeper than Python's stack, and removes them after the test: pytest's own clean-up of
+    old temporary folders recurses once per level, and would fail on them in a later session (anyone's)."""
+    made: list[Path] = []
+
+    def make(folder: Path) -> None:
+        made.append(folder)
+        deep_folder(folder)
+
+    yield make
+    for folder in made:
+        remove_tree(folder)

@@ -11,6 +11,8 @@ import os
 import pickle
 import shutil
 import sqlite3
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -86,6 +88,44 @@ def test_a_state_file_with_a_trigger_or_an_extra_table_is_started_afresh(tmp_pat
     assert _tree(catalog.output) == _clean_build(catalog, tmp_path)
 
 
+@pytest.mark.parametrize("suffix", ["-journal", "-wal", "-shm"])
+@pytest.mark.parametrize("kind", ["fifo", "folder", "link"])
+def test_what_sqlite_opens_beside_the_state_file_is_never_waited_on_or_followed(tmp_path: Path, suffix: str,
+                                                                               kind: str) -> None:
+    """A cache restore can hold `state.sqlite-journal` as a FIFO: sqlite opened it to look for a transaction to
+    roll back and waited for a writer forever, deaf to SIGTERM (it retries the interrupted open)."""
+    catalog = make_catalog(tmp_path / "site")
+    assert run(catalog.root, "build").returncode == 0
+    victim = tmp_path / "victim"
+    victim.write_bytes(b"keep me" * 1000)
+    planted = catalog.root / ".sitegen-cache" / f"state.sqlite{suffix}"
+    {"fifo": lambda: os.mkfifo(planted), "folder": lambda: (planted.mkdir(), (planted / "x").write_text("x")),
+     "link": lambda: planted.symlink_to(victim)}[kind]()
+    _edit(catalog)
+    for command in ("check", "build"):
+        result = subprocess.run([sys.executable, "-m", "sitegen", command, "--root", str(catalog.root)],
+                                capture_output=True, text=True, timeout=60)  # a build here takes a second
+        assert result.returncode == 0 and result.stderr == "", (command, result.stderr)
+    assert victim.read_bytes() == b"keep me" * 1000
+    assert not os.path.lexists(planted) or (planted.is_file() and not planted.is_symlink())
+    assert _tree(catalog.output) == _clean_build(catalog, tmp_path)
+    rows = _state(catalog).execute("SELECT count(*) FROM parsed").fetchone()[0]
+    assert rows == 3  # the store is the file's again, not one in memory
+
+
+@pytest.mark.parametrize("record", ["'" + "[" * 100_000 + "]" * 100_000 + "'", "'" + "1" * 5000 + "'",
+                                    """'{"stamp": 1e999}'""", "CAST(X'FF' AS TEXT)"],
+                         ids=["nested", "digits", "infinity", "not-utf8"])
+def test_a_last_build_record_json_cannot_read_is_a_miss(tmp_path: Path, record: str) -> None:
+    catalog = make_catalog(tmp_path / "site")
+    assert run(catalog.root, "build").returncode == 0
+    with _state(catalog) as db:
+        assert db.execute(f"UPDATE builds SET record = {record}").rowcount == 1
+    result = run(catalog.root, "build")
+    assert result.returncode == 0 and result.stderr == "", result.stderr
+    assert _tree(catalog.output) == _clean_build(catalog, tmp_path)
+
+
 def _forge(catalog: Catalog, change) -> None:
     """Rewrite every cached record of p1 with `change` applied, keeping the stamp that makes it a hit."""
     with _state(catalog) as db:
@@ -155,6 +195,24 @@ def test_a_symlink_planted_in_output_is_replaced_never_written_through(tmp_path:
     assert _tree(catalog.output) == _clean_build(catalog, tmp_path)
 
 
+@pytest.mark.parametrize("where", [".output.new-planted", ".output.old-1", "output/deep"])
+def test_a_folder_nested_deeper_than_the_stack_is_removed_without_a_traceback(tmp_path: Path, where: str,
+                                                                           deep) -> None:
+    """Stale staging folders (or a committed folder of that name) are removed by the next build, and so is
+    the old output/ when a new tree is swapped in: however deep they go."""
+    catalog = make_catalog(tmp_path / "site")
+    assert run(catalog.root, "build").returncode == 0
+    deep(catalog.root / where)
+    (catalog.output / ".sitegen-manifest.json").unlink()  # the next commit assembles a new tree
+    _edit(catalog)
+    result = run(catalog.root, "build")
+    assert result.returncode == 0 and result.stderr == "", result.stderr
+    assert not os.path.lexists(catalog.root / where)
+    assert sorted(p.name for p in catalog.root.iterdir()) == [".sitegen-cache", "brands", "output", "products",
+                                                               "sitegen.toml"]
+    assert _tree(catalog.output) == _clean_build(catalog, tmp_path)
+
+
 def test_output_and_cache_linked_to_elsewhere_from_the_catalog_are_refused(tmp_path: Path) -> None:
     catalog = make_catalog(tmp_path / "site")
     elsewhere = tmp_path / "elsewhere"
@@ -169,6 +227,25 @@ def test_output_and_cache_linked_to_elsewhere_from_the_catalog_are_refused(tmp_p
         result = run(catalog.root, command)
         assert result.returncode == 1 and ".sitegen-cache: " in result.stderr, result.stderr
     assert sorted(p.name for p in elsewhere.iterdir()) == ["keep.txt"]
+
+
+@pytest.mark.parametrize("linked", ["cache", "cache/sub"])
+def test_a_cache_dir_under_a_link_to_elsewhere_is_refused_before_anything_is_written(tmp_path: Path,
+                                                                                     linked: str) -> None:
+    """`cache_dir = "cache/sub/dir"` with `cache -> /elsewhere`: the folder does not exist yet, and making it
+    would make it elsewhere (as root in CI). Where a part of the way leads decides, not whether it exists."""
+    catalog = make_catalog(tmp_path / "site")
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (catalog.root / linked).parent.mkdir(exist_ok=True)
+    (catalog.root / linked).symlink_to(elsewhere)
+    config = catalog.root / "sitegen.toml"
+    config.write_text(config.read_text("utf-8") + '\n[images]\ncache_dir = "cache/sub/dir"\n', encoding="utf-8")
+    for command in ("check", "build"):
+        result = run(catalog.root, command)
+        assert result.returncode == 1 and "cache/sub/dir: " in result.stderr, (command, result.stderr)
+        assert list(elsewhere.iterdir()) == [], command
+    assert not catalog.output.exists()
 
 
 @pytest.mark.parametrize(("rel", "safe"), [

@@ -153,9 +153,21 @@ def test_a_full_disk_leaves_the_previous_output_exactly_as_it_was(small_disk: Pa
     assert _tree(catalog.output) == _tree(expected / "output")
 
 
-def test_two_builds_at_once_take_turns(tmp_path: Path) -> None:
+@pytest.mark.parametrize("lock", ["file", "folder", "link"])
+def test_two_builds_at_once_take_turns(tmp_path: Path, lock: str) -> None:
+    """Also when the cache holds something else where the lock belongs (restored, or committed: git stores a
+    folder `build.lock/` with a file in it): the lock is made again, never skipped."""
     catalog = _many(tmp_path / "site", 20)
     assert run(catalog.root, "build").returncode == 0
+    path = catalog.root / ".sitegen-cache" / "build.lock"
+    if lock != "file":
+        path.unlink()
+        (tmp_path / "elsewhere").mkdir()
+        if lock == "folder":
+            path.mkdir()
+            (path / "x").write_text("x")
+        else:
+            path.symlink_to(tmp_path / "elsewhere")
     _retitle(catalog, "测试品牌目录", "新的目录")
     first = _slow_build(catalog, "--jobs", "1")
     assert _wait_for(lambda: any(p.name.startswith(".output.new-") for p in catalog.root.iterdir()))
@@ -165,6 +177,8 @@ def test_two_builds_at_once_take_turns(tmp_path: Path) -> None:
     assert second.returncode == 0 and "waiting for it to finish" in second.stdout, second.stdout + second.stderr
     assert "新的目录" in (catalog.output / "index.html").read_text("utf-8")
     assert _leftovers(catalog.root) == []
+    assert path.is_file() and not path.is_symlink()
+    assert lock == "file" or list((tmp_path / "elsewhere").iterdir()) == []
 
 
 @pytest.mark.parametrize("how", [signal.SIGKILL, signal.SIGTERM], ids=["kill-9", "sigterm"])

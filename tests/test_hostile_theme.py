@@ -56,6 +56,12 @@ ESCAPES = [
     ("{{ site.root.joinpath('MARK').write_text('x') }}", "root"),
     ("{{ image(p.folder, p.cover.file).files[0][1].read_text() }}", "files"),
     ("{% set g = (lipsum|attr('__globals__')) %}{{ g }}", "__globals__"),
+    # str.format walks attributes itself: read, not called, but os.environ is one walk away from any global
+    ("{{ '{0.__init__.__globals__[os].environ}'.format(cycler) }}", "__init__"),
+    ("{{ '{x.__init__.__globals__[os].environ}'.format_map({'x': joiner}) }}", "__init__"),
+    ("{{ ('{0.__init__.__globals__[os].environ}'|safe).format(cycler) }}", "__init__"),
+    ("{{ ('{0.__init__.__globals__[os].environ}'|attr('format'))(cycler) }}", "__init__"),
+    ("{{ '{0.__class__.__mro__}'.format(p) }}", "__class__"),
 ]
 
 
@@ -90,6 +96,8 @@ RUNTIME = [
     ("{{ picture() }}", "argument"),
     ("{{ p.title.format.__self__ }}", "__self__"),
     ("{{ site.images }}", "unsafe"),
+    # no operator: a str method fills the memory (1.5 GB here; the same with '{:>N}'.format, |center, lipsum …)
+    ("{{ 'a'.ljust(1500000000)|length }}", "memory"),
 ]
 
 
@@ -104,6 +112,26 @@ def test_a_template_that_fails_while_rendering_is_one_line_with_its_place(catalo
     assert not catalog.output.exists()
 
 
+# Nested past what Jinja's parser (Python's stack) or Python's compiler (100 indents, 20 nested loops) takes.
+DEEP = {
+    "parentheses": "{{ " + "(" * 3000 + "1" + ")" * 3000 + " }}",
+    "ifs": "{% if 1 %}" * 600 + "x" + "{% endif %}" * 600,
+    "loops": "{% for i in [1] %}" * 25 + "x" + "{% endfor %}" * 25,
+    "attributes": "{{ p" + ".title" * 300 + " }}",
+    "nots": "{{ " + "not " * 2000 + "1 }}",
+}
+
+
+@pytest.mark.parametrize("text", list(DEEP.values()), ids=list(DEEP))
+def test_a_template_nested_too_deep_is_one_line_with_its_place(catalog: Catalog, text: str) -> None:
+    catalog.write(CARD, "<article>\n" + text + "\n</article>\n")
+    for command in ("check", "build"):
+        result = _run(catalog.root, command)
+        assert result.returncode == 1 and "Traceback" not in result.stderr, (command, result.stderr[-3000:])
+        assert f"{CARD}:2: " in result.stderr and "nested too deep" in result.stderr, (command, result.stderr)
+    assert not catalog.output.exists()
+
+
 def test_no_environment_variable_reaches_a_page(catalog: Catalog) -> None:
     """Credentials live in the environment of a CI build: no name a template can reach leads to them."""
     tries = ["{{ site }}", "{{ site.publish }}", "{{ t }}", "{{ urls }}", "{{ lang }}", "{{ page }}",
@@ -111,6 +139,19 @@ def test_no_environment_variable_reaches_a_page(catalog: Catalog) -> None:
     catalog.write(CARD, "<article>\n" + " ".join(tries) + "\n{{ p.title }}</article>\n")
     result = _run(catalog.root, "build")
     assert result.returncode in (0, 1), result.stderr
+    assert SECRET not in result.stdout + result.stderr and _leaked(catalog.root) == []
+
+
+def test_the_translator_fills_in_only_its_own_words(catalog: Catalog) -> None:
+    """`_('key', n=…)` falls back to the key itself for a word it does not know, and filled that in with str.format
+    too: a key built at run time (check cannot read it) was a format string walking from any global to
+    os.environ, outside the sandbox."""
+    key = "'{x.__init' ~ '__.__globals__[os].environ[SITEGEN_SECRET]}'"
+    catalog.write(CARD, "<article>\n{{ _(" + key + ", x=cycler) }} {{ _('page_n', n=2) }}\n</article>\n")
+    result = _run(catalog.root, "build")
+    assert result.returncode == 0, result.stderr
+    page = (catalog.output / "products/lishui/p1/index.html").read_text("utf-8")
+    assert "{x.__init__.__globals__[os].environ[SITEGEN_SECRET]} 第 2 页" in page
     assert SECRET not in result.stdout + result.stderr and _leaked(catalog.root) == []
 
 

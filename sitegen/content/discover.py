@@ -145,16 +145,21 @@ class _Walk:
 
     def walk_nested(self, path: str, rel: str) -> None:
         """A sub-folder of a content folder (photos/, say), or themes/: its links and unreadable folders, all the
-        way down."""
-
-        def unreadable(exc: OSError) -> None:
-            where = os.path.relpath(exc.filename or path, self.root).replace(os.sep, "/")
-            self.problems.append(cannot_read(where, exc))
-
-        for folder, dirs, names in os.walk(path, onerror=unreadable):  # links are not followed, only checked
-            base = rel + folder[len(path):].replace(os.sep, "/")
-            for name in (*dirs, *names):
-                self.followable(os.path.join(folder, name), f"{base}/{name}")
+        way down. Links are not followed, only checked. A loop, not recursion (os.walk recurses once per level):
+        a folder nested deeper than Python's stack is only deep."""
+        todo = [(path, rel)]
+        while todo:
+            folder, base = todo.pop()
+            try:
+                with os.scandir(folder) as it:
+                    entries = sorted(it, key=lambda e: e.name)
+            except OSError as exc:
+                self.problems.append(cannot_read(base, exc))
+                continue
+            for entry in entries:
+                self.followable(entry.path, f"{base}/{entry.name}")
+                if entry.is_dir(follow_symlinks=False):
+                    todo.append((entry.path, f"{base}/{entry.name}"))
 
 
 def discover(root: Path) -> SourceTree:

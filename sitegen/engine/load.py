@@ -7,7 +7,6 @@ the state store last saw it, validates across files, and raises `ContentError` w
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -55,12 +54,14 @@ def gather(root: Path) -> Inputs:
         content = load_content(tree, ParseCache(None))
         raise ContentError([*problems, *content.problems])  # content.problems holds the tree's
     theme = load_theme(root, config.theme)
+    problems += theme.left_out if theme else ()
     if theme is None:
         line = line_of(key_lines((root / CONFIG_FILE).read_text("utf-8-sig")), ("theme",))
         problems.append(Problem("unknown-theme", CONFIG_FILE, line,
                                 {"value": config.theme, "valid": available_themes(root)}))
     cache_dir: Path | None = root / config.images.cache_dir
-    if cache_dir is not None and os.path.lexists(cache_dir) and not inside(cache_dir, root):
+    # by real path, existing or not: 'cache/sub' with cache -> /elsewhere would be made elsewhere
+    if cache_dir is not None and not inside(cache_dir, root):
         problems.append(Problem("link-outside", config.images.cache_dir, None, {"value": config.images.cache_dir}))
         cache_dir = None
     return Inputs(config, theme, discover(root), tuple(problems), cache_dir)

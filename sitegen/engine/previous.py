@@ -97,7 +97,7 @@ def code_digest() -> str:
 
 
 def input_stamp(parts: tuple[object, ...], folders: Iterable[Folder]) -> str | None:
-    """Everything a build reads, by name, size and mtime. None when it cannot be known this cheaply."""
+    """Everything a build reads, by name, size, mtime and ctime. None when it cannot be known this cheaply."""
     digest = hashlib.blake2b(repr(parts).encode(), digest_size=16)
     for folder in folders:
         if folder.nested:
@@ -108,7 +108,8 @@ def input_stamp(parts: tuple[object, ...], folders: Iterable[Folder]) -> str | N
                 st = os.stat(f"{folder.path}/{name}")
             except OSError:
                 return None
-            digest.update(f"{name}:{st.st_size}:{st.st_mtime_ns};".encode())
+            # ctime too: a chmod changes nothing else, and a file made unreadable must fail this build
+            digest.update(f"{name}:{st.st_size}:{st.st_mtime_ns}:{st.st_ctime_ns};".encode())
     return digest.hexdigest()
 
 

@@ -83,12 +83,20 @@ def render_all(site: Site, theme: Theme, lang: str, todo: list[tuple[Page, str]]
         meanwhile()
         return
     from sitegen.render.pages import Renderer  # Jinja2, Markdown, nh3: only when something is rendered
+    from sitegen.render.sandbox import bounded_memory
 
     job = RenderJob(Renderer(site, theme, lang, bodies), staging, Current(site, theme))
-    workers = count(jobs)
     chunks = [todo[i : i + CHUNK] for i in range(0, len(todo), CHUNK)]
+    with bounded_memory():  # templates are the catalog's code: none may take the machine's memory
+        yield from _render_chunks(job, chunks, count(jobs), len(todo), progress, meanwhile, new_bodies)
+
+
+def _render_chunks(job: RenderJob, chunks: list[list[tuple[Page, str]]], workers: int, total: int,
+                   progress: Progress | None, meanwhile: Callable[[], None], new_bodies: dict[str, str]
+                   ) -> Iterator[Rendered]:
+    """In worker processes when there are enough pages to repay them, else here."""
     done = 0
-    if workers > 1 and len(todo) > 2 * CHUNK and can_fork():
+    if workers > 1 and len(chunks) > 2 and can_fork():
         job.renderer.compile_templates()  # once here, not once per worker
         # The site model is read-only from here on: keep the collector from walking it again and again
         # in every worker (and from touching, hence copying, the pages the workers share with us).
@@ -100,7 +108,7 @@ def render_all(site: Site, theme: Theme, lang: str, todo: list[tuple[Page, str]]
                     new_bodies.update(made)
                     done += len(results)
                     if progress:
-                        progress(done, len(todo), "pages")
+                        progress(done, total, "pages")
                     yield from results
         finally:
             gc.unfreeze()
@@ -111,5 +119,5 @@ def render_all(site: Site, theme: Theme, lang: str, todo: list[tuple[Page, str]]
         new_bodies.update(made)
         done += len(results)
         if progress:
-            progress(done, len(todo), "pages")
+            progress(done, total, "pages")
         yield from results

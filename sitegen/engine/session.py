@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import shutil
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -26,7 +25,7 @@ from sitegen.engine.previous import BuildState, LastBuild, Written, code_digest,
 from sitegen.engine.render import Progress, render_all
 from sitegen.engine.state import BodyReader, StateStore
 from sitegen.errors import ContentError, Problem, errors_only
-from sitegen.fsutil import exclusive
+from sitegen.fsutil import exclusive, remove_tree
 from sitegen.images.model import ImageRequest, ProcessedImage
 from sitegen.images.pipeline import process_images
 from sitegen.output import MANIFEST, WriteFailed, clean_stale, commit, guard_output, read_manifest, staging_dir
@@ -151,7 +150,7 @@ class Session:
         except OSError as exc:  # a full disk, most often: output/ is as it was
             raise WriteFailed(options.output, exc) from None
         finally:
-            shutil.rmtree(staging, ignore_errors=True)
+            remove_tree(staging)
         warnings = (*checked.warnings, *image_problems, *cache_problems)
         st = os.stat(options.output / MANIFEST)
         outputs = (*((rel, *w.stamp) for rel, w in assembly.written.items()), (MANIFEST, st.st_size, st.st_mtime_ns))

@@ -17,8 +17,8 @@ import contextlib
 import json
 import os
 import re
-import shutil
 import sqlite3
+import stat
 from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -26,7 +26,7 @@ from typing import Any, NamedTuple
 from sitegen.content.codec import Invalid, decode_entry, encode_entry
 from sitegen.content.discover import Folder
 from sitegen.content.load import Entry
-from sitegen.fsutil import safe_rel
+from sitegen.fsutil import can_read, remove_tree, safe_rel
 
 STATE_FILE = "state.sqlite"
 _VERSION = 3  # PRAGMA user_version: bump when the schema or the meaning of a column changes
@@ -88,8 +88,7 @@ class StateStore:
             if cache_dir is None or path is None:
                 raise OSError("no cache folder")
             cache_dir.mkdir(parents=True, exist_ok=True)
-            if path.is_symlink() or (path.exists() and not path.is_file()):
-                _remove(path)
+            _remove(path, odd_only=not (path.is_symlink() or (path.exists() and not path.is_file())))
             store = StateStore(_connect(path), path)
             if not store._usable():
                 store.db.close()
@@ -259,7 +258,7 @@ class StateStore:
         for (record,) in self._rows("SELECT record FROM builds WHERE target = ?", target):
             try:
                 return json.loads(record) if type(record) is str else None
-            except ValueError:
+            except (ValueError, RecursionError):  # RecursionError: nested deeper than the stack
                 return None
         return None
 
@@ -292,11 +291,21 @@ def _connect(path: Path | None) -> sqlite3.Connection:
     return db
 
 
-def _remove(path: Path) -> None:
+def _remove(path: Path, odd_only: bool = False) -> None:
+    """The state file and the files sqlite keeps beside it (its journal, its WAL and their index).
+    `odd_only`: only those that are not regular files. sqlite opens them itself, without asking us: a FIFO
+    restored as `state.sqlite-journal` made it wait for a writer forever (deaf to SIGTERM), a folder or a
+    link made every write fail."""
     for suffix in ("", "-wal", "-shm", "-journal"):
         p = Path(f"{path}{suffix}")
-        if p.is_dir() and not p.is_symlink():
-            shutil.rmtree(p)
+        try:
+            mode = os.lstat(p).st_mode
+        except FileNotFoundError:
+            continue
+        if odd_only and stat.S_ISREG(mode):
+            continue
+        if stat.S_ISDIR(mode):
+            remove_tree(p)
         else:
             with contextlib.suppress(FileNotFoundError):
                 os.unlink(p)
@@ -313,7 +322,8 @@ class ParseCache:
 
     def get(self, folder: Folder) -> Entry | None:
         row = self.rows.get(folder.index_rel)
-        if row is None or row[0] != folder.stamp:
+        # the stamp is the file's size and time; one made unreadable since is read, and reported, as on a cold cache
+        if row is None or row[0] != folder.stamp or not can_read(f"{folder.path}/index.md"):
             return None
         try:
             record, problems = decode_entry(json.loads(row[1]), folder.index_rel, folder.ids)

@@ -29,14 +29,13 @@ import hashlib
 import json
 import os
 import re
-import shutil
 import stat
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from sitegen.fsutil import atomic_write_bytes, read_regular
+from sitegen.fsutil import atomic_write_bytes, read_regular, remove_tree
 from sitegen.images.geometry import MAX_SIDE, OG_SIZE
 
 # Bump whenever the pipeline's output bytes change for the same source and settings.
@@ -82,7 +81,7 @@ def write_atomic(path: Path, data: bytes) -> None:
     try:
         atomic_write_bytes(path, data)
     except IsADirectoryError:
-        shutil.rmtree(path)
+        remove_tree(path)
         atomic_write_bytes(path, data)
 
 

@@ -20,6 +20,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from sitegen.errors import Problem
+from sitegen.fsutil import can_read
 from sitegen.images import worker
 from sitegen.images.cache import Layout, SourceIndex, StatKey, image_key, read_meta, source_digest, stat_key
 from sitegen.images.check import check_images
@@ -119,7 +120,7 @@ def _process(
         stats_of[source] = stat_key(source)
         digest = index.lookup(source, stats_of[source])
         record = meta(digest) if digest else None
-        if record is not None:
+        if record is not None and can_read(source):  # else a worker says why it cannot be read, as check does
             records[source] = record
     stats.cached = len(records)
 

@@ -33,6 +33,7 @@ from sitegen.publish.settings import (
 )
 from sitegen.publish.sync import Outcome, Progress, Store, dry_run, execute
 from sitegen.publish.target import LocalTarget, Target, resolve_target, target_warnings
+from sitegen.untrusted import json_safe, visible
 
 DEFAULT_MAX_DELETES = 256
 DRY_RUN_LIMIT = 10  # paths shown per kind of change
@@ -204,8 +205,9 @@ def _progress(bar: ConsoleReporter, show: bool) -> Progress:
 
 
 def _print_json(report: dict[str, Any]) -> None:
-    print(json.dumps(report, ensure_ascii=False, sort_keys=True), flush=True)
+    """One line whatever it holds: names listed in a bucket or folder are anyone's (see untrusted.json_safe)."""
+    print(json_safe(json.dumps(report, ensure_ascii=False, sort_keys=True)), flush=True)
 
 
 def _to_stderr(msg: str) -> None:
-    print(msg, file=sys.stderr, flush=True)
+    print(visible(msg), file=sys.stderr, flush=True)

@@ -46,7 +46,7 @@ def read_manifest(output_dir: Path, verify: bool = True) -> Manifest:
     try:
         data = json.loads(manifest_path.read_bytes())
         manifest = _parse(data)
-    except (OSError, ValueError) as exc:
+    except (OSError, ValueError, RecursionError) as exc:  # RecursionError: nested deeper than the stack
         raise PublishError("bad-manifest", path=str(manifest_path), problem=str(exc)) from None
     if not manifest.files:
         raise PublishError("empty-output", path=str(output_dir))

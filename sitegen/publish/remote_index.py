@@ -44,8 +44,8 @@ def parse_index(data: bytes | None) -> dict[str, RemoteObject]:
             out[path] = RemoteObject(path, int(entry["size"]), str(entry.get("etag", "")),
                                      str(entry["digest"]), str(entry["sha256"]))
         return out
-    except (ValueError, KeyError, TypeError, AttributeError):
-        return {}
+    except (ValueError, KeyError, TypeError, AttributeError, OverflowError, RecursionError):
+        return {}  # OverflowError: a size of 1e999; RecursionError: nested deeper than the stack
 
 
 def dump_index(entries: Iterable[RemoteObject]) -> bytes:

@@ -51,12 +51,16 @@ def texts(language: str) -> SimpleNamespace:
 
 
 def translator(language: str) -> Callable[..., str]:
-    """A `_` for templates: `_('month', m=9)` → '9月'."""
+    """A `_` for templates: `_('month', m=9)` → '9月'. A key it does not know comes back as it is, never filled
+    in: str.format reads the attributes a text names ('{x.__init__.__globals__}'), outside the sandbox, so only
+    sitegen's own words (plain '{n}' fields) are format strings."""
     table = STRINGS.get(language.split("-")[0].lower(), STRINGS["zh"])
     fallback = STRINGS["zh"]
 
     def _(key: str, **params: object) -> str:
-        text = table.get(key) or fallback.get(key, key)
+        text = table.get(key) or fallback.get(key)
+        if text is None:
+            return str(key)
         return text.format(**params) if params else text
 
     return _

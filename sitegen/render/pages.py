@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
 import jinja2
+from jinja2.exceptions import SecurityError
 from markupsafe import Markup
 
 from sitegen.config import Term
@@ -21,7 +22,7 @@ from sitegen.render.i18n import texts, translator
 from sitegen.render.markdown import body_key, plain_text, render_markdown, resanitized
 from sitegen.render.picture import picture
 from sitegen.render.reads import Reads, Recorder, Tracked, untracked
-from sitegen.render.sandbox import CatalogSandbox
+from sitegen.render.sandbox import MAX_RENDER_MEMORY, CatalogSandbox
 from sitegen.render.seo import json_ld, price_range, product_ld
 from sitegen.render.theme import Theme
 from sitegen.structure import Page, Site, Urls, paged_url
@@ -76,6 +77,10 @@ class Renderer:
         context["page"] = page
         try:
             return self.env.get_template(TEMPLATES[page.kind]).render(context), reads
+        except MemoryError as exc:  # past sandbox.bounded_memory: said at the template's line, like any other
+            limit = f"{MAX_RENDER_MEMORY >> 20:,} MB"
+            raise self.theme.error(SecurityError(f"this page would take more memory than a template may use "
+                                                 f"({limit})").with_traceback(exc.__traceback__)) from None
         except Exception as exc:  # a template is the catalog's code: 1/0, a loop of includes, a wrong call …
             raise self.theme.error(exc) from None
 

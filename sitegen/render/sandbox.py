@@ -14,8 +14,12 @@ escape attempt in a pull request before any build runs it.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import os
+import re
+import resource
+import string
 import types
 from collections.abc import Callable, Iterator, MutableMapping
 from typing import Any
@@ -25,7 +29,7 @@ import jinja2.nodes
 import jinja2.runtime
 import jinja2.utils
 from jinja2 import sandbox
-from jinja2.exceptions import SecurityError
+from jinja2.exceptions import SecurityError, TemplateSyntaxError
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 from markupsafe import Markup
 
@@ -46,8 +50,11 @@ _DATA: frozenset[type] = frozenset({
 # files an image was made into.
 _HIDDEN = frozenset({"root", "files"})
 _CALLABLE = (types.BuiltinMethodType, types.MethodType, types.FunctionType, jinja2.runtime.Macro)
+_FORMAT = frozenset({"format", "format_map"})  # the str methods that read attributes named in the text
 # Past these, `'a' * n` or `n ** m` would take the machine's memory or time.
 _MAX_SIZE = 10_000_000
+# What rendering may take beyond what the build holds when it starts (see bounded_memory).
+MAX_RENDER_MEMORY = 1 << 30
 
 
 def _extra_types() -> frozenset[type]:
@@ -91,14 +98,33 @@ class CatalogSandbox(ImmutableSandboxedEnvironment):
         return super()._load_template(name, globals)
 
     def getattr(self, obj: Any, attribute: str) -> Any:
-        """`x.y` in a template: the common case (an allowed attribute that exists) without the detours."""
+        """`x.y` in a template: the common case (an allowed attribute that exists) without the detours.
+
+        `str.format` and `format_map` walk attributes and items themselves (`'{0.__init__.__globals__}'`
+        reaches os.environ from any global): like Jinja's own `getattr`, this hands out a version whose
+        every step goes through the sandbox instead."""
         try:
             value = getattr(obj, attribute)
         except AttributeError:
             return super().getattr(obj, attribute)  # a key of a dict, or undefined
+        if attribute in _FORMAT and (wrapped := self.wrap_str_format(value)) is not None:
+            return wrapped
         if self.is_safe_attribute(obj, attribute, value):
             return value
         return self.unsafe_undefined(obj, attribute)
+
+    def compile(self, source: Any, name: str | None = None, filename: str | None = None, raw: bool = False,
+                defer_init: bool = False) -> Any:
+        """Jinja's parser and code generator recurse once per level of nesting, and Python's compiler takes
+        100 indents and 20 nested loops: a template nested past that failed with RecursionError or
+        SyntaxError (a traceback in check, the includer's line in a build). Now it is a syntax error of its
+        own file, at the line that nests deepest, like any other."""
+        try:
+            return super().compile(source, name, filename, raw, defer_init)  # type: ignore[call-overload]
+        except (RecursionError, SyntaxError, MemoryError):
+            line = _deepest_line(self, source) if isinstance(source, str) else 1
+            raise TemplateSyntaxError("this is nested too deep for the template reader: write it flatter (fewer "
+                                      "blocks, brackets or filters inside each other)", line, name, filename) from None
 
     def call_binop(self, context: jinja2.runtime.Context, operator: str, left: Any, right: Any) -> Any:
         if operator == "**" and isinstance(left, int) and isinstance(right, int) and abs(left) > 1 and right > 64:
@@ -110,26 +136,113 @@ class CatalogSandbox(ImmutableSandboxedEnvironment):
         return super().call_binop(context, operator, left, right)
 
 
+@contextlib.contextmanager
+def bounded_memory(budget: int = MAX_RENDER_MEMORY) -> Iterator[None]:
+    """Rendering in this block, here and in workers forked in it, may take `budget` bytes more than this
+    process holds now; past that an allocation fails with MemoryError, which the renderer reports as the
+    template's error at its line. The sandbox refuses `'a' * n` by its operands, but many more ways make
+    a value of any size from a small template ('a'.ljust(n), '{:>n}'.format(x), |center(n), lipsum(n),
+    `s ~ s` in a loop, a loop inside a macro): only a limit on the process bounds them all. On Linux
+    RLIMIT_DATA counts every private mapping (since 4.7), so Python's arenas and large objects alike;
+    where it cannot be read or set, the block runs without a limit."""
+    try:
+        soft, hard = resource.getrlimit(resource.RLIMIT_DATA)
+        with open("/proc/self/status", encoding="ascii") as status:
+            held = next(int(line.split()[1]) * 1024 for line in status if line.startswith("VmData:"))
+    except (OSError, ValueError, StopIteration):
+        yield
+        return
+    limit = held + budget
+    if soft != resource.RLIM_INFINITY:
+        limit = min(limit, soft)
+    if hard != resource.RLIM_INFINITY:
+        limit = min(limit, hard)
+    try:
+        resource.setrlimit(resource.RLIMIT_DATA, (limit, hard))
+    except (OSError, ValueError):
+        yield
+        return
+    try:
+        yield
+    finally:
+        resource.setrlimit(resource.RLIMIT_DATA, (soft, hard))
+
+
 def unsafe_names(env: jinja2.Environment, source: str) -> Iterator[tuple[int, str]]:
     """(line, name) of the attributes and keys a template asks for that the sandbox refuses whatever the
     object: `_`-names and the internals of functions, frames and generators, written as `x.name`,
     `x['name']` or as a filter's argument (`x|attr('name')`, `map(attribute='name')`). Found in the parsed
-    template, not by running it; one per line, the first of a chain such as `a.__init__.__globals__`."""
+    template, not by running it; one per line, the first of a chain such as `a.__init__.__globals__`.
+    A text written in the template is read as `str.format` would read it ('{0.__init__.__globals__}')."""
     found: dict[int, str] = {}
     for node in env.parse(source).find_all((jinja2.nodes.Getattr, jinja2.nodes.Getitem, jinja2.nodes.Filter,
-                                           jinja2.nodes.Test)):
+                                           jinja2.nodes.Test, jinja2.nodes.Const)):
+        names: list[object]
         if isinstance(node, jinja2.nodes.Getattr):
             names = [node.attr]
         elif isinstance(node, jinja2.nodes.Getitem):
             names = [node.arg.value] if isinstance(node.arg, jinja2.nodes.Const) else []
+        elif isinstance(node, jinja2.nodes.Const):
+            names = _format_fields(node.value) if isinstance(node.value, str) and "{" in node.value else []
         else:
             assert isinstance(node, jinja2.nodes.Filter | jinja2.nodes.Test)
             names = [a.value for a in [*node.args, *(k.value for k in node.kwargs)]
                      if isinstance(a, jinja2.nodes.Const)]
-        for name in names:
-            if isinstance(name, str) and (name.startswith("_") or name.split(".")[0] in _INTERNALS):
-                found[node.lineno] = name  # pre-order: the innermost of a chain comes last
+        unsafe = [name for name in names
+                  if isinstance(name, str) and (name.startswith("_") or name.split(".")[0] in _INTERNALS)]
+        if unsafe:
+            found[node.lineno] = unsafe[0]  # pre-order: the innermost of a chain comes last
     yield from sorted(found.items())
+
+
+_OPENING = frozenset({"if", "for", "macro", "call", "filter", "block", "with", "autoescape", "trans"})
+
+
+def _deepest_line(env: jinja2.Environment, source: str) -> int:
+    """The line where brackets and blocks nest deepest, found with Jinja's lexer (a loop, not recursion);
+    without any nesting, the line with the most tokens (a chain such as a.b.c… or not not …)."""
+    depth, deepest, line_of_deepest = 0, 0, 1
+    tokens: dict[int, int] = {}
+    after_begin = False
+    try:
+        for lineno, kind, value in env.lex(source):
+            tokens[lineno] = tokens.get(lineno, 0) + 1
+            if kind == "operator" and value in "([{":
+                depth += 1
+            elif kind == "operator" and value in ")]}":
+                depth -= 1
+            elif kind == "name" and after_begin and value in _OPENING:
+                depth += 1
+            elif kind == "name" and after_begin and value.startswith("end") and value[3:] in _OPENING:
+                depth -= 1
+            after_begin = kind == "block_begin"
+            if depth > deepest:
+                deepest, line_of_deepest = depth, lineno
+    except (jinja2.TemplateSyntaxError, RecursionError):
+        pass
+    if deepest > 1 or not tokens:
+        return line_of_deepest
+    return max(tokens, key=lambda n: tokens[n])
+
+
+# After a field's first name, str.format reads `.name` (an attribute) and `[key]` (an item), as many as written.
+_FIELD_PARTS = re.compile(r"\.([^.\[]*)|\[([^\]]*)\]")
+
+
+def _format_fields(text: str, depth: int = 0) -> list[object]:
+    """The attributes and keys a text would read as a `str.format` template: '{0.__class__}' → ['__class__'],
+    also in a field's format spec ('{0:{1.__class__}}', which str.format fills in first)."""
+    names: list[object] = []
+    try:
+        for _, field, spec, _ in string.Formatter().parse(text):
+            if field:
+                rest = field[min((i for i in (field.find("."), field.find("[")) if i >= 0), default=len(field)):]
+                names += [attr or key for attr, key in _FIELD_PARTS.findall(rest)]
+            if spec and "{" in spec and depth < 2:  # str.format itself allows only one level of nesting
+                names += _format_fields(spec, depth + 1)
+    except ValueError:  # not a format string (a lone '{'): str.format would refuse it too
+        pass
+    return names
 
 
 _INTERNALS = _HIDDEN | {"mro"} | (

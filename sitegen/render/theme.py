@@ -14,7 +14,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from sitegen.errors import Problem, UsageError
+from sitegen.errors import Problem, UsageError, cannot_read
+from sitegen.fsutil import safe_rel
+from sitegen.untrusted import CONTROL
 
 if TYPE_CHECKING:
     import jinja2
@@ -46,6 +48,7 @@ class Theme:
     digest: str  # of every template and static file: any change re-renders every page
     boundary: tuple[str, ...] = ()  # real folders a template file may be in: the catalog, sitegen's themes
     templates: dict[str, str] = field(default_factory=dict)  # name → digest of the file that wins it
+    left_out: tuple[Problem, ...] = ()  # the catalog's theme files it may not read or publish: errors
 
     def loader(self) -> jinja2.BaseLoader:
         from sitegen.render.sandbox import ConfinedLoader
@@ -79,7 +82,9 @@ class Theme:
                 try:
                     template = env.get_template(rel)
                     source = path.read_text("utf-8")
-                except (jinja2.TemplateError, UnicodeDecodeError, OSError) as exc:
+                except OSError:
+                    continue  # load_theme reported it (cannot-read)
+                except (jinja2.TemplateError, UnicodeDecodeError) as exc:
                     where, line, message, _ = self._locate(exc)
                     found.append(Problem("template-error", where, line, {"problem": message}))
                     continue
@@ -126,7 +131,10 @@ def load_theme(root: Path, name: str) -> Theme | None:
     """The theme `name`, layered over the packaged default. None if no such theme exists.
 
     The catalog's own theme files are untrusted: a file or folder that is a symlink to somewhere outside
-    the catalog is not read at all (discovery reports it, with its path)."""
+    the catalog is not read at all (discovery reports it, with its path). A file sitegen may not read
+    (`cannot-read`, like any other file's), and a static file whose name cannot be published as it is
+    (`bad-file-name`: not UTF-8, a control character, a path past what the output and a bucket hold), is
+    left out and named in `Theme.left_out`."""
     if not name or "/" in name or "\\" in name or name.startswith("."):
         return None
     real_root = root.resolve()
@@ -141,6 +149,15 @@ def load_theme(root: Path, name: str) -> Theme | None:
     digest = hashlib.blake2b(digest_size=16)
     template_dirs = []
     static: dict[str, Path] = {}
+    left_out: list[Problem] = []
+
+    def read(path: Path) -> bytes | None:
+        try:
+            return path.read_bytes()
+        except OSError as exc:
+            left_out.append(cannot_read(_site_rel(path, root), exc))
+            return None
+
     for layer in layers:
         limit = boundary[:1] if layer == own else boundary[1:]
         if (layer / "templates").is_dir():
@@ -151,50 +168,78 @@ def load_theme(root: Path, name: str) -> Theme | None:
     for directory in template_dirs:
         limit = boundary[:1] if directory.parent == own else boundary[1:]
         for rel, path in _files(directory, limit):
-            data = path.read_bytes()
-            digest.update(rel.encode() + b"\0" + data)
-            templates.setdefault(rel, hashlib.blake2b(data, digest_size=8).hexdigest())
+            if (data := read(path)) is not None:
+                digest.update(os.fsencode(rel) + b"\0" + data)  # a name need not be UTF-8 to be a template
+                templates.setdefault(rel, hashlib.blake2b(data, digest_size=8).hexdigest())
     assets = {}
     for rel, path in sorted(static.items()):
-        data = path.read_bytes()
+        if not _publishable(_asset_name(rel, "0" * 64)):
+            left_out.append(Problem("bad-file-name", _site_rel(path, root), None, {"value": rel}))
+            continue
+        if (data := read(path)) is None:
+            continue
         file_digest = hashlib.sha256(data).hexdigest()
         digest.update(rel.encode() + b"\0" + file_digest.encode())
-        stem, dot, ext = rel.rpartition(".")
-        output = f"assets/{stem}.{file_digest[:10]}.{ext}" if dot else f"assets/{rel}.{file_digest[:10]}"
-        assets[rel] = Asset(rel, output, path, file_digest)
-    return Theme(name, tuple(template_dirs), assets, digest.hexdigest(), boundary, templates)
+        assets[rel] = Asset(rel, _asset_name(rel, file_digest), path, file_digest)
+    return Theme(name, tuple(template_dirs), assets, digest.hexdigest(), boundary, templates, tuple(left_out))
 
 
-def _inside(path: Path, *bases: Path) -> bool:
-    real = os.path.realpath(path)
+def _asset_name(rel: str, digest: str) -> str:
+    stem, dot, ext = rel.rpartition(".")
+    return f"assets/{stem}.{digest[:10]}.{ext}" if dot else f"assets/{rel}.{digest[:10]}"
+
+
+def _publishable(name: str) -> bool:
+    """A name the output folder, its manifest and a bucket take as it is: what the build itself would accept
+    from a manifest (safe_rel: at most 1,024 characters, no odd part), and text without a control character
+    or a byte that is not UTF-8."""
+    return safe_rel(name) and CONTROL.search(name) is None
+
+
+def _site_rel(path: Path, root: Path) -> str:
+    return os.path.relpath(path, root).replace(os.sep, "/")
+
+
+def _inside(path: Path | str, *bases: Path) -> bool:
+    return _under(os.path.realpath(path), bases)
+
+
+def _under(real: str, bases: tuple[Path, ...]) -> bool:
+    """`real` (a real path already) is one of `bases` or lies under one."""
     return any(real == str(b) or real.startswith(str(b).rstrip(os.sep) + os.sep) for b in bases)
 
 
 def _files(folder: Path, boundary: tuple[str, ...]) -> list[tuple[str, Path]]:
     """Regular files under `folder` (symlinks followed while they stay inside `boundary`), sorted by their
-    path relative to it. A folder reached twice (a link loop) is walked once."""
+    path relative to it. A folder reached twice (a link loop) is walked once; a loop, not recursion, so a
+    folder nested deeper than Python's stack is only deep."""
     found: list[tuple[str, Path]] = []
     seen: set[str] = set()
     bases = tuple(Path(b) for b in boundary)
-
-    def walk(path: Path, rel: str) -> None:
-        real = os.path.realpath(path)
-        if real in seen or not _inside(path, *bases):
-            return
+    # (folder, its path relative to `folder`, its real path): the real path of a name that is not a link is
+    # its folder's plus the name, so only links are resolved (realpath of every folder of a deep tree costs
+    # the square of its depth in lookups)
+    todo = [(str(folder), "", os.path.realpath(folder))] if folder.is_dir() else []
+    while todo:
+        path, rel, real = todo.pop()
+        if real in seen or not _under(real, bases):
+            continue
         seen.add(real)
         try:
-            entries = sorted(os.scandir(path), key=lambda e: e.name)
+            entries = list(os.scandir(path))
         except OSError:
-            return
+            continue  # discovery reports it (cannot-read)
         for entry in entries:
             sub = f"{rel}{entry.name}"
-            if not _inside(Path(entry.path), *bases):
-                continue
-            if entry.is_dir():
-                walk(Path(entry.path), sub + "/")
-            elif entry.is_file():
-                found.append((sub, Path(entry.path)))
-
-    if folder.is_dir():
-        walk(folder, "")
-    return found
+            try:
+                link = entry.is_symlink()
+                target = os.path.realpath(entry.path) if link else f"{real}/{entry.name}"
+                if link and not _under(target, bases):
+                    continue
+                if entry.is_dir():
+                    todo.append((entry.path, sub + "/", target))
+                elif entry.is_file():
+                    found.append((sub, Path(entry.path)))
+            except OSError:
+                continue  # a link round a loop: discovery reports it (bad-link)
+    return sorted(found)
