@@ -8,11 +8,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from sitegen.engine.load import Checked, Inputs, check, gather, image_requests
+from sitegen.engine.load import Checked, Inputs, check, check_photos, gather, image_requests
 from sitegen.engine.render import Progress
 from sitegen.engine.session import BuildOptions, BuildResult, Session
 
-__all__ = ["BuildOptions", "BuildResult", "Checked", "Inputs", "build", "check", "gather", "image_requests"]
+__all__ = ["BuildOptions", "BuildResult", "Checked", "Inputs", "build", "check", "check_photos", "gather",
+           "image_requests"]
 
 
 def build(options: BuildOptions, progress: Progress | None = None,

@@ -187,14 +187,11 @@ def _run(args: argparse.Namespace, ui: Reporter) -> int:
 
 
 def _check(args: argparse.Namespace, ui: Reporter) -> int:
-    from sitegen.build import check, image_requests
-    from sitegen.images.check import check_images
+    from sitegen.build import check, check_photos
 
     started = time.perf_counter()
     checked = check(args.root, templates=True)
-    # image headers only (no decoding), so that a bad photo is found here and not half-way through a build
-    found = [*checked.warnings, *check_images(image_requests(args.root, checked, checked.content.products),
-                                              checked.config.images)]
+    found = [*checked.warnings, *check_photos(args.root, checked)]
     if any(p.severity == "error" for p in found):
         raise ContentError(found)
     warnings = sorted(found, key=_order)

@@ -123,3 +123,15 @@ def image_requests(root: Path, checked: Checked, products: Iterable[Product]) ->
             rel = f"{product.folder}/{ref.file}"
             requests.append(ImageRequest(Path(f"{base}/{rel}"), rel))  # one Path per photo, not three
     return requests
+
+
+def check_photos(root: Path, checked: Checked) -> list[Problem]:
+    """Every photo a build could not use (drafts' too): found from headers, and by decoding the photos the
+    build would decode (those not in the image cache), so that a bad photo is found here and not half-way
+    through a build."""
+    from sitegen.images.check import check_images
+    from sitegen.images.pipeline import cached
+
+    requests = image_requests(root, checked, checked.content.products)
+    return check_images(requests, checked.config.images,
+                        cached(requests, checked.config.images, root / checked.config.images.cache_dir))

@@ -1,8 +1,8 @@
-"""`sitegen check` for images: every bad photo found from headers and file ends, fast.
+"""`sitegen check` for images: every photo the build could not use, found before the build.
 
-No pixels are decoded unless a file's end looks wrong (no end marker, or shorter than its
-header says); then a decode (at 1/8 scale for JPEG) settles whether it is really cut short, so
-a trailer some phones append is not an error.
+Headers and file ends find most bad photos without decoding. A photo the build will decode (one not
+already in the image cache) is decoded here too, at 1/8 scale for JPEG: a file damaged in its middle
+fails check as it would fail the build. A trailer some phones append after the end marker is fine.
 """
 
 from __future__ import annotations
@@ -22,26 +22,30 @@ from sitegen.images.settings import ImageSettings
 _TAIL = 64 * 1024
 
 
-def check_images(requests: Iterable[ImageRequest], settings: ImageSettings) -> list[Problem]:
+def check_images(requests: Iterable[ImageRequest], settings: ImageSettings,
+                 cached: set[Path] | frozenset[Path] = frozenset()) -> list[Problem]:
+    """A problem for each photo the build could not use. `cached`: photos the build takes from the image
+    cache without decoding (only their headers are read here)."""
     problems: list[Problem] = []
     seen: set[str] = set()
     for request in requests:
         if request.rel in seen:
             continue
         seen.add(request.rel)
-        reason = check_one(request.source, settings.max_megapixels * 1_000_000)
+        reason = check_one(request.source, settings.max_megapixels * 1_000_000, request.source not in cached)
         if reason:
             problems.append(Problem("bad-image", request.rel, None, {"value": request.source.name,
                                                                      "problem": reason}))
     return problems
 
 
-def check_one(source: Path, max_pixels: int) -> str | None:
-    """The plain-words reason `source` cannot be used, or None when it looks fine."""
+def check_one(source: Path, max_pixels: int, decode: bool = False) -> str | None:
+    """The plain-words reason `source` cannot be used, or None when it looks fine. `decode`: read its pixels
+    too (at 1/8 scale where the format allows), as a build that makes its variants would."""
     try:
         with open(source, "rb") as fp, pixel_cap(max_pixels):
             im = open_image(fp, max_pixels)
-            if _looks_cut_short(fp, im):
+            if decode or _looks_cut_short(fp, im):
                 im.draft(im.mode, (max(1, im.width // 8), max(1, im.height // 8)))
                 load(im, im.size)
     except BadImage as exc:

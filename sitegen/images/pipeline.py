@@ -87,6 +87,27 @@ def process_images(
     return done | small, sorted(problems + more, key=lambda p: (p.path, p.code))
 
 
+def cached(requests: Iterable[ImageRequest], settings: ImageSettings, cache_dir: Path) -> set[Path]:
+    """The photos a build would take from the cache without decoding them (their bytes are those of a
+    complete cache entry). `sitegen check` decodes the others, as the build will, so that what check
+    passes, the build builds."""
+    layout = Layout(Path(cache_dir))
+    index = SourceIndex(layout)
+    found = set()
+    for request in requests:
+        fingerprint = (settings.for_logos() if request.role == "logo" else settings).fingerprint()
+        stat = stat_key(request.source)
+        digest = index.lookup(request.source, stat)
+        if digest is None:
+            try:
+                digest = source_digest(request.source.read_bytes())
+            except OSError:
+                continue
+        if read_meta(layout, image_key(digest, fingerprint)) is not None and can_read(request.source):
+            found.add(request.source)
+    return found
+
+
 def _process(
     requests: Iterable[ImageRequest], settings: ImageSettings, cache_dir: Path, jobs: int = 0,
     progress: Progress | None = None, meanwhile: Callable[[], None] | None = None,
