@@ -60,7 +60,7 @@ class Contact:
 
 @dataclass(frozen=True, slots=True)
 class SiteConfig:
-    root: Path
+    root: Path = field(repr=False)  # where the build machine keeps the catalog: not for a template to print
     title: str
     base_url: str
     language: str = "zh-CN"

@@ -7,7 +7,7 @@ Neither side knows how the other works.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 
@@ -35,5 +35,7 @@ class ProcessedImage:
     sources: tuple[Variant, ...] = ()  # every responsive variant, all formats
     og: Variant | None = None  # 1200×630 crop for og:image
     placeholder: str = ""  # CSS background shown while loading (colour or data: URI)
-    files: tuple[tuple[str, Path], ...] = ()  # (output-relative path, file to copy or link there)
+    # (output-relative path, file to copy or link there); not in the repr a template could print: the
+    # cache's absolute path says where the build machine keeps things
+    files: tuple[tuple[str, Path], ...] = field(default=(), repr=False)
     colour: str = ""  # mean colour '#rrggbb', e.g. for a theme-color or a card background
