@@ -224,12 +224,16 @@ class Session:
                 store: StateStore) -> dict[str, tuple[str, list[str]]]:
         """Render what the plan says into staging; what each page read, to remember it."""
         page_reads: dict[str, tuple[str, list[str]]] = {}
-        for rel, fp, sha, size, reads in render_all(plan.site, checked.theme, checked.config.language, plan.todo,
-                                                    assembly.staging, self.options.jobs, self.progress, meanwhile,
-                                                    BodyReader(store.path), plan.new_bodies):
-            assembly.rendered(rel, fp, sha, size)
-            page_reads[rel] = reads
-            plan.now.update((key, plan.current.list(key[2:])) for key in reads[1] if key.startswith("l:"))
+        bodies = BodyReader(store.path)
+        try:
+            for rel, fp, sha, size, reads in render_all(plan.site, checked.theme, checked.config.language,
+                                                        plan.todo, assembly.staging, self.options.jobs, self.progress,
+                                                        meanwhile, bodies, plan.new_bodies):
+                assembly.rendered(rel, fp, sha, size)
+                page_reads[rel] = reads
+                plan.now.update((key, plan.current.list(key[2:])) for key in reads[1] if key.startswith("l:"))
+        finally:
+            bodies.close()
         return page_reads
 
     def _write(self, plan: Plan, checked: Checked, requests: list[ImageRequest],

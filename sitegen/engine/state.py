@@ -367,3 +367,10 @@ class BodyReader:
         except sqlite3.Error:
             return None
         return row[0] if row and type(row[0]) is str and len(row[0]) <= 20_000_000 else None
+
+    def close(self) -> None:
+        """Close this process's connection (the last one to close lets sqlite fold its journal back in)."""
+        if self._db is not None and self._pid == os.getpid():
+            with contextlib.suppress(sqlite3.Error):
+                self._db.close()
+        self._db = None
