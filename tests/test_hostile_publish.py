@@ -383,3 +383,38 @@ def test_the_target_index_cannot_point_publish_outside(preview, tmp_path: Path) 
     assert _files(victims) == before
     assert {k: v for k, v in _files(dest).items() if k != INDEX} == _encoded(V2)
     assert set(json.loads((dest / INDEX).read_bytes())["objects"]) == set(V2)  # what was published, nothing else
+
+
+def test_uploads_racing_to_replace_the_same_link_all_land_in_the_new_folder(tmp_path: Path) -> None:
+    """Parallel uploads into a folder that is a link: each finds the link, one replaces it with a folder
+    while another is about to unlink it (and meets the folder). Every upload lands, none through the link."""
+    import hashlib
+
+    from sitegen.publish.local import LocalStore
+    from sitegen.publish.plan import LocalObject
+
+    dest, out, victims = tmp_path / "preview", tmp_path / "output", tmp_path / "victims"
+    for folder in (dest, out, victims):
+        folder.mkdir()
+    (out / "part.css").write_bytes(b"p{}")
+    store, sha = LocalStore(dest, out), hashlib.sha256(b"p{}").hexdigest()
+    threads = 8
+    for _ in range(150):
+        _relink(dest / "assets", victims)
+        start, failures = threading.Barrier(threads), list[Exception]()
+
+        def upload(i: int, start: threading.Barrier = start, failures: list[Exception] = failures) -> None:
+            start.wait()
+            try:
+                store.put(LocalObject(f"assets/part{i}.css", 3, sha, None, sha), out / "part.css")  # type: ignore[arg-type]
+            except Exception as exc:  # the failure is the finding
+                failures.append(exc)
+
+        workers = [threading.Thread(target=upload, args=(i,)) for i in range(threads)]
+        for worker in workers:
+            worker.start()
+        for worker in workers:
+            worker.join()
+        assert failures == []
+        assert sorted(p.name for p in (dest / "assets").iterdir()) == [f"part{i}.css" for i in range(threads)]
+        assert not (dest / "assets").is_symlink() and list(victims.iterdir()) == []

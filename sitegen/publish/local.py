@@ -178,7 +178,9 @@ def _step(fd: int, name: str, create: bool) -> int | None:
                 if not create:
                     return None
                 failure = exc
-            with suppress(FileNotFoundError):
+            # another thread may replace the link with a folder between this stat and the unlink: the
+            # unlink then meets the folder (EISDIR) and the next round opens it
+            with suppress(FileNotFoundError, IsADirectoryError):
                 mode = os.stat(name, dir_fd=fd, follow_symlinks=False).st_mode
                 if stat.S_ISLNK(mode):
                     os.unlink(name, dir_fd=fd)  # the link, not what it points at
