@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import signal
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -9,6 +10,11 @@ from sitegen.fsutil import remove_tree
 from tests.browser_site import browser, paged, phone, served  # noqa: F401 - session fixtures for test_browser*
 from tests.catalog import Catalog, deep_folder, make_catalog
 from tests.unreadable import locked  # noqa: F401 - files nobody may read, also as root
+
+# Run in the background of a shell without job control (`(pytest &)`), the tests inherit SIGINT ignored, and so
+# does every build they start: the Ctrl-C tests need it delivered as a terminal delivers it.
+if signal.getsignal(signal.SIGINT) is signal.SIG_IGN:
+    signal.signal(signal.SIGINT, signal.default_int_handler)
 
 
 @pytest.fixture
