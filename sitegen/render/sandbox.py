@@ -55,6 +55,9 @@ _FORMAT = frozenset({"format", "format_map"})  # the str methods that read attri
 _MAX_SIZE = 10_000_000
 # What rendering may take beyond what the build holds when it starts (see bounded_memory).
 MAX_RENDER_MEMORY = 1 << 30
+# Levels of a parsed template (the default theme's deepest has 9): past this Jinja's code generator takes
+# seconds, and cubic time, before Python's compiler refuses it anyway.
+MAX_TEMPLATE_DEPTH = 60
 
 
 def _extra_types() -> frozenset[type]:
@@ -119,10 +122,15 @@ class CatalogSandbox(ImmutableSandboxedEnvironment):
         100 indents and 20 nested loops: a template nested past that failed with RecursionError or
         SyntaxError (a traceback in check, the includer's line in a build). Now it is a syntax error of its
         own file, at the line that nests deepest, like any other."""
+        text = source if isinstance(source, str) else None
         try:
+            if text is not None:
+                source = self._parse(text, name, filename)
+                if _depth(source) > MAX_TEMPLATE_DEPTH:  # Jinja's code generator takes cubic time in the depth
+                    raise RecursionError
             return super().compile(source, name, filename, raw, defer_init)  # type: ignore[call-overload]
         except (RecursionError, SyntaxError, MemoryError):
-            line = _deepest_line(self, source) if isinstance(source, str) else 1
+            line = _deepest_line(self, text) if text is not None else 1
             raise TemplateSyntaxError("this is nested too deep for the template reader: write it flatter (fewer "
                                       "blocks, brackets or filters inside each other)", line, name, filename) from None
 
@@ -196,6 +204,16 @@ def unsafe_names(env: jinja2.Environment, source: str) -> Iterator[tuple[int, st
 
 
 _OPENING = frozenset({"if", "for", "macro", "call", "filter", "block", "with", "autoescape", "trans"})
+
+
+def _depth(node: jinja2.nodes.Node) -> int:
+    """Levels of the parsed template (a loop: the tree can be deeper than the stack)."""
+    deepest, stack = 0, [(node, 1)]
+    while stack:
+        node, level = stack.pop()
+        deepest = max(deepest, level)
+        stack.extend((child, level + 1) for child in node.iter_child_nodes())
+    return deepest
 
 
 def _deepest_line(env: jinja2.Environment, source: str) -> int:
