@@ -70,7 +70,7 @@ def _image(rel: str, ref: ImageRef, folder: Folder, want_alt: bool) -> list[Prob
 def _nested(folder: Folder, name: str) -> str | None:
     """Where 'pics/a.jpg' really is: "inside" the folder, "outside" it (pics/ or a.jpg is a symlink
     that leads out), or None when there is no such file. Discovery lists only the folder's top level."""
-    target = os.path.realpath(folder.path / name)
+    target = os.path.realpath(os.path.join(folder.path, name))
     if not os.path.exists(target):
         return None
     if not target.startswith(os.path.realpath(folder.path) + os.sep):

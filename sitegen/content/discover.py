@@ -29,12 +29,15 @@ class Folder:
     """A content folder: its index.md and the files editors put beside it."""
 
     rel: str  # 'products/<brand>/<id>'
-    path: Path
+    path: str  # a string: 20,000 pathlib objects cost more than the rest of a walk that changed nothing
     ids: tuple[str, ...]  # ('<brand>',) or ('<brand>', '<id>')
     files: frozenset[str]  # regular files here (symlinks only if they stay inside the folder)
     outside: frozenset[str]  # symlinks that point outside the folder
     stamp: tuple[int, int]  # index.md (size, mtime_ns)
     nested: bool = False  # has sub-folders (whose files an index.md may reference)
+    # (name, size, mtime_ns, ctime_ns) of every file here, taken on the walk: what tells a build that
+    # nothing changed without looking at any file again. Empty when a file could not be looked at.
+    stats: tuple[tuple[str, int, int, int], ...] = ()
 
     @property
     def index_rel(self) -> str:
@@ -74,9 +77,9 @@ class _Walk:
         except OSError as exc:
             self.problems.append(cannot_read(rel, exc))
             return None
-        # a link first: DirEntry.is_dir() raises for a link that loops
-        return [e for e in entries if (e.is_symlink() or e.is_dir()) and self.followable(e.path, f"{rel}/{e.name}")
-                and e.is_dir()]
+        # a link first: DirEntry.is_dir() raises for a link that loops; a folder that is no link needs no look
+        return [e for e in entries if (e.is_dir(follow_symlinks=False) or (e.is_symlink() and
+                                       self.followable(e.path, f"{rel}/{e.name}") and e.is_dir()))]
 
     def folders(self, rel: str, parent_ids: tuple[str, ...], blocked: set[str]) -> list[Folder] | None:
         """The content folders in `rel`. `blocked` gets the ids of those that exist but cannot be read."""
@@ -90,14 +93,14 @@ class _Walk:
                 self.problems.append(_bad_id(folder_rel, entry.name))
                 continue
             before = len(self.problems)
-            folder = self.scan(Path(entry.path), folder_rel, (*parent_ids, entry.name))
+            folder = self.scan(entry.path, folder_rel, (*parent_ids, entry.name))
             if folder is not None:
                 found.append(folder)
             elif any(p.severity == "error" for p in self.problems[before:]):
                 blocked.add(entry.name)
         return found
 
-    def scan(self, path: Path, rel: str, ids: tuple[str, ...]) -> Folder | None:
+    def scan(self, path: str, rel: str, ids: tuple[str, ...]) -> Folder | None:
         try:
             with os.scandir(path) as it:
                 entries = list(it)
@@ -107,6 +110,7 @@ class _Walk:
         files: set[str] = set()
         outside: set[str] = set()
         stamp: tuple[int, int] | None = None
+        stats: list[tuple[str, int, int, int]] | None = []
         real_folder: str | None = None
         nested = False
         for entry in entries:
@@ -128,12 +132,17 @@ class _Walk:
             elif not entry.is_file():
                 continue
             files.add(entry.name)
-            if entry.name == INDEX:
-                try:
-                    st = entry.stat()
-                except OSError as exc:
+            try:
+                st = entry.stat()
+            except OSError as exc:
+                if entry.name == INDEX:
                     self.problems.append(cannot_read(f"{rel}/{INDEX}", exc))
                     return None
+                stats = None
+                continue
+            if stats is not None:
+                stats.append((entry.name, st.st_size, st.st_mtime_ns, st.st_ctime_ns))
+            if entry.name == INDEX:
                 stamp = (st.st_size, st.st_mtime_ns)
         if stamp is None:
             if INDEX not in outside:
@@ -141,7 +150,8 @@ class _Walk:
                 self.problems.append(Problem("misnamed-index", f"{rel}/{near}", None, {"value": near}) if near
                                      else Problem("stray-file", rel, None, severity="warning"))
             return None
-        return Folder(rel, path, ids, frozenset(files), frozenset(outside), stamp, nested)
+        return Folder(rel, path, ids, frozenset(files), frozenset(outside), stamp, nested,
+                      () if stats is None else tuple(sorted(stats)))
 
     def walk_nested(self, path: str, rel: str) -> None:
         """A sub-folder of a content folder (photos/, say), or themes/: its links and unreadable folders, all the

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Protocol
 
 from sitegen.content.discover import Folder, SourceTree
@@ -41,7 +42,7 @@ def read_folder(folder: Folder) -> Entry:
     from sitegen.content.records import read_brand, read_index, read_product  # PyYAML: only when a file changed
 
     rel = folder.index_rel
-    raw, problems = read_index(folder.path / "index.md", rel)
+    raw, problems = read_index(Path(folder.path, "index.md"), rel)
     if raw is None:
         return (folder.stamp, None, problems)
     if len(folder.ids) == 1:

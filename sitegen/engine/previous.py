@@ -97,19 +97,14 @@ def code_digest() -> str:
 
 
 def input_stamp(parts: tuple[object, ...], folders: Iterable[Folder]) -> str | None:
-    """Everything a build reads, by name, size, mtime and ctime. None when it cannot be known this cheaply."""
+    """Everything a build reads, by name, size, mtime and ctime, as the walk found them (no file is looked
+    at again). None when it cannot be known this cheaply."""
     digest = hashlib.blake2b(repr(parts).encode(), digest_size=16)
     for folder in folders:
-        if folder.nested:
-            return None  # files in sub-folders are not listed by discovery: take the full path
-        digest.update(f"{folder.rel}\0".encode())
-        for name in sorted(folder.files):
-            try:
-                st = os.stat(f"{folder.path}/{name}")
-            except OSError:
-                return None
-            # ctime too: a chmod changes nothing else, and a file made unreadable must fail this build
-            digest.update(f"{name}:{st.st_size}:{st.st_mtime_ns}:{st.st_ctime_ns};".encode())
+        if folder.nested or len(folder.stats) != len(folder.files):
+            return None  # files in sub-folders are not listed by discovery, or one could not be looked at
+        # ctime too: a chmod changes nothing else, and a file made unreadable must fail this build
+        digest.update(f"{folder.rel}\0{folder.stats}".encode())
     return digest.hexdigest()
 
 
@@ -125,7 +120,7 @@ class LastBuild:
     @staticmethod
     def load(store: StateStore, output: Path) -> LastBuild | None:
         """The record, if it is one this version wrote (checked field by field: the cache is untrusted)."""
-        data: Any = store.last_build(target_key(output))
+        data, clean = store.last_build(target_key(output))
         try:
             if type(data) is not dict or data.keys() != {"stamp", "outputs", "warnings", "pages"}:
                 return None
@@ -139,7 +134,7 @@ class LastBuild:
                         type(row[1]) is not int or type(row[2]) is not int:
                     return None
                 rows.append((row[0], row[1], row[2]))
-            return LastBuild(stamp, tuple(rows), tuple(decode_problem(w) for w in warnings), pages)
+            return LastBuild(stamp, tuple(rows), tuple(decode_problem(w, None, clean) for w in warnings), pages)
         except Invalid:
             return None
 

@@ -23,7 +23,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from sitegen.content.codec import Invalid, decode_entry, encode_entry
+from sitegen.content.codec import Invalid, clean_json, decode_entry, encode_entry
 from sitegen.content.discover import Folder
 from sitegen.content.load import Entry
 from sitegen.fsutil import can_read, remove_tree, safe_rel
@@ -254,13 +254,14 @@ class StateStore:
 
     # -- the last complete build into `target`: a JSON record its reader checks
 
-    def last_build(self, target: str) -> Any:
+    def last_build(self, target: str) -> tuple[Any, bool]:
+        """(the record, whether its texts need no check of their own: see codec.clean_json)."""
         for (record,) in self._rows("SELECT record FROM builds WHERE target = ?", target):
             try:
-                return json.loads(record) if type(record) is str else None
+                return (json.loads(record), clean_json(record)) if type(record) is str else (None, False)
             except (ValueError, RecursionError):  # RecursionError: nested deeper than the stack
-                return None
-        return None
+                return None, False
+        return None, False
 
     def save_last_build(self, target: str, record: Any) -> None:
         text = json.dumps(record, ensure_ascii=False, separators=(",", ":"))
@@ -326,7 +327,8 @@ class ParseCache:
         if row is None or row[0] != folder.stamp or not can_read(f"{folder.path}/index.md"):
             return None
         try:
-            record, problems = decode_entry(json.loads(row[1]), folder.index_rel, folder.ids)
+            text = row[1]
+            record, problems = decode_entry(json.loads(text), folder.index_rel, folder.ids, clean_json(text))
         except (ValueError, Invalid, RecursionError):  # not what this version writes: read the file again
             return None
         return folder.stamp, record, problems
