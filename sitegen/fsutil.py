@@ -63,15 +63,20 @@ def inside(path: str | Path, root: str | Path) -> bool:
 def real_dirs(base: Path, rel_dir: str, known: set[str]) -> bool:
     """Every folder on the way from `base` to `base/rel_dir` is a real folder (or missing), not a symlink:
     then writing or deleting there cannot land elsewhere. `known` remembers folders already checked."""
+    if rel_dir in known or not rel_dir:  # asked once per file: most files share their folder with others
+        return True
     parts = [p for p in rel_dir.split("/") if p]
     for i in range(1, len(parts) + 1):
         sub = "/".join(parts[:i])
         if sub in known:
             continue
         try:
-            if os.path.islink(f"{base}/{sub}") or not os.path.isdir(f"{base}/{sub}"):
-                return not os.path.lexists(f"{base}/{sub}")
+            mode = os.lstat(f"{base}/{sub}").st_mode
+        except (FileNotFoundError, NotADirectoryError):
+            return True  # missing: nothing there to write through
         except OSError:
+            return False
+        if not stat.S_ISDIR(mode):  # a link (to anything) or a file
             return False
         known.add(sub)
     return True
