@@ -34,7 +34,7 @@ class Reporter:
 
     def info(self, message: str) -> None:
         if self.verbosity >= 0:
-            print(visible(message))
+            print(visible(message), flush=True)
 
     def detail(self, message: str) -> None:
         if self.verbosity > 0:
@@ -59,10 +59,14 @@ class Reporter:
             if as_json:
                 print(json_safe(json.dumps(p.as_json(), ensure_ascii=False)), file=sys.stdout)
             else:
-                prefix = "warning: " if p.severity == "warning" else ""
-                say(f"{p.location()}: {prefix}{p.message}")
+                say(problem_line(p))
         if len(shown) < len(problems):
             say(f"… and {len(problems) - len(shown):,} more warnings (run 'sitegen check' to see all)")
+
+
+def problem_line(p: Problem) -> str:
+    """A problem as `sitegen check` prints it: `path:line: message`."""
+    return f"{p.location()}: {'warning: ' if p.severity == 'warning' else ''}{p.message}"
 
 
 def say(message: str) -> None:
@@ -88,6 +92,16 @@ def _parser(with_publish: bool = True) -> argparse.ArgumentParser:
 
     c = sub.add_parser("check", parents=[common], help="report every problem in the catalog; change nothing")
     c.add_argument("--format", choices=["text", "json"], default="text", help="json: one problem per line")
+
+    s = sub.add_parser("serve", parents=[common], help="preview the catalog in a browser as you edit it")
+    s.add_argument("--port", type=int, default=8000, help="default: 8000 (0: any free port)")
+    s.add_argument("--host", default="127.0.0.1",
+                   help="default: 127.0.0.1, this computer only; 0.0.0.0 lets phones on the same network see it")
+    s.add_argument("--drafts", action="store_true", help="show products marked draft: true, with a 草稿 badge")
+    s.add_argument("--open", action="store_true", help="open the preview in the browser")
+    s.add_argument("--poll", action="store_true",
+                   help="notice changes by polling (WSL, Docker bind mounts and network drives give no events)")
+    s.add_argument("--jobs", type=int, default=0, help="worker processes for the first build (default: one per core)")
 
     n = sub.add_parser("new", help="create a brand or product with every field explained")
     kinds = n.add_subparsers(dest="kind", metavar="KIND")
@@ -167,6 +181,8 @@ def _run(args: argparse.Namespace, ui: Reporter) -> int:
         return _check(args, ui)
     if args.command == "build":
         return _build(args, ui)
+    if args.command == "serve":
+        return _serve(args, ui)
     if args.command == "new":
         from sitegen.scaffold import new_brand, new_product
 
@@ -217,3 +233,16 @@ def _build(args: argparse.Namespace, ui: Reporter) -> int:
     ui.info(f"built {counted(result.pages, 'page')} in {result.seconds:.1f} s "
             f"({result.rendered:,} rendered, {counted(result.written, 'file')} written) → {output}")
     return 0
+
+
+def _serve(args: argparse.Namespace, ui: Reporter) -> int:
+    from sitegen.serve.preview import ServeOptions, Terminal, serve
+
+    def qr(url: str) -> None:
+        import segno
+
+        segno.make(url, error="m").terminal(out=sys.stdout, compact=True)
+
+    terminal = Terminal(info=ui.info, warn=say, line=problem_line, qr=qr)
+    return serve(ServeOptions(args.root, args.port, args.host, args.drafts, args.open, args.poll, args.jobs),
+                 terminal)

@@ -31,10 +31,11 @@ from typing import Any
 from sitegen.errors import UsageError
 from sitegen.fsutil import DIR_MODE, FILE_MODE, atomic_write_bytes, disk_full, real_dirs, remove_tree, safe_rel
 
-__all__ = ["MANIFEST", "MARKER", "OutFile", "UnsafeOutput", "WriteFailed", "clean_stale",
+__all__ = ["MANIFEST", "MARKER", "PREVIEW", "OutFile", "UnsafeOutput", "WriteFailed", "clean_stale",
            "commit", "guard_output", "parse_manifest", "read_manifest", "staging_dir"]
 
 MANIFEST = ".sitegen-manifest.json"
+PREVIEW = "preview"  # `sitegen serve` builds into this folder of the cache, never into output/
 MARKER = ".sitegen-output"  # never removed: this folder is a build's, whatever state a cut-short commit left
 _MARKER_TEXT = b"Made by 'sitegen build', which deletes every other file in this folder.\n"
 _SHA256 = re.compile(r"[0-9a-f]{64}")
@@ -82,6 +83,8 @@ def guard_output(output: Path, root: Path, cache_dir: Path) -> None:
                            "or choose a new folder")
     for own in (root / "brands", root / "products", root / "themes", root / ".git", cache_dir):
         own = own.resolve()
+        if out == (cache_dir / PREVIEW).resolve():
+            continue
         if out == own or own in out.parents:
             raise UnsafeOutput(f"the output folder {output} is inside the catalog's {own.name}/ folder, whose "
                                "files the build would delete; leave out --output or choose a new folder")

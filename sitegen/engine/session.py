@@ -31,6 +31,7 @@ from sitegen.fsutil import exclusive, remove_tree
 from sitegen.images.model import ImageRequest, ProcessedImage
 from sitegen.images.pipeline import process_images
 from sitegen.output import MANIFEST, WriteFailed, clean_stale, commit, guard_output, read_manifest, staging_dir
+from sitegen.render.theme import Theme
 from sitegen.structure import Page, Site, plan_pages
 from sitegen.validate import published_products
 
@@ -53,6 +54,7 @@ class BuildResult:
     seconds: float
     warnings: tuple[Problem, ...] = ()
     timings: dict[str, float] = field(default_factory=dict)
+    assets: dict[str, str] = field(default_factory=dict)  # the theme's static files: name → output path
 
 
 class Stopwatch:
@@ -97,6 +99,10 @@ def _fewer_collections() -> Iterator[None]:
         gc.set_threshold(*before)
 
 
+def _assets(theme: Theme | None) -> dict[str, str]:
+    return {name: asset.output for name, asset in theme.assets.items()} if theme is not None else {}
+
+
 class Session:
     """Builds `options.root` into `options.output`. `waiting` is called if another build of this catalog
     holds the lock (the two take turns); `progress(done, total, what)` as photos and pages are made."""
@@ -138,7 +144,8 @@ class Session:
         last = LastBuild.load(store, options.output) if stamp and not blocked else None
         if last is not None and last.stamp == stamp and last.output_intact(options.output):
             return BuildResult(pages=last.pages, rendered=0, files=len(last.outputs) - 1, written=0,
-                               seconds=watch.total(), warnings=last.warnings, timings={"up-to-date": 0})
+                               seconds=watch.total(), warnings=last.warnings, timings={"up-to-date": 0},
+                               assets=_assets(inputs.theme))
 
         checked = check(options.root, store, options.jobs, inputs, save=False)  # saved while pages render
         watch.lap("load+validate")
@@ -179,7 +186,8 @@ class Session:
 
         warnings += tuple(save_cache(remember, cache_dir))
         return BuildResult(pages=len(plan.pages), rendered=len(plan.todo), files=len(assembly.files),
-                           written=assembly.changes(), seconds=watch.total(), warnings=warnings, timings=watch.laps)
+                           written=assembly.changes(), seconds=watch.total(), warnings=warnings, timings=watch.laps,
+                           assets=_assets(checked.theme))
 
     def _images(self, requests: list[ImageRequest], checked: Checked, cache_dir: Path, store: StateStore
                 ) -> tuple[dict[str, ProcessedImage], list[Problem], tuple[BuildState, Manifest | None]]:

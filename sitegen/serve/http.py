@@ -1,0 +1,194 @@
+"""The preview over HTTP: the preview folder's files, and one event stream that tells open pages what
+happened (reload, a new stylesheet, or the problems that stop the build).
+
+Only GET and HEAD; only files inside the preview folder, by real path (a link, `..`, `%2e%2e` or an
+absolute path reaches 404.html, status 404). The reload script goes into served HTML only: the files a
+build writes never hold it.
+"""
+
+from __future__ import annotations
+
+import json
+import mimetypes
+import os
+import posixpath
+import threading
+from http import HTTPStatus
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from importlib import resources
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+EVENTS = "/__sitegen/events"
+SCRIPT = "/__sitegen/reload.js"
+_TAG = f'<script src="{SCRIPT}" defer></script>'.encode()
+_TYPES = {".html": "text/html; charset=utf-8", ".css": "text/css; charset=utf-8",
+          ".js": "text/javascript; charset=utf-8", ".json": "application/json", ".xml": "application/xml",
+          ".txt": "text/plain; charset=utf-8", ".svg": "image/svg+xml", ".webp": "image/webp",
+          ".avif": "image/avif", ".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".png": "image/png",
+          ".gif": "image/gif", ".ico": "image/x-icon", ".woff2": "font/woff2", ".webmanifest":
+          "application/manifest+json"}
+KEEP_ALIVE = 15.0  # seconds between comments on an idle event stream (proxies close silent ones)
+
+
+class Hub:
+    """What the open pages are told. Each event has a number; a stream sends those it has not sent.
+    `problems` is the state of the catalog now: a page opened while it is broken shows it at once."""
+
+    def __init__(self) -> None:
+        self._cond = threading.Condition()
+        self.version = 0
+        self.event: tuple[str, str] = ("hello", "")
+        self.problems: list[str] = []
+        self.closed = False
+
+    def publish(self, kind: str, data: object = "") -> None:
+        with self._cond:
+            self.version += 1
+            self.event = (kind, json.dumps(data, ensure_ascii=False))
+            if kind == "problems":
+                self.problems = list(data) if isinstance(data, list) else []
+            elif kind in ("reload", "css", "ok"):
+                self.problems = []
+            self._cond.notify_all()
+
+    def close(self) -> None:
+        with self._cond:
+            self.closed = True
+            self._cond.notify_all()
+
+    def next(self, seen: int, timeout: float) -> tuple[int, tuple[str, str] | None]:
+        """(version, event) once there is an event after `seen`; (seen, None) after `timeout` or when the
+        server closes."""
+        with self._cond:
+            self._cond.wait_for(lambda: self.closed or self.version != seen, timeout)
+            if self.closed or self.version == seen:
+                return seen, None
+            return self.version, self.event
+
+
+def resolve(folder: Path, url_path: str) -> Path | None:
+    """The file a URL path names inside `folder`, or None. Decoded once (so `%2e%2e` is `..`, and is
+    refused like it), normalised, then checked again by real path: a link out of the folder is not in it."""
+    path = unquote(url_path, errors="strict") if "%" in url_path else url_path
+    if "\x00" in path or "\\" in path or not path.startswith("/"):
+        return None
+    parts = path.split("/")
+    if any(p in ("..", ".") for p in parts):
+        return None
+    clean = posixpath.normpath(path).lstrip("/")
+    target = folder / clean if clean and clean != "." else folder
+    try:
+        real = Path(os.path.realpath(target))
+        base = Path(os.path.realpath(folder))
+    except (OSError, ValueError):
+        return None
+    if real != base and base not in real.parents:
+        return None
+    if real.is_dir():
+        if not url_path.endswith("/"):
+            return real  # the handler redirects to the folder's URL with a slash
+        real = real / "index.html"
+    return real if real.is_file() else None
+
+
+def content_type(path: Path) -> str:
+    suffix = path.suffix.lower()
+    return _TYPES.get(suffix) or mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+
+
+def inject(html: bytes) -> bytes:
+    """The reload script, before </body> (or at the end of a page that has none)."""
+    at = html.rfind(b"</body>")
+    return html + _TAG if at < 0 else html[:at] + _TAG + html[at:]
+
+
+class PreviewServer(ThreadingHTTPServer):
+    daemon_threads = True
+    allow_reuse_address = True
+
+    def __init__(self, address: tuple[str, int], folder: Path, hub: Hub):
+        self.folder = folder
+        self.hub = hub
+        self.script = resources.files("sitegen.serve").joinpath("reload.js").read_bytes()
+        super().__init__(address, Handler)
+
+
+class Handler(BaseHTTPRequestHandler):
+    server: PreviewServer
+    server_version = "sitegen-preview"
+    protocol_version = "HTTP/1.1"
+
+    def log_message(self, format: str, *args: object) -> None:
+        """Quiet: the terminal is for the build's news, not for every request."""
+
+    def do_HEAD(self) -> None:
+        self._respond(head=True)
+
+    def do_GET(self) -> None:
+        self._respond(head=False)
+
+    def _respond(self, head: bool) -> None:
+        url_path = urlsplit(self.path).path
+        if url_path == EVENTS and not head:
+            self._events()
+            return
+        if url_path == SCRIPT:
+            self._send(HTTPStatus.OK, "text/javascript; charset=utf-8", self.server.script, head)
+            return
+        try:
+            target = resolve(self.server.folder, url_path)
+        except UnicodeDecodeError:
+            target = None
+        if target is not None and target.is_dir():
+            self.send_response(HTTPStatus.MOVED_PERMANENTLY)
+            self.send_header("Location", url_path + "/")
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+            return
+        status = HTTPStatus.OK
+        if target is None:
+            status, target = HTTPStatus.NOT_FOUND, resolve(self.server.folder, "/404.html")
+        try:
+            body = target.read_bytes() if target is not None else b"<h1>404</h1>"
+        except OSError:  # gone between the look and the read: a rebuild swapped the folder
+            status, body, target = HTTPStatus.NOT_FOUND, b"<h1>404</h1>", None
+        kind = content_type(target) if target is not None else "text/html; charset=utf-8"
+        if kind.startswith("text/html"):
+            body = inject(body)
+        self._send(status, kind, body, head)
+
+    def _send(self, status: HTTPStatus, kind: str, body: bytes, head: bool) -> None:
+        self.send_response(status)
+        self.send_header("Content-Type", kind)
+        self.send_header("Content-Length", str(len(body)))
+        self.send_header("Cache-Control", "no-store")  # a preview is never stale in the browser
+        self.end_headers()
+        if not head:
+            self.wfile.write(body)
+
+    def _events(self) -> None:
+        """Server-Sent Events until the page goes away or the server stops. A new stream first gets the
+        catalog's problems, if it has any."""
+        hub = self.server.hub
+        self.send_response(HTTPStatus.OK)
+        self.send_header("Content-Type", "text/event-stream; charset=utf-8")
+        self.send_header("Cache-Control", "no-store")
+        self.send_header("Connection", "close")
+        self.end_headers()
+        self.close_connection = True
+        seen = hub.version
+        try:
+            first = f"event: problems\ndata: {json.dumps(hub.problems, ensure_ascii=False)}\n\n" if hub.problems \
+                else "event: hello\ndata: \"\"\n\n"
+            self.wfile.write(first.encode())
+            self.wfile.flush()
+            while not hub.closed:
+                seen, event = hub.next(seen, KEEP_ALIVE)
+                text = ": still here\n\n" if event is None else f"event: {event[0]}\ndata: {event[1]}\n\n"
+                if event is None and hub.closed:
+                    break
+                self.wfile.write(text.encode())
+                self.wfile.flush()
+        except OSError:  # the page was closed or reloaded
+            pass

@@ -1,0 +1,214 @@
+"""The preview loop: one build session kept open, one pass per burst of changes, and what open pages are told.
+
+The session builds into a folder inside the cache, never into output/: a preview (with drafts, or
+half-edited) cannot be published by mistake. While the catalog has errors the last good preview stays
+served and every open page shows the problems, in the lines `sitegen check` prints.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import ipaddress
+import socket
+import threading
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from sitegen.config import load_config
+from sitegen.engine.session import BuildOptions, BuildResult, Session
+from sitegen.errors import ContentError, Problem, UsageError
+from sitegen.output import PREVIEW
+from sitegen.serve.http import Hub, PreviewServer
+from sitegen.serve.watch import Changes, Watcher
+
+DEFAULT_CACHE = ".sitegen-cache"
+
+
+@dataclass(frozen=True, slots=True)
+class ServeOptions:
+    root: Path
+    port: int = 8000
+    host: str = "127.0.0.1"
+    drafts: bool = False
+    open_browser: bool = False
+    poll: bool = False
+    jobs: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class Terminal:
+    """How the preview talks to the editor; the CLI decides the words' look (the only place that does)."""
+
+    info: Callable[[str], None]
+    warn: Callable[[str], None]
+    line: Callable[[Problem], str]  # one problem as `path:line: message`
+    qr: Callable[[str], None]  # a URL as a QR code an editor's phone can scan
+
+
+def preview_folder(root: Path) -> Path:
+    config, _ = load_config(root)
+    return root / (config.images.cache_dir if config is not None else DEFAULT_CACHE) / PREVIEW
+
+
+def css_only(changed: Iterable[str]) -> bool:
+    """Whether a batch changed stylesheets and nothing else: open pages swap them without a reload."""
+    paths = list(changed)
+    return bool(paths) and all(p.startswith("themes/") and "/static/" in p and p.endswith(".css") for p in paths)
+
+
+def renamed(before: dict[str, str], after: dict[str, str]) -> dict[str, str]:
+    """Old URL → new URL of every theme file whose hashed name changed."""
+    return {f"/{before[name]}": f"/{out}" for name, out in after.items() if name in before and before[name] != out}
+
+
+class Preview:
+    """A session and the hub of its open pages. `rebuild` is one pass; it never raises for the catalog's
+    mistakes: it reports them to the terminal and to the pages, and the last good preview stays."""
+
+    def __init__(self, options: ServeOptions, terminal: Terminal, folder: Path):
+        self.terminal = terminal
+        self.hub = Hub()
+        self.session = Session(BuildOptions(options.root, folder, drafts=options.drafts, jobs=options.jobs))
+        self.assets: dict[str, str] = {}
+        self.broken = False
+
+    def rebuild(self, changed: set[str] | None = None) -> BuildResult | None:
+        started = time.perf_counter()
+        try:
+            result = self.session.build()
+        except ContentError as exc:
+            self._broken([self.terminal.line(p) for p in sorted(exc.problems, key=_order)])
+            return None
+        except UsageError as exc:  # a template that fails as it renders, a full disk, a killed worker
+            self._broken([str(exc)])
+            return None
+        before, self.assets = self.assets, result.assets
+        was_broken, self.broken = self.broken, False
+        if changed is not None and css_only(changed) and not was_broken and renamed(before, result.assets):
+            self.hub.publish("css", renamed(before, result.assets))
+        elif changed is not None and (result.rendered or result.written or was_broken):
+            self.hub.publish("reload")
+        elif was_broken:
+            self.hub.publish("ok")
+        if changed:
+            what = ", ".join(sorted(changed)[:3]) + (f" and {len(changed) - 3} more" if len(changed) > 3 else "")
+            self.terminal.info(f"{what}: {result.rendered:,} page(s) rendered in {time.perf_counter() - started:.2f} s")
+        for line in [self.terminal.line(p) for p in result.warnings][:10]:
+            self.terminal.warn(line)
+        return result
+
+    def _broken(self, lines: list[str]) -> None:
+        self.broken = True
+        for line in lines:
+            self.terminal.warn(line)
+        self.terminal.warn(f"{len(lines)} problem(s): the preview shows the last good build until they are fixed")
+        self.hub.publish("problems", lines)
+
+
+def _order(p: Problem) -> tuple[str, int, str]:
+    return (p.path, p.line or 0, p.code)
+
+
+def serve(options: ServeOptions, terminal: Terminal, ready: Callable[[str], None] | None = None) -> int:
+    """Build, serve and watch until Ctrl-C (or SIGTERM); then stop the server, the watcher and every thread."""
+    root = options.root
+    folder = preview_folder(root)
+    preview = Preview(options, terminal, folder)
+    terminal.info(f"building the preview of {root} …")
+    preview.rebuild()  # before any thread starts: this first pass may fork workers (a cold build)
+    server = _listen(options, folder, preview.hub)
+    changes = Changes(root)
+    watcher: Watcher | None = None
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.2}, name="sitegen-http",
+                              daemon=True)
+    try:
+        watcher = Watcher(root, changes, poll=options.poll)
+        if watcher.fell_back:
+            terminal.warn("this system's limit of watched folders (fs.inotify.max_user_watches) is reached: "
+                          "watching by polling instead, which notices changes within a second")
+        preview.rebuild(changed=set())  # what changed while the first pass ran, before any page can open
+        thread.start()
+        url = _urls(options, server, terminal)
+        if ready is not None:
+            ready(url)
+        if options.open_browser:
+            import webbrowser
+
+            webbrowser.open(url)
+        while True:
+            batch = changes.wait(timeout=1.0)
+            polling = watcher.polling
+            watcher.refresh()
+            if watcher.polling and not polling:
+                terminal.warn("the limit of watched folders is reached: watching by polling instead")
+            if batch:
+                preview.rebuild(batch)
+    except KeyboardInterrupt:
+        terminal.info("stopped")
+        return 0
+    finally:
+        changes.close()
+        preview.hub.close()
+        if watcher is not None:
+            watcher.stop()
+        if thread.is_alive():
+            server.shutdown()
+        server.server_close()
+        thread.join(timeout=5)
+
+
+def _listen(options: ServeOptions, folder: Path, hub: Hub) -> PreviewServer:
+    folder.mkdir(parents=True, exist_ok=True)
+    try:
+        if ":" in options.host:
+            PreviewServer.address_family = socket.AF_INET6
+        return PreviewServer((options.host, options.port), folder, hub)
+    except OSError as exc:
+        if exc.errno == errno.EADDRINUSE:
+            raise UsageError(f"port {options.port} on {options.host} is in use (another 'sitegen serve'?): "
+                             f"choose another, e.g. --port {options.port + 1}") from None
+        raise UsageError(f"cannot serve on {options.host}:{options.port} ({exc.strerror or exc})") from None
+
+
+def _urls(options: ServeOptions, server: PreviewServer, terminal: Terminal) -> str:
+    """Print where the preview is; on a host other than this computer's own, warn, and give the LAN URL and
+    its QR code so that an editor can open it on a phone."""
+    port = server.server_address[1]
+    local = f"http://127.0.0.1:{port}/" if not _loopback(options.host) or options.host == "127.0.0.1" \
+        else f"http://{_url_host(options.host)}:{port}/"
+    terminal.info(f"preview at {local} (Ctrl-C to stop); watching sitegen.toml, brands/, products/ and themes/")
+    if _loopback(options.host):
+        return local
+    terminal.warn(f"--host {options.host}: other computers and phones on this network can see the preview "
+                  "(drafts included)")
+    lan = _lan_address() if options.host in ("0.0.0.0", "::") else options.host
+    if lan is not None:
+        url = f"http://{_url_host(lan)}:{port}/"
+        terminal.info(f"on a phone on the same network: {url}")
+        terminal.qr(url)
+    return local
+
+
+def _loopback(host: str) -> bool:
+    with contextlib.suppress(ValueError):
+        return ipaddress.ip_address(host).is_loopback
+    return host == "localhost"
+
+
+def _url_host(host: str) -> str:
+    return f"[{host}]" if ":" in host else host
+
+
+def _lan_address() -> str | None:
+    """This computer's address on its LAN: the one a packet to a private address would leave from
+    (a UDP connect sends nothing)."""
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
+        try:
+            s.connect(("10.255.255.255", 1))
+            address: str = s.getsockname()[0]
+        except OSError:
+            return None
+    return None if address.startswith("127.") else address

@@ -1,0 +1,32 @@
+// sitegen serve: reload when the catalog changes, swap the stylesheet when only CSS changed, and show
+// what stops the build over the page (as text: nothing in it is read as HTML). Never in built sites.
+(function () {
+  "use strict";
+  var box = null;
+  function overlay(lines) {
+    if (!lines || !lines.length) { if (box) { box.remove(); box = null; } return; }
+    if (!box) {
+      box = document.createElement("div");
+      box.id = "sitegen-problems";
+      box.setAttribute("role", "alert");
+      box.style.cssText = "position:fixed;inset:0;z-index:2147483647;overflow:auto;padding:1rem;" +
+        "background:rgba(40,0,0,.93);color:#fff;font:14px/1.5 monospace;white-space:pre-wrap;";
+      document.body.appendChild(box);
+    }
+    box.textContent = "sitegen: 预览未更新，请修改以下问题 (the preview is not updated until these are fixed)\n\n" +
+      lines.join("\n");
+  }
+  function swapCss(renamed) {  // {"/assets/style.OLD.css": "/assets/style.NEW.css"}: names carry a hash
+    var links = document.querySelectorAll('link[rel="stylesheet"]');
+    for (var i = 0; i < links.length; i++) {
+      var now = renamed[new URL(links[i].href, location.href).pathname];
+      if (now) { links[i].href = now; }
+    }
+    overlay([]);
+  }
+  var source = new EventSource("/__sitegen/events");
+  source.addEventListener("reload", function () { location.reload(); });
+  source.addEventListener("css", function (e) { swapCss(JSON.parse(e.data)); });
+  source.addEventListener("problems", function (e) { overlay(JSON.parse(e.data)); });
+  source.addEventListener("ok", function () { overlay([]); });
+})();
