@@ -24,7 +24,7 @@
     }
     overlay([]);
   }
-  var source = new EventSource("/__sitegen/events");
+  var source = window.__sitegen = new EventSource("/__sitegen/events");
   source.addEventListener("reload", function () { location.reload(); });
   source.addEventListener("css", function (e) { swapCss(JSON.parse(e.data)); });
   source.addEventListener("problems", function (e) { overlay(JSON.parse(e.data)); });
