@@ -55,6 +55,7 @@ from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, pr
 from PIL import Image
 
 from sitegen.build import BuildOptions, build
+from sitegen.engine.session import Session
 from tests.catalog import make_catalog, photo
 
 TODAY = dt.date(2024, 9, 15)  # September: a product with season [9, 10] is "in season" on the home page
@@ -279,6 +280,7 @@ class Workspace:
         self.clock = time.time_ns()
         self.edits: list[str] = []  # since the last build, for the failure message
         self.builds = 0
+        self.session: Session | None = None  # the live preview's way: one session, pass after pass
 
     def sync(self) -> None:
         """Write what changed in the model (only that), delete what it no longer has."""
@@ -324,8 +326,12 @@ class Workspace:
         what = (f"{when}: " if when else "") + f"build #{self.builds} (drafts={drafts}, today={today}) after " + (
             "; ".join(edits) if edits else "no edit")
         rendered = ""
+        build_options = BuildOptions(self.root, self.root / "output", **options)
+        if self.session is None or self.builds % 3 == 0:  # and every third build as `sitegen build` makes it
+            self.session = Session(build_options)
+        self.session.options = build_options
         try:
-            result = build(BuildOptions(self.root, self.root / "output", **options))
+            result = self.session.build()
         except Exception as exc:
             incremental_error: str | None = _describe(exc)
         else:

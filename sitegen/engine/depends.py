@@ -33,10 +33,12 @@ def image_digest(image: ProcessedImage | None) -> str:
 class Current:
     """The digest of each input as it is in this build, each computed once."""
 
-    def __init__(self, site: Site, theme: Theme):
+    def __init__(self, site: Site, theme: Theme, memo: dict[tuple[str, str, str], str] | None = None):
         self.site = site
         self.theme = theme
         self._fields: dict[tuple[str, str], str] = {}
+        # (key, the record file's digest, names) → digest, kept by a long-lived session across its passes
+        self._memo: dict[tuple[str, str, str], str] = {} if memo is None else memo
         self._lists: dict[str, str] = {}
         self._images: dict[str, str] = {}
 
@@ -46,7 +48,11 @@ class Current:
         found = self._fields.get((key, names))
         if found is None:
             record = self.site.record(key)
-            if record is None:
+            source = getattr(record, "digest", None)  # a brand's or product's file, as it was read
+            remembered = (key, source, names) if type(source) is str else None
+            if remembered is not None and (found := self._memo.get(remembered)) is not None:
+                pass
+            elif record is None:
                 found = _GONE
             else:
                 values = []
@@ -55,6 +61,8 @@ class Current:
                     # a method (the settings' url()): what it reads is the whole record
                     values.append(record if callable(value) else value)
                 found = digest(values)
+                if remembered is not None:
+                    self._memo[remembered] = found
             self._fields[(key, names)] = found
         return found
 

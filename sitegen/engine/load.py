@@ -13,7 +13,7 @@ from pathlib import Path
 
 from sitegen.config import CONFIG_FILE, SiteConfig, load_config
 from sitegen.content.discover import SourceTree, discover
-from sitegen.content.load import Content, load_content
+from sitegen.content.load import Content, Entry, load_content
 from sitegen.content.models import Product
 from sitegen.engine.previous import code_digest
 from sitegen.engine.state import ParseCache, StateStore
@@ -73,7 +73,7 @@ def open_store(cache_dir: Path | None) -> StateStore:
 
 
 def check(root: Path, store: StateStore | None = None, jobs: int = 0, inputs: Inputs | None = None,
-          save: bool = True, templates: bool = False) -> Checked:
+          save: bool = True, templates: bool = False, memo: dict[str, Entry] | None = None) -> Checked:
     """Load and validate everything; raise ContentError with every problem found.
 
     `templates`: also compile the site's own templates (`sitegen check`; a build finds their
@@ -84,7 +84,7 @@ def check(root: Path, store: StateStore | None = None, jobs: int = 0, inputs: In
     if store is None:
         store = open_store(inputs.cache_dir)
     try:
-        content = load_content(tree, cache := ParseCache(store), jobs)
+        content = load_content(tree, cache := ParseCache(store, memo), jobs)
     finally:
         if own and not save:
             store.close()

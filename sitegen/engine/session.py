@@ -19,6 +19,7 @@ from pathlib import Path
 
 from sitegen import __version__
 from sitegen.config import CONFIG_FILE
+from sitegen.content.load import Entry
 from sitegen.content.models import Product
 from sitegen.engine.assemble import Assembly, Manifest, extras
 from sitegen.engine.depends import Current, changed, read_lists, stale
@@ -112,6 +113,10 @@ class Session:
         self.options = options
         self.progress = progress
         self.waiting = waiting
+        # what earlier passes of this session worked out, for the next one (the live preview's): the
+        # records read from each file, by its stamp; field digests, by the record file's digest
+        self._records: dict[str, Entry] = {}
+        self._fields: dict[tuple[str, str, str], str] = {}
 
     def build(self) -> BuildResult:
         watch = Stopwatch()
@@ -147,7 +152,10 @@ class Session:
                                seconds=watch.total(), warnings=last.warnings, timings={"up-to-date": 0},
                                assets=_assets(inputs.theme))
 
-        checked = check(options.root, store, options.jobs, inputs, save=False)  # saved while pages render
+        if len(self._fields) > 50 * (len(self._records) + 100):  # edits pile up old digests: start again
+            self._fields = {}
+        checked = check(options.root, store, options.jobs, inputs, save=False,  # saved while pages render
+                        memo=self._records)
         watch.lap("load+validate")
         products = published_products(checked.content.products, options.drafts)
         requests = image_requests(options.root, checked, products)
@@ -217,7 +225,7 @@ class Session:
         output = self.options.output
         site = Site.create(checked.config, checked.content.brands, products, images, today)
         pages = plan_pages(site, checked.config.language)
-        current = Current(site, checked.theme)
+        current = Current(site, checked.theme, self._fields)
         before = store.inputs(state.target)
         now = current.inputs(read_lists(before))
         everything, touched = changed(before, now)

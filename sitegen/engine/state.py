@@ -313,34 +313,44 @@ def _remove(path: Path, odd_only: bool = False) -> None:
 
 
 class ParseCache:
-    """rel → (stamp, record, problems): the state store's rows, decoded only for files that are unchanged."""
+    """rel → (stamp, record, problems): the state store's rows, decoded only for files that are unchanged.
+    `memo`: the entries a long-lived session decoded in its earlier passes (the live preview), kept by the
+    session and brought up to date here, so that a pass decodes only what changed since the last one."""
 
-    def __init__(self, store: StateStore | None):
+    def __init__(self, store: StateStore | None, memo: dict[str, Entry] | None = None):
         self.store = store
+        self.memo: dict[str, Entry] = {} if memo is None else memo
         self.rows = store.parsed() if store is not None else {}
         self.added: dict[str, tuple[tuple[int, int], dict[str, Any]]] = {}
         self.dropped: set[str] = set()
 
     def get(self, folder: Folder) -> Entry | None:
-        row = self.rows.get(folder.index_rel)
+        rel = folder.index_rel
         # the stamp is the file's size and time; one made unreadable since is read, and reported, as on a cold cache
+        known = self.memo.get(rel)
+        if known is not None and known[0] == folder.stamp and can_read(f"{folder.path}/index.md"):
+            return known
+        row = self.rows.get(rel)
         if row is None or row[0] != folder.stamp or not can_read(f"{folder.path}/index.md"):
             return None
         try:
             text = row[1]
-            record, problems = decode_entry(json.loads(text), folder.index_rel, folder.ids, clean_json(text))
+            record, problems = decode_entry(json.loads(text), rel, folder.ids, clean_json(text))
         except (ValueError, Invalid, RecursionError):  # not what this version writes: read the file again
             return None
-        return folder.stamp, record, problems
+        entry = self.memo[rel] = (folder.stamp, record, problems)
+        return entry
 
     def put(self, rel: str, entry: Entry) -> None:
+        self.memo[rel] = entry
         self.added[rel] = (entry[0], encode_entry(entry[1], entry[2]))
 
     def drop(self, rel: str) -> None:
+        self.memo.pop(rel, None)
         self.dropped.add(rel)
 
     def known(self) -> Iterable[str]:
-        return self.rows.keys()
+        return self.rows.keys() | self.memo.keys()
 
     def save(self) -> None:
         if self.store is not None and (self.added or self.dropped):
