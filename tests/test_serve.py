@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import _thread
+import contextlib
 import errno
 import os
 import re
@@ -333,3 +334,19 @@ def test_the_inotify_limit_falls_back_to_polling(site: Catalog, monkeypatch: pyt
     assert status == 0
     assert any("fs.inotify.max_user_watches" in line and "polling" in line for line in said)
     assert "改用轮询" in (site.root / PREVIEW / "products/lishui/p1/index.html").read_text("utf-8")
+
+
+def test_the_builds_own_reads_are_not_watched(site: Catalog, server: Server) -> None:
+    """A pass reads every file it watches: were opens and reads watched, 5,000 products overflowed the inotify
+    queue, whose recovery reported every file as changed, and each rebuild set off the next. The kernel's
+    own list of the server's watches (/proc/PID/fdinfo) shows what it is told about."""
+    masks = []
+    for fd in Path(f"/proc/{server.proc.pid}/fdinfo").iterdir():
+        with contextlib.suppress(OSError):
+            masks += [int(m, 16) for m in re.findall(r"^inotify .*?mask:([0-9a-f]+)", fd.read_text(), re.M)]
+    assert len(masks) >= 4  # the catalog's folder, brands/ and every folder below it, products/ …
+    in_access, in_close_nowrite, in_open = 0x1, 0x10, 0x20
+    assert [m for m in masks if m & (in_access | in_close_nowrite | in_open)] == []
+    assert all(m & 0x2 for m in masks)  # IN_MODIFY: a save is still seen
+    events = Events(server.port)
+    assert events.quiet(1.0) == []

@@ -74,6 +74,7 @@ class Preview:
         self.session = Session(BuildOptions(options.root, folder, drafts=options.drafts, jobs=options.jobs))
         self.assets: dict[str, str] = {}
         self.broken = False
+        self.warned: set[str] = set()
 
     def rebuild(self, changed: set[str] | None = None) -> BuildResult | None:
         started = time.perf_counter()
@@ -96,9 +97,17 @@ class Preview:
         if changed:
             what = ", ".join(sorted(changed)[:3]) + (f" and {len(changed) - 3} more" if len(changed) > 3 else "")
             self.terminal.info(f"{what}: {result.rendered:,} page(s) rendered in {time.perf_counter() - started:.2f} s")
-        for line in [self.terminal.line(p) for p in result.warnings][:10]:
-            self.terminal.warn(line)
+        self._warn([self.terminal.line(p) for p in result.warnings])
         return result
+
+    def _warn(self, lines: list[str]) -> None:
+        """Warnings not shown before (a pass does not repeat the last one's), ten at most."""
+        new = [line for line in lines if line not in self.warned]
+        for line in new[:10]:
+            self.terminal.warn(line)
+        if len(new) > 10:
+            self.terminal.warn(f"… and {len(new) - 10:,} more warnings (run 'sitegen check' to see all)")
+        self.warned = set(lines)
 
     def _broken(self, lines: list[str]) -> None:
         self.broken = True

@@ -17,7 +17,18 @@ import time
 from collections.abc import Iterable
 from pathlib import Path
 
-from watchdog.events import FileSystemEvent, FileSystemEventHandler
+from watchdog.events import (
+    DirCreatedEvent,
+    DirDeletedEvent,
+    DirMovedEvent,
+    FileClosedEvent,
+    FileCreatedEvent,
+    FileDeletedEvent,
+    FileModifiedEvent,
+    FileMovedEvent,
+    FileSystemEvent,
+    FileSystemEventHandler,
+)
 from watchdog.observers import Observer
 from watchdog.observers.api import BaseObserver
 from watchdog.observers.polling import PollingObserver
@@ -32,6 +43,11 @@ LONGEST = 2.0  # a burst that never goes quiet (a long `git pull`) is still buil
 _TEMP_SUFFIXES = ("~", ".swp", ".swx", ".swo", ".tmp", ".temp", ".part", ".crdownload", "___jb_tmp___",
                   "___jb_old___", ".kate-swp")
 _TEMP_NAMES = ("4913", ".DS_Store", "Thumbs.db")
+# What changes a file. Not opens and reads: a build reads every file it watches, and those events (two per
+# file) overflowed the inotify queue at 5,000 products, whose recovery reported every file changed: a
+# rebuild that set off the next one, for ever. Not a folder's "modified" either: its files say what changed.
+EVENTS: list[type[FileSystemEvent]] = [FileCreatedEvent, FileModifiedEvent, FileClosedEvent, FileDeletedEvent,
+                                       FileMovedEvent, DirCreatedEvent, DirDeletedEvent, DirMovedEvent]
 
 
 def ignored(rel: str) -> bool:
@@ -156,7 +172,7 @@ class Watcher:
 
     def _schedule_all(self, observer: BaseObserver) -> None:
         # the catalog's own folder, not recursively: sitegen.toml, and brands/ etc. made or made again
-        self._watches["."] = observer.schedule(self.changes, str(self.root), recursive=False)
+        self._watches["."] = observer.schedule(self.changes, str(self.root), recursive=False, event_filter=EVENTS)
         for name in WATCHED:
             self._schedule(observer, name)
 
@@ -164,7 +180,8 @@ class Watcher:
         folder = self.root / name
         if folder.is_dir() and not folder.is_symlink():
             try:
-                self._watches[name] = observer.schedule(self.changes, str(folder), recursive=True)
+                self._watches[name] = observer.schedule(self.changes, str(folder), recursive=True,
+                                                        event_filter=EVENTS)
             except OSError as exc:
                 if _limit(exc):
                     raise WatchLimit(exc.errno, exc.strerror) from exc
