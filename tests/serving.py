@@ -53,10 +53,13 @@ class Server:
         return self.proc.wait(timeout=timeout)
 
 
-def start(root: Path, *args: str, timeout: float = 60.0) -> Server:
+def start(root: Path, *args: str, timeout: float = 60.0, new_session: bool = False) -> Server:
+    """`new_session`: in a process group of its own, whose members a test can list (and a terminal's Ctrl-C
+    does not reach: the test sends it)."""
     proc = subprocess.Popen([sys.executable, "-m", "sitegen", "serve", "--root", str(root), "--port", "0", *args],
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, encoding="utf-8",
-                            env={**os.environ, "PYTHONUNBUFFERED": "1"})
+                            errors="replace", env={**os.environ, "PYTHONUNBUFFERED": "1"},
+                            start_new_session=new_session)
     server = Server(proc, "")
     found: queue.Queue[str] = queue.Queue()
 

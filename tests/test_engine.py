@@ -4,8 +4,10 @@ cache spares Markdown on theme-only changes without ever trusting what the cache
 from __future__ import annotations
 
 import datetime as dt
+import multiprocessing.forkserver
 import shutil
 import sqlite3
+import threading
 from pathlib import Path
 
 import pytest
@@ -120,3 +122,25 @@ def test_a_forged_body_in_the_cache_never_reaches_a_page(catalog: Catalog, tmp_p
 def test_a_pass_reports_its_steps_in_pipeline_order(catalog: Catalog) -> None:
     result = build(_options(catalog))
     assert list(result.timings) == ["load+validate", "images", "plan", "render", "write"]
+
+
+def test_a_process_with_threads_renders_in_fresh_workers_and_writes_the_same_site(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`sitegen serve` has a watcher and a server thread, so it may not fork: its workers come from a fork
+    server and unpickle the site model. What they write is what forked workers write."""
+    cat = make_catalog(tmp_path / "site", products=30)
+    plain = build(BuildOptions(cat.root, tmp_path / "forked", jobs=2, today=dt.date(2026, 5, 1)))
+    monkeypatch.setenv("SITEGEN_FRESH_WORKERS_FROM", "0")
+    stop = threading.Event()
+    watcher = threading.Thread(target=stop.wait, name="a watcher, as in sitegen serve")
+    watcher.start()
+    try:
+        fresh = build(BuildOptions(cat.root, tmp_path / "fresh", jobs=2, today=dt.date(2026, 5, 1)))
+    finally:
+        stop.set()
+        watcher.join()
+    assert fresh.rendered == plain.rendered == fresh.pages > 30
+    forked, spawned = _tree(tmp_path / "forked"), _tree(tmp_path / "fresh")
+    assert forked == spawned and len(forked) > 40
+    assert multiprocessing.forkserver._forkserver._forkserver_pid is not None  # it came from a fork server
+

@@ -8,6 +8,7 @@ import errno
 import os
 import re
 import signal
+import socket
 import subprocess
 import threading
 import time
@@ -19,10 +20,11 @@ import pytest
 from sitegen.cli import problem_line
 from sitegen.serve import watch
 from sitegen.serve.preview import ServeOptions, Terminal, _lan_address, serve
-from tests.catalog import Catalog, make_catalog, run
+from tests.catalog import PRODUCT, Catalog, make_catalog, run
 from tests.serving import Events, Server, start
 
 PREVIEW = Path(".sitegen-cache/preview")
+PRODUCT_TEXT = PRODUCT.format(title="坏名字", category="tea")
 
 
 @pytest.fixture
@@ -171,6 +173,7 @@ def test_missing_pages_are_the_sites_404_and_files_have_their_types(site: Catalo
     "/../../../../etc/passwd", "/%2e%2e/%2e%2e/%2e%2e/etc/passwd", "/..%2f..%2f..%2fetc/passwd",
     "/%2E%2E/%2E%2E/etc/passwd", "/products/../../../../etc/passwd", "//etc/passwd", "/..\\..\\etc\\passwd",
     "/%00/etc/passwd", "/%c0%ae%c0%ae/etc/passwd", "/link-out/passwd", "/link-file", "/../site/sitegen.toml",
+    "/" + "a" * 5000, "/a" * 3000, "/%ff%fe", "/%", "/%zz",
     "/.sitegen-manifest.json/../../../sitegen.toml", "http://127.0.0.1/../../etc/passwd",
 ])
 def test_nothing_outside_the_preview_folder_is_served(site: Catalog, server: Server, path: str) -> None:
@@ -224,23 +227,32 @@ def test_a_folder_deleted_and_made_again_is_still_watched(site: Catalog, server:
     assert server.get("/products/lishui/p1/")[0] == 404
     aside.rename(products)
     events.wait_for("reload")
-    time.sleep(0.3)
     edit(products / "lishui/p1/index.md", "title: 遂昌菊米1", "title: 换了分支")
     events.wait_for("reload")
     assert "换了分支" in server.get("/products/lishui/p1/")[2].decode()
     events.close()
 
 
-@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM])
-def test_ctrl_c_stops_the_server_the_streams_and_every_process(site: Catalog, sig: int) -> None:
-    server = start(site.root)
+@pytest.mark.parametrize(("sig", "status"), [(signal.SIGINT, 0), (signal.SIGTERM, 143)])
+def test_ctrl_c_stops_the_server_the_streams_and_every_process(site: Catalog, sig: int, status: int,
+                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every process it started (render workers, their fork server) is in its process group: none is left."""
+    monkeypatch.setenv("SITEGEN_FRESH_WORKERS_FROM", "0")  # render a theme change in workers, small as it is
+    server = start(site.root, "--jobs", "2", new_session=True)
     events = Events(server.port)
-    assert server.stop(sig) == 0
+    site.write("themes/default/templates/404.html", "<!doctype html><title>404</title><p>没有这个页面</p>\n")
+    events.wait_for("reload")
+    group = subprocess.run(["pgrep", "-g", str(server.proc.pid)], capture_output=True, text=True).stdout.split()
+    assert len(group) >= 2, group  # the server and the fork server its workers came from
+    assert server.stop(sig) == status
     assert events.wait_for("closed", 5) is None  # the open stream ends; nothing is left serving it
     assert "stopped" in server.lines[-1]
     assert not any("Traceback" in line for line in server.lines)
-    children = subprocess.run(["pgrep", "-P", str(server.proc.pid)], capture_output=True, text=True).stdout
-    assert children == ""
+    deadline = time.monotonic() + 5
+    while (left := subprocess.run(["pgrep", "-g", str(server.proc.pid)], capture_output=True, text=True).stdout) \
+            and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert left == ""
     with pytest.raises(OSError):
         server.get("/")
 
@@ -262,7 +274,11 @@ def test_the_lan_host_warns_and_gives_the_lan_url_as_a_qr_code(site: Catalog) ->
         server.wait_line(r"other computers and phones on this network can see the preview")
         lan = server.wait_line(r"on a phone on the same network: http://")
         assert not re.search(r"http://(127\.|0\.0\.0\.0)", lan)
-        assert sum(1 for line in server.lines if "█" in line or "▀" in line or "▄" in line) >= 10
+        deadline = time.monotonic() + 10  # the code's rows follow the line above
+        while (rows := sum(1 for line in server.lines if re.search("[█▀▄]", line))) < 10 and \
+                time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert rows >= 10
         assert server.get("/")[0] == 200
     finally:
         server.stop()
@@ -350,3 +366,63 @@ def test_the_builds_own_reads_are_not_watched(site: Catalog, server: Server) -> 
     assert all(m & 0x2 for m in masks)  # IN_MODIFY: a save is still seen
     events = Events(server.port)
     assert events.quiet(1.0) == []
+    assert not [line for line in server.lines if "rendered in" in line]  # no pass at all, not even an empty one
+
+
+def test_a_file_name_that_is_not_utf8_is_shown_like_any_problem(site: Catalog, server: Server) -> None:
+    events = Events(server.port)
+    bad = os.fsencode(site.root / "products/lishui") + b"/p\xff"
+    os.mkdir(bad)
+    with open(bad + b"/index.md", "w", encoding="utf-8") as f:
+        f.write(PRODUCT_TEXT)
+    lines = events.wait_for("problems")
+    assert isinstance(lines, list) and any(line.startswith("products/lishui/p") for line in lines)
+    late = Events(server.port)
+    assert late.wait_for("problems") == lines
+    assert not any("Traceback" in line for line in server.lines)
+    late.close()
+    events.close()
+
+
+def test_only_this_computers_names_reach_a_preview_on_loopback(server: Server) -> None:
+    """A page on another site that rebinds its name to 127.0.0.1 must not read the preview (drafts)."""
+    for host in ("127.0.0.1", "localhost", f"localhost:{server.port}", f"127.0.0.1:{server.port}"):
+        assert _raw(server.port, f"GET / HTTP/1.1\r\nHost: {host}\r\n\r\n").startswith(b"HTTP/1.1 200"), host
+    for host in (f"attacker.example:{server.port}", "attacker.example", ""):
+        for path in ("/", "/__sitegen/events", "/products/lishui/p1/"):
+            reply = _raw(server.port, f"GET {path} HTTP/1.1\r\nHost: {host}\r\n\r\n")
+            assert reply.startswith(b"HTTP/1.1 403"), (host, path, reply[:80])
+            assert "遂昌".encode() not in reply
+
+
+def test_a_folder_address_without_its_slash_is_redirected_on_this_site(server: Server) -> None:
+    reply = _raw(server.port, "GET http://x//products/lishui/p1?a=1 HTTP/1.1\r\nHost: localhost\r\n\r\n")
+    assert b"\r\nLocation: /products/lishui/p1/?a=1\r\n" in reply
+
+
+def test_a_page_that_missed_events_catches_up_with_a_reload(site: Catalog, server: Server) -> None:
+    first = Events(server.port)
+    edit(site.root / "products/lishui/p1/index.md", "title: 遂昌菊米1", "title: 错过的修改")
+    first.wait_for("reload")
+    reply = _raw(server.port, "GET /__sitegen/events HTTP/1.1\r\nHost: localhost\r\nLast-Event-ID: 0\r\n\r\n",
+                 until=b"data:")
+    assert b"event: reload" in reply
+    first.close()
+
+
+def _raw(port: int, request: str, until: bytes | None = None) -> bytes:
+    with socket.create_connection(("127.0.0.1", port), timeout=10) as sock:
+        sock.sendall(request.encode())
+        data = b""
+        while chunk := sock.recv(65536):
+            data += chunk
+            if (until is not None and until in data and data.endswith(b"\n\n")) or (
+                    until is None and b"\r\n\r\n" in data and _complete(data)):
+                break
+        return data
+
+
+def _complete(data: bytes) -> bool:
+    head, _, body = data.partition(b"\r\n\r\n")
+    m = re.search(rb"Content-Length: (\d+)", head)
+    return m is not None and len(body) >= int(m.group(1))

@@ -367,6 +367,10 @@ class BodyReader:
         self._db: sqlite3.Connection | None = None
         self._pid = 0
 
+    def __reduce__(self) -> tuple[type[BodyReader], tuple[Path | None]]:
+        """To a worker that was not forked: the path; it opens its own connection."""
+        return BodyReader, (self.path,)
+
     def __call__(self, key: str) -> str | None:
         if self.path is None:
             return None

@@ -45,7 +45,8 @@ class Hub:
     def publish(self, kind: str, data: object = "") -> None:
         with self._cond:
             self.version += 1
-            self.event = (kind, json.dumps(data, ensure_ascii=False))
+            # ASCII: a file name that is not UTF-8 (a lone surrogate here) must not break the stream
+            self.event = (kind, json.dumps(data))
             if kind == "problems":
                 self.problems = list(data) if isinstance(data, list) else []
             elif kind in ("reload", "css", "ok"):
@@ -59,19 +60,25 @@ class Hub:
 
     def next(self, seen: int, timeout: float) -> tuple[int, tuple[str, str] | None]:
         """(version, event) once there is an event after `seen`; (seen, None) after `timeout` or when the
-        server closes."""
+        server closes. A page that missed events (it was slow, or away) catches up in one: the problems
+        if there are some, else a reload (a stylesheet swap alone would leave a missed page change)."""
         with self._cond:
             self._cond.wait_for(lambda: self.closed or self.version != seen, timeout)
             if self.closed or self.version == seen:
                 return seen, None
+            if self.version - seen > 1:
+                return self.version, self.catch_up()
             return self.version, self.event
+
+    def catch_up(self) -> tuple[str, str]:
+        return ("problems", json.dumps(self.problems)) if self.problems else ("reload", '""')
 
 
 def resolve(folder: Path, url_path: str) -> Path | None:
     """The file a URL path names inside `folder`, or None. Decoded once (so `%2e%2e` is `..`, and is
     refused like it), normalised, then checked again by real path: a link out of the folder is not in it."""
     path = unquote(url_path, errors="strict") if "%" in url_path else url_path
-    if "\x00" in path or "\\" in path or not path.startswith("/"):
+    if "\x00" in path or "\\" in path or not path.startswith("/") or len(path) > 1024:
         return None
     parts = path.split("/")
     if any(p in ("..", ".") for p in parts):
@@ -81,15 +88,15 @@ def resolve(folder: Path, url_path: str) -> Path | None:
     try:
         real = Path(os.path.realpath(target))
         base = Path(os.path.realpath(folder))
-    except (OSError, ValueError):
+        if real != base and base not in real.parents:
+            return None
+        if real.is_dir():
+            if not url_path.endswith("/"):
+                return real  # the handler redirects to the folder's URL with a slash
+            real = real / "index.html"
+        return real if real.is_file() else None
+    except (OSError, ValueError):  # a name too long for the system, say
         return None
-    if real != base and base not in real.parents:
-        return None
-    if real.is_dir():
-        if not url_path.endswith("/"):
-            return real  # the handler redirects to the folder's URL with a slash
-        real = real / "index.html"
-    return real if real.is_file() else None
 
 
 def content_type(path: Path) -> str:
@@ -107,9 +114,12 @@ class PreviewServer(ThreadingHTTPServer):
     daemon_threads = True
     allow_reuse_address = True
 
-    def __init__(self, address: tuple[str, int], folder: Path, hub: Hub):
+    def __init__(self, address: tuple[str, int], folder: Path, hub: Hub, hosts: frozenset[str] | None):
+        """`hosts`: the names a request may give in its Host header (None: any). On this computer only, a
+        web page the editor opens elsewhere must not read the preview through DNS rebinding."""
         self.folder = folder
         self.hub = hub
+        self.hosts = hosts
         self.script = resources.files("sitegen.serve").joinpath("reload.js").read_bytes()
         super().__init__(address, Handler)
 
@@ -118,6 +128,7 @@ class Handler(BaseHTTPRequestHandler):
     server: PreviewServer
     server_version = "sitegen-preview"
     protocol_version = "HTTP/1.1"
+    timeout = 30  # a connection that sends nothing does not hold a thread for ever
 
     def log_message(self, format: str, *args: object) -> None:
         """Quiet: the terminal is for the build's news, not for every request."""
@@ -129,7 +140,13 @@ class Handler(BaseHTTPRequestHandler):
         self._respond(head=False)
 
     def _respond(self, head: bool) -> None:
-        url_path = urlsplit(self.path).path
+        parts = urlsplit(self.path)
+        url_path = parts.path
+        hosts = self.server.hosts
+        if hosts is not None and _host_name(self.headers.get("Host", "")) not in hosts:
+            self._send(HTTPStatus.FORBIDDEN, "text/plain; charset=utf-8",
+                       b"sitegen serve answers only to this computer's own names (127.0.0.1, localhost)\n", head)
+            return
         if url_path == EVENTS and not head:
             self._events()
             return
@@ -142,7 +159,7 @@ class Handler(BaseHTTPRequestHandler):
             target = None
         if target is not None and target.is_dir():
             self.send_response(HTTPStatus.MOVED_PERMANENTLY)
-            self.send_header("Location", url_path + "/")
+            self.send_header("Location", "/" + url_path.strip("/") + "/" + (f"?{parts.query}" if parts.query else ""))
             self.send_header("Content-Length", "0")
             self.end_headers()
             return
@@ -178,17 +195,27 @@ class Handler(BaseHTTPRequestHandler):
         self.end_headers()
         self.close_connection = True
         seen = hub.version
+        last = self.headers.get("Last-Event-ID", "")
         try:
-            first = f"event: problems\ndata: {json.dumps(hub.problems, ensure_ascii=False)}\n\n" if hub.problems \
-                else "event: hello\ndata: \"\"\n\n"
-            self.wfile.write(first.encode())
+            if last.isdigit() and int(last) != seen:  # the browser reconnected after missing something
+                first = hub.catch_up()
+            else:
+                first = ("problems", json.dumps(hub.problems)) if hub.problems else ("hello", '""')
+            self.wfile.write(f"id: {seen}\nevent: {first[0]}\ndata: {first[1]}\n\n".encode())
             self.wfile.flush()
             while not hub.closed:
                 seen, event = hub.next(seen, KEEP_ALIVE)
-                text = ": still here\n\n" if event is None else f"event: {event[0]}\ndata: {event[1]}\n\n"
+                text = ": still here\n\n" if event is None else f"id: {seen}\nevent: {event[0]}\ndata: {event[1]}\n\n"
                 if event is None and hub.closed:
                     break
                 self.wfile.write(text.encode())
                 self.wfile.flush()
         except OSError:  # the page was closed or reloaded
             pass
+
+
+def _host_name(header: str) -> str:
+    """The name in a Host header, without its port: 'localhost:8000' → 'localhost', '[::1]:8000' → '::1'."""
+    if header.startswith("["):
+        return header[1:].split("]", 1)[0]
+    return header.rsplit(":", 1)[0] if header.count(":") == 1 else header

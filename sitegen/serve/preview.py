@@ -155,9 +155,9 @@ def serve(options: ServeOptions, terminal: Terminal, ready: Callable[[str], None
                 terminal.warn("the limit of watched folders is reached: watching by polling instead")
             if batch:
                 preview.rebuild(batch)
-    except KeyboardInterrupt:
+    except KeyboardInterrupt as exc:  # Ctrl-C is how an editor stops it: 0; SIGTERM (`kill`): 143, as for a build
         terminal.info("stopped")
-        return 0
+        return 0 if type(exc) is KeyboardInterrupt else 143
     finally:
         changes.close()
         preview.hub.close()
@@ -174,7 +174,8 @@ def _listen(options: ServeOptions, folder: Path, hub: Hub) -> PreviewServer:
     try:
         if ":" in options.host:
             PreviewServer.address_family = socket.AF_INET6
-        return PreviewServer((options.host, options.port), folder, hub)
+        hosts = frozenset({"127.0.0.1", "localhost", "::1", options.host}) if _loopback(options.host) else None
+        return PreviewServer((options.host, options.port), folder, hub, hosts)
     except OSError as exc:
         if exc.errno == errno.EADDRINUSE:
             raise UsageError(f"port {options.port} on {options.host} is in use (another 'sitegen serve'?): "

@@ -204,6 +204,7 @@ class Watcher:
                 self.polling, self.fell_back = True, True
                 self._watches = {}
                 self.observer = self._start()
+                self.changes.add([str(self.root / top) for top in WATCHED])  # missed while switching
                 return
 
     def stop(self) -> None:
