@@ -37,7 +37,7 @@ from pages import THEME_BASE, adapt_catalog, make_catalog, png_bytes, product_fi
 
 def stream(port: int, events: list[tuple[float, str]], ready: threading.Event) -> None:
     sock = socket.create_connection(("127.0.0.1", port))
-    sock.sendall(b"GET /__sitegen/events HTTP/1.1\r\nHost: x\r\n\r\n")
+    sock.sendall(b"GET /__sitegen/events HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
     name = ""
     for raw in sock.makefile("rb"):
         line = raw.decode().rstrip("\r\n")
@@ -108,7 +108,8 @@ def main() -> int:
     events: list[tuple[float, str]] = []
     ready = threading.Event()
     threading.Thread(target=stream, args=(port, events, ready), daemon=True).start()
-    ready.wait(30)
+    if not ready.wait(30):
+        raise SystemExit("the event stream did not open")
     results: dict[str, object] = {"products": a.products, "brands": a.brands, "first build + start s": round(first, 2)}
     try:
         products = product_files(catalog)
