@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import http.client
 import json
 import os
@@ -13,6 +14,7 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -78,6 +80,16 @@ def start(root: Path, *args: str, timeout: float = 60.0, new_session: bool = Fal
         proc.kill()
         raise AssertionError(f"sitegen serve did not start: {server.lines}") from None
     return server
+
+
+@contextlib.contextmanager
+def running(root: Path, *args: str) -> Iterator[Server]:
+    """A server for the length of a `with` block."""
+    server = start(root, *args)
+    try:
+        yield server
+    finally:
+        server.stop()
 
 
 class Events:

@@ -21,7 +21,7 @@ from sitegen.cli import problem_line
 from sitegen.serve import watch
 from sitegen.serve.preview import ServeOptions, Terminal, _lan_address, serve
 from tests.catalog import PRODUCT, Catalog, make_catalog, run
-from tests.serving import Events, Server, start
+from tests.serving import Events, Server, running, start
 
 PREVIEW = Path(".sitegen-cache/preview")
 PRODUCT_TEXT = PRODUCT.format(title="坏名字", category="tea")
@@ -104,7 +104,11 @@ def test_a_template_error_is_shown_with_its_template_and_line(site: Catalog, ser
 def test_a_stylesheet_change_swaps_it_without_a_reload(site: Catalog) -> None:
     shipped = (Path(__file__).parent.parent / "sitegen/themes/default/static/style.css").read_text("utf-8")
     site.write("themes/default/static/style.css", shipped)  # the county's own stylesheet
-    server = start(site.root)
+    with running(site.root) as server:
+        _swap_stylesheet(site, server, shipped)
+
+
+def _swap_stylesheet(site: Catalog, server: Server, shipped: str) -> None:
     events = Events(server.port)
     page = server.get("/")[2].decode()
     old = re.search(r'href="(/assets/style\.[0-9a-f]+\.css)"', page).group(1)  # type: ignore[union-attr]
@@ -117,13 +121,11 @@ def test_a_stylesheet_change_swaps_it_without_a_reload(site: Catalog) -> None:
     assert status == 200 and headers["content-type"] == "text/css; charset=utf-8" and b"#123456" in css
     assert ("reload", "") not in events.quiet(1.0)
     events.close()
-    server.stop()
 
 
 def test_a_burst_of_200_writes_is_one_rebuild(tmp_path: Path) -> None:
     site = make_catalog(tmp_path / "site", products=200)
-    server = start(site.root)
-    try:
+    with running(site.root) as server:
         events = Events(server.port)
         for i in range(200):
             with open(site.root / f"products/lishui/p{i + 1}/index.md", "a", encoding="utf-8") as f:
@@ -134,8 +136,6 @@ def test_a_burst_of_200_writes_is_one_rebuild(tmp_path: Path) -> None:
         assert len(rebuilt) == 1 and "and 197 more" in rebuilt[0], rebuilt
         assert "第 199 次保存" in server.get("/products/lishui/p200/")[2].decode()
         events.close()
-    finally:
-        server.stop()
 
 
 def test_editor_temp_files_git_and_output_do_not_rebuild(site: Catalog, server: Server) -> None:
@@ -188,33 +188,24 @@ def test_nothing_outside_the_preview_folder_is_served(site: Catalog, server: Ser
 
 def test_drafts_are_shown_only_with_drafts_and_carry_a_badge(site: Catalog) -> None:
     edit(site.root / "products/lishui/p3/index.md", "title: 遂昌菊米3", "title: 遂昌菊米3\ndraft: true")
-    plain = start(site.root)
-    try:
+    with running(site.root) as plain:
         assert plain.get("/products/lishui/p3/")[0] == 404
         assert "草稿" not in plain.get("/brands/lishui/")[2].decode()
-    finally:
-        plain.stop()
-    drafts = start(site.root, "--drafts")
-    try:
+    with running(site.root, "--drafts") as drafts:
         page = drafts.get("/products/lishui/p3/")[2].decode()
         assert '<p class="badge draft">草稿</p>' in page
         assert '<span class="badge draft">草稿</span>' in drafts.get("/brands/lishui/")[2].decode()
         assert 'class="badge draft"' not in drafts.get("/products/lishui/p1/")[2].decode().split("</h1>")[0]
-    finally:
-        drafts.stop()
     assert not site.output.exists()
 
 
 def test_polling_notices_changes(site: Catalog) -> None:
-    server = start(site.root, "--poll")
-    try:
+    with running(site.root, "--poll") as server:
         events = Events(server.port)
         edit(site.root / "products/lishui/p1/index.md", "title: 遂昌菊米1", "title: 轮询标题")
         events.wait_for("reload")
         assert "轮询标题" in server.get("/products/lishui/p1/")[2].decode()
         events.close()
-    finally:
-        server.stop()
 
 
 def test_a_folder_deleted_and_made_again_is_still_watched(site: Catalog, server: Server) -> None:
@@ -258,19 +249,15 @@ def test_ctrl_c_stops_the_server_the_streams_and_every_process(site: Catalog, si
 
 
 def test_a_port_in_use_is_one_line(site: Catalog) -> None:
-    first = start(site.root)
-    try:
+    with running(site.root) as first:
         result = run(site.root, "serve", "--port", str(first.port))
         assert result.returncode == 2
         assert f"port {first.port} on 127.0.0.1 is in use" in result.stderr and "Traceback" not in result.stderr
-    finally:
-        first.stop()
 
 
 @pytest.mark.skipif(_lan_address() is None, reason="this machine has no network address besides loopback")
 def test_the_lan_host_warns_and_gives_the_lan_url_as_a_qr_code(site: Catalog) -> None:
-    server = start(site.root, "--host", "0.0.0.0")
-    try:
+    with running(site.root, "--host", "0.0.0.0") as server:
         server.wait_line(r"other computers and phones on this network can see the preview")
         lan = server.wait_line(r"on a phone on the same network: http://")
         assert not re.search(r"http://(127\.|0\.0\.0\.0)", lan)
@@ -280,14 +267,9 @@ def test_the_lan_host_warns_and_gives_the_lan_url_as_a_qr_code(site: Catalog) ->
             time.sleep(0.05)
         assert rows >= 10
         assert server.get("/")[0] == 200
-    finally:
-        server.stop()
-    local = start(site.root)
-    try:
+    with running(site.root) as local:
         time.sleep(0.3)
         assert not [line for line in local.lines if "network" in line]
-    finally:
-        local.stop()
 
 
 def _serve_here(root: Path, during: Callable[[int], None], *, poll: bool = False) -> tuple[int, list[str]]:
