@@ -7,10 +7,13 @@ renders and writes, keeping what it learned in the state store for the next pass
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from sitegen.engine.load import Checked, Inputs, check, check_photos, gather, image_requests
-from sitegen.engine.render import Progress
 from sitegen.engine.session import BuildOptions, BuildResult, Session
+
+if TYPE_CHECKING:
+    from sitegen.engine.render import Progress
 
 __all__ = ["BuildOptions", "BuildResult", "Checked", "Inputs", "build", "check", "check_photos", "gather",
            "image_requests"]

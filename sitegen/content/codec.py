@@ -151,14 +151,15 @@ _SEVERITIES = ("error", "warning")
 
 def _json_value(value: Any, text: Decoder, depth: int = 0) -> Any:
     """A problem's parameter: plain JSON of bounded depth, texts checked like any other."""
-    if value is None or type(value) in (bool, int, float):
-        return value
-    if type(value) is str:
+    kind = type(value)
+    if kind is str:
         return text(value)
-    if depth < 4 and type(value) is list:
+    if value is None or kind in (bool, int, float):
+        return value
+    if depth < 4 and kind is list:
         return [_json_value(v, text, depth + 1) for v in value]
-    if depth < 4 and type(value) is dict:
-        return {text(k): _json_value(v, text, depth + 1) for k, v in value.items()}
+    if depth < 4 and kind is dict:
+        return {text(k): text(v) if type(v) is str else _json_value(v, text, depth + 1) for k, v in value.items()}
     raise Invalid("parameter")
 
 
@@ -171,7 +172,9 @@ def decode_problem(value: Any, rel: str | None = None, clean: bool = False) -> P
     if (rel is not None and path != rel) or severity not in _SEVERITIES or type(params) is not dict:
         raise Invalid("problem")
     text = _clean_text if clean else _text
-    return Problem(text(code), text(path), None if line is None else _int(line), _json_value(params, text), severity)
+    return Problem(text(code), text(path), None if line is None else _int(line),
+                   {text(k): text(v) if type(v) is str else _json_value(v, text, 1) for k, v in params.items()},
+                   severity)
 
 
 def encode_problem(p: Problem) -> list[Any]:

@@ -114,35 +114,37 @@ class _Walk:
         real_folder: str | None = None
         nested = False
         for entry in entries:
-            if entry.is_symlink():
-                if not self.followable(entry.path, f"{rel}/{entry.name}"):
-                    outside.add(entry.name)
+            if not entry.is_file(follow_symlinks=False):  # most entries are plain files, known from the listing
+                if entry.is_symlink():
+                    if not self.followable(entry.path, f"{rel}/{entry.name}"):
+                        outside.add(entry.name)
+                        continue
+                    real_folder = real_folder or os.path.realpath(path)
+                    target = os.path.realpath(entry.path)
+                    if os.path.dirname(target) != real_folder or not os.path.isfile(target):
+                        outside.add(entry.name)  # inside the catalog, but not this folder's: not to be named
+                        if entry.name == INDEX:  # whose is it? not this folder's
+                            self.problems.append(Problem("link-outside", f"{rel}/{INDEX}", None, {"value": INDEX}))
+                        continue
+                elif entry.is_dir(follow_symlinks=False):
+                    nested = True
+                    self.walk_nested(entry.path, f"{rel}/{entry.name}")
                     continue
-                real_folder = real_folder or os.path.realpath(path)
-                target = os.path.realpath(entry.path)
-                if os.path.dirname(target) != real_folder or not os.path.isfile(target):
-                    outside.add(entry.name)  # inside the catalog, but not this folder's: not to be named
-                    if entry.name == INDEX:  # whose is it? not this folder's
-                        self.problems.append(Problem("link-outside", f"{rel}/{INDEX}", None, {"value": INDEX}))
+                elif not entry.is_file():
                     continue
-            elif entry.is_dir(follow_symlinks=False):
-                nested = True
-                self.walk_nested(entry.path, f"{rel}/{entry.name}")
-                continue
-            elif not entry.is_file():
-                continue
-            files.add(entry.name)
+            name = entry.name
+            files.add(name)
             try:
                 st = entry.stat()
             except OSError as exc:
-                if entry.name == INDEX:
+                if name == INDEX:
                     self.problems.append(cannot_read(f"{rel}/{INDEX}", exc))
                     return None
                 stats = None
                 continue
             if stats is not None:
-                stats.append((entry.name, st.st_size, st.st_mtime_ns, st.st_ctime_ns))
-            if entry.name == INDEX:
+                stats.append((name, st.st_size, st.st_mtime_ns, st.st_ctime_ns))
+            if name == INDEX:
                 stamp = (st.st_size, st.st_mtime_ns)
         if stamp is None:
             if INDEX not in outside:

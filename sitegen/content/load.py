@@ -14,7 +14,6 @@ from typing import Protocol
 from sitegen.content.discover import Folder, SourceTree
 from sitegen.content.models import Brand, Product
 from sitegen.errors import Problem
-from sitegen.workers import can_fork, count, finished, fork_pool
 
 Entry = tuple[tuple[int, int], Brand | Product | None, list[Problem]]
 
@@ -52,8 +51,12 @@ def read_folder(folder: Folder) -> Entry:
 
 def _read_many(folders: list[Folder], jobs: int) -> list[Entry]:
     """Parse in worker processes when there are enough files to repay the fork (a cold build)."""
+    if len(folders) < 1000:
+        return [read_folder(f) for f in folders]
+    from sitegen.workers import can_fork, count, finished, fork_pool  # process pools: only for many files
+
     workers = count(jobs)
-    if workers < 2 or len(folders) < 1000 or not can_fork():
+    if workers < 2 or not can_fork():
         return [read_folder(f) for f in folders]
     chunks = [(i, folders[i : i + 250]) for i in range(0, len(folders), 250)]
     with fork_pool(workers) as pool:

@@ -16,6 +16,7 @@ import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sitegen import __version__
 from sitegen.config import CONFIG_FILE
@@ -25,16 +26,17 @@ from sitegen.engine.assemble import Assembly, Manifest, extras
 from sitegen.engine.depends import Current, changed, read_lists, stale
 from sitegen.engine.load import Checked, Inputs, check, gather, image_requests, open_store, save_cache
 from sitegen.engine.previous import BuildState, LastBuild, Written, code_digest, fingerprint, input_stamp
-from sitegen.engine.render import Progress, render_all
 from sitegen.engine.state import BodyReader, StateStore
 from sitegen.errors import ContentError, Problem, errors_only
 from sitegen.fsutil import exclusive, remove_tree
 from sitegen.images.model import ImageRequest, ProcessedImage
-from sitegen.images.pipeline import process_images
 from sitegen.output import MANIFEST, WriteFailed, clean_stale, commit, guard_output, read_manifest, staging_dir
 from sitegen.render.theme import Theme
 from sitegen.structure import Page, Site, plan_pages
 from sitegen.validate import published_products
+
+if TYPE_CHECKING:  # the image and render steps (Pillow, process pools) are imported when a pass needs them:
+    from sitegen.engine.render import Progress  # a no-op build at 20,000 products is a second, a tenth of it imports
 
 
 @dataclass(frozen=True, slots=True)
@@ -209,6 +211,8 @@ class Session:
             import sitegen.render.pages  # noqa: F401 - Jinja2, Markdown and nh3, imported off the critical path
 
         progress = self.progress
+        from sitegen.images.pipeline import process_images
+
         images, problems = process_images(
             requests, checked.config.images, cache_dir, self.options.jobs,
             progress=(lambda done, total: progress(done, total, "photos")) if progress else None,
@@ -254,6 +258,8 @@ class Session:
     def _render(self, plan: Plan, checked: Checked, assembly: Assembly, meanwhile: Callable[[], None],
                 store: StateStore) -> dict[str, tuple[str, list[str]]]:
         """Render what the plan says into staging; what each page read, to remember it."""
+        from sitegen.engine.render import render_all
+
         page_reads: dict[str, tuple[str, list[str]]] = {}
         bodies = BodyReader(store.path)
         try:
