@@ -17,7 +17,7 @@ import time
 from pathlib import Path
 
 from sitegen import __version__
-from sitegen.errors import ContentError, Problem, UsageError, counted
+from sitegen.errors import ContentError, Problem, UsageError, by_place, counted
 from sitegen.untrusted import json_safe, visible
 
 # Below these counts the work is over in about a second: a progress bar would only flicker.
@@ -136,7 +136,7 @@ def main(argv: list[str] | None = None) -> int:
         return _run(args, ui)
     except ContentError as exc:
         as_json = getattr(args, "format", "text") == "json"
-        ui.problems(sorted(exc.problems, key=_order), as_json=as_json)
+        ui.problems(sorted(exc.problems, key=by_place), as_json=as_json)
         errors = sum(1 for p in exc.problems if p.severity == "error")
         if not as_json:
             say(f"{counted(errors, 'error')}: nothing was built or changed" if args.command == "build"
@@ -167,10 +167,6 @@ _AFTER_INTERRUPT = {
     "build": ": nothing half-written; output/ holds the last complete build",
     "publish": ": the bucket still serves a complete site; run 'sitegen publish' again to finish",
 }
-
-
-def _order(p: Problem) -> tuple[str, int, str]:
-    return (p.path, p.line or 0, p.code)
 
 
 def _run(args: argparse.Namespace, ui: Reporter) -> int:
@@ -210,7 +206,7 @@ def _check(args: argparse.Namespace, ui: Reporter) -> int:
     found = [*checked.warnings, *check_photos(args.root, checked)]
     if any(p.severity == "error" for p in found):
         raise ContentError(found)
-    warnings = sorted(found, key=_order)
+    warnings = sorted(found, key=by_place)
     ui.problems(warnings, as_json=args.format == "json")
     if args.format == "text":
         content = checked.content
@@ -227,7 +223,7 @@ def _build(args: argparse.Namespace, ui: Reporter) -> int:
                    waiting=lambda: ui.info("another 'sitegen build' of this catalog is running; waiting for it "
                                            "to finish…"))
     if ui.verbosity >= 0:
-        ui.problems(sorted(result.warnings, key=_order), limit=None if ui.verbosity > 0 else 10)
+        ui.problems(sorted(result.warnings, key=by_place), limit=None if ui.verbosity > 0 else 10)
     if ui.verbosity > 0:
         ui.detail(", ".join(f"{k} {v:.2f} s" for k, v in result.timings.items()))
     ui.info(f"built {counted(result.pages, 'page')} in {result.seconds:.1f} s "

@@ -229,6 +229,11 @@ class UsageError(Exception):
     exit_status = 2
 
 
+def by_place(p: Problem) -> tuple[str, int, str]:
+    """The order problems are shown in, wherever they are shown: by file, then line."""
+    return (p.path, p.line or 0, p.code)
+
+
 def errors_only(problems: Iterable[Problem]) -> list[Problem]:
     return [p for p in problems if p.severity == "error"]
 

@@ -49,7 +49,7 @@ class Hub:
             self.event = (kind, json.dumps(data))
             if kind == "problems":
                 self.problems = list(data) if isinstance(data, list) else []
-            elif kind in ("reload", "css", "ok"):
+            elif kind in ("reload", "css"):
                 self.problems = []
             self._cond.notify_all()
 

@@ -19,7 +19,7 @@ from pathlib import Path
 
 from sitegen.config import load_config
 from sitegen.engine.session import BuildOptions, BuildResult, Session
-from sitegen.errors import ContentError, Problem, UsageError
+from sitegen.errors import ContentError, Problem, UsageError, by_place
 from sitegen.output import PREVIEW
 from sitegen.serve.http import Hub, PreviewServer
 from sitegen.serve.watch import Changes, Watcher
@@ -81,23 +81,22 @@ class Preview:
         try:
             result = self.session.build()
         except ContentError as exc:
-            self._broken([self.terminal.line(p) for p in sorted(exc.problems, key=_order)])
+            self._broken([self.terminal.line(p) for p in sorted(exc.problems, key=by_place)])
             return None
         except UsageError as exc:  # a template that fails as it renders, a full disk, a killed worker
             self._broken([str(exc)])
             return None
         before, self.assets = self.assets, result.assets
         was_broken, self.broken = self.broken, False
-        if changed is not None and css_only(changed) and not was_broken and renamed(before, result.assets):
-            self.hub.publish("css", renamed(before, result.assets))
+        swapped = renamed(before, result.assets)
+        if changed is not None and css_only(changed) and not was_broken and swapped:
+            self.hub.publish("css", swapped)
         elif changed is not None and (result.rendered or result.written or was_broken):
-            self.hub.publish("reload")
-        elif was_broken:
-            self.hub.publish("ok")
+            self.hub.publish("reload")  # after problems too: the reload drops the overlay
         if changed:
             what = ", ".join(sorted(changed)[:3]) + (f" and {len(changed) - 3} more" if len(changed) > 3 else "")
             self.terminal.info(f"{what}: {result.rendered:,} page(s) rendered in {time.perf_counter() - started:.2f} s")
-        self._warn([self.terminal.line(p) for p in result.warnings])
+        self._warn([self.terminal.line(p) for p in sorted(result.warnings, key=by_place)])
         return result
 
     def _warn(self, lines: list[str]) -> None:
@@ -115,10 +114,6 @@ class Preview:
             self.terminal.warn(line)
         self.terminal.warn(f"{len(lines)} problem(s): the preview shows the last good build until they are fixed")
         self.hub.publish("problems", lines)
-
-
-def _order(p: Problem) -> tuple[str, int, str]:
-    return (p.path, p.line or 0, p.code)
 
 
 def serve(options: ServeOptions, terminal: Terminal, ready: Callable[[str], None] | None = None) -> int:

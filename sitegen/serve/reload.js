@@ -28,5 +28,4 @@
   source.addEventListener("reload", function () { location.reload(); });
   source.addEventListener("css", function (e) { swapCss(JSON.parse(e.data)); });
   source.addEventListener("problems", function (e) { overlay(JSON.parse(e.data)); });
-  source.addEventListener("ok", function () { overlay([]); });
 })();
