@@ -154,8 +154,10 @@ def clean_stale(output: Path) -> None:
 
 
 def commit(output: Path, staging: Path, files: Mapping[str, OutFile], old: Mapping[str, dict[str, Any]] | None,
-           generator: str) -> None:
+           generator: str, real: set[str] | None = None, own: bool = False) -> None:
     """Make output/ hold exactly `files`. `staging` holds the rendered ones under their rel paths.
+    `real`: folders of output/ this build has seen to be real folders. `own`: output/ is the live preview's,
+    which only this process writes and nothing publishes: only the folders written in are looked at.
 
     Everything that needs disk space is written before output/ changes, so a full disk (or any other
     write error) leaves the previous build exactly as it was."""
@@ -164,7 +166,8 @@ def commit(output: Path, staging: Path, files: Mapping[str, OutFile], old: Mappi
                 and len(changed) <= max(64, len(files) // 10))
     with _signals_held():
         try:
-            if not (in_place and _commit_in_place(output, staging, files, old or {}, generator)):
+            if not (in_place and _commit_in_place(output, staging, files, old or {}, generator,
+                                                  set() if real is None else real, own)):
                 _commit_new_tree(output, staging, files, generator)
         finally:
             remove_tree(staging)
@@ -217,13 +220,13 @@ def _swap(staged: Path, target: Path) -> None:
 
 
 def _commit_in_place(output: Path, staging: Path, files: Mapping[str, OutFile], old: Mapping[str, dict[str, Any]],
-                     generator: str) -> bool:
+                     generator: str, known: set[str], own: bool) -> bool:
     """Rename the few changed files into place. False (nothing done) if a folder on the way is a symlink:
     then the caller builds a new tree instead of writing through it."""
     changed = [f for f in files.values() if f.staged is not None or f.source is not None]
     removed = sorted(old.keys() - files.keys())
-    known: set[str] = set()
-    if not all(real_dirs(output, rel.rpartition("/")[0], known) for rel in [*files, *removed]):
+    looked_at = [f.rel for f in changed] if own else list(files)
+    if not all(real_dirs(output, rel.rpartition("/")[0], known) for rel in [*looked_at, *removed]):
         return False  # every folder, also of unchanged files: publish reads them all
     # 1. what needs space: every new file and the manifest complete in staging, backups of what they replace
     ready: list[tuple[Path, str]] = []

@@ -281,6 +281,7 @@ class Workspace:
         self.edits: list[str] = []  # since the last build, for the failure message
         self.builds = 0
         self.session: Session | None = None  # the live preview's way: one session, pass after pass
+        self.changed: set[str] = set()  # paths written or removed since the last build, as a watcher reports them
 
     def sync(self) -> None:
         """Write what changed in the model (only that), delete what it no longer has."""
@@ -288,6 +289,7 @@ class Workspace:
         self.clock += 1_000_000_000  # a second later than any earlier save
         for rel in sorted(set(self.on_disk) - set(want)):
             (self.root / rel).unlink()
+            self.changed.add(rel)
         for rel, content in want.items():
             if self.on_disk.get(rel) != content:
                 self._write(rel, content)
@@ -295,11 +297,13 @@ class Workspace:
             for folder, _, _ in sorted(os.walk(self.root / top), reverse=True):
                 if not os.listdir(folder):
                     os.rmdir(folder)
+                    self.changed.add(Path(folder).relative_to(self.root).as_posix())
         self.on_disk = want
 
     def _write(self, rel: str, content: bytes | tuple[str, Pic]) -> None:
         path = self.root / rel
         path.parent.mkdir(parents=True, exist_ok=True)
+        self.changed.add(rel)
         if isinstance(content, bytes):
             path.write_bytes(content)
         elif content[0] == "jpg":
@@ -311,6 +315,7 @@ class Workspace:
     def touch(self, rel: str) -> None:
         self.clock += 1_000_000_000
         os.utime(self.root / rel, ns=(self.clock, self.clock))
+        self.changed.add(rel)
 
     def edit(self, what: str, change: Callable[[Model], object] | None = None) -> None:
         if change is not None:
@@ -327,11 +332,15 @@ class Workspace:
             "; ".join(edits) if edits else "no edit")
         rendered = ""
         build_options = BuildOptions(self.root, self.root / "output", **options)
-        if self.session is None or self.builds % 3 == 0:  # and every third build as `sitegen build` makes it
-            self.session = Session(build_options)
+        # a session that is told what changed, as the live preview's watcher tells it; every third build
+        # as `sitegen build` makes it
+        changed: set[str] | None = self.changed
+        if self.session is None or self.builds % 3 == 0:
+            self.session, changed = Session(build_options), None
         self.session.options = build_options
+        self.changed = set()
         try:
-            result = self.session.build()
+            result = self.session.build(changed)
         except Exception as exc:
             incremental_error: str | None = _describe(exc)
         else:

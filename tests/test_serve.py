@@ -5,6 +5,7 @@ from __future__ import annotations
 import _thread
 import contextlib
 import errno
+import logging
 import os
 import re
 import signal
@@ -332,6 +333,21 @@ def test_the_inotify_limit_falls_back_to_polling(site: Catalog, monkeypatch: pyt
     assert status == 0
     assert any("fs.inotify.max_user_watches" in line and "polling" in line for line in said)
     assert "改用轮询" in (site.root / PREVIEW / "products/lishui/p1/index.html").read_text("utf-8")
+
+
+def test_events_lost_in_the_kernel_make_the_next_pass_look_at_everything(site: Catalog) -> None:
+    """A pass looks only into the folders the watcher names. When inotify's queue overflows, the kernel drops
+    events and watchdog's only sign is its log record: the next batch then names every watched folder."""
+    changes = watch.Changes(site.root)
+    watcher = watch.Watcher(site.root, changes)
+    try:
+        assert changes.wait(timeout=0.3) == set()
+        logging.getLogger("watchdog.observers.inotify_c").warning("Inotify queue overflowed; filesystem events "
+                                                                   "were lost")
+        assert changes.wait(timeout=5) == {"brands", "products", "themes", "sitegen.toml"}
+    finally:
+        watcher.stop()
+        changes.close()
 
 
 def test_the_builds_own_reads_are_not_watched(site: Catalog, server: Server) -> None:

@@ -13,7 +13,8 @@ from __future__ import annotations
 
 import os
 import re
-from dataclasses import dataclass
+from collections.abc import Iterable
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from sitegen.errors import Problem, cannot_read
@@ -45,23 +46,70 @@ class Folder:
 
 
 @dataclass(frozen=True, slots=True)
+class Scanned:
+    """What the walk found in one content folder, to be taken as it is by a later walk that is told the
+    folder did not change. A folder with a link in it (or reached through one) is never taken so: a change
+    to what a link points to is reported under the target's path, not the folder's."""
+
+    folder: Folder | None
+    problems: tuple[Problem, ...]
+    linked: bool
+
+
+@dataclass(frozen=True, slots=True)
 class SourceTree:
     brands: tuple[Folder, ...]
     products: tuple[Folder, ...]
     problems: tuple[Problem, ...]
+    # by folder rel, for the next walk of a long-lived session; which folders this walk took from the last
+    scanned: dict[str, Scanned] = field(default_factory=dict, compare=False, repr=False)
+    reused: frozenset[str] = field(default=frozenset(), compare=False, repr=False)
+
+
+class Changed:
+    """The paths (relative to the catalog, '/'-separated) that may differ from what an earlier walk saw, as
+    the live preview's watcher reports them: a file, or a folder made, moved or removed with all in it."""
+
+    def __init__(self, paths: Iterable[str]):
+        self.paths = frozenset(paths)
+        self._above = {p.rpartition("/")[0] for p in self.paths}  # folders that hold a changed path…
+        for path in list(self._above):
+            while path:  # …and the folders above those
+                path = path.rpartition("/")[0]
+                self._above.add(path)
+
+    def touches(self, rel: str) -> bool:
+        """Whether something in folder `rel` (at any depth), the folder itself, or a folder above it changed."""
+        if rel in self.paths or rel in self._above:
+            return True
+        while rel:
+            rel = rel.rpartition("/")[0]
+            if rel in self.paths:
+                return True
+        return False
 
 
 class _Walk:
-    """One walk of a catalog's content folders, collecting the problems it meets."""
+    """One walk of a catalog's content folders, collecting the problems it meets. Given the last walk's
+    tree and what changed since, a folder that did not change is taken from that tree without a look."""
 
-    def __init__(self, root: Path):
+    def __init__(self, root: Path, before: SourceTree | None = None, changed: Changed | None = None):
         self.root = root
         self.real_root = os.path.realpath(root)
         self.problems: list[Problem] = []
+        self.before = before.scanned if before is not None and changed is not None else {}
+        self.changed = changed
+        self.scanned: dict[str, Scanned] = {}
+        self.reused: set[str] = set()
+        self.links = 0  # symbolic links met so far
+        self._through: dict[str, bool] = {}
 
     def followable(self, path: str, rel: str) -> bool:
         """False (and reported) for a symbolic link that leaves the catalog or leads nowhere."""
-        if not os.path.islink(path) or (code := link_problem(path, self.real_root)) is None:
+        if not os.path.islink(path):
+            return True
+        self.links += 1
+        if (code := link_problem(path, self.real_root)) is None:
             return True
         self.problems.append(Problem(code, rel, None, {"value": os.path.basename(rel)}))
         return False
@@ -93,11 +141,35 @@ class _Walk:
                 self.problems.append(_bad_id(folder_rel, entry.name))
                 continue
             before = len(self.problems)
-            folder = self.scan(entry.path, folder_rel, (*parent_ids, entry.name))
+            folder = self.folder(entry, folder_rel, (*parent_ids, entry.name))
             if folder is not None:
                 found.append(folder)
             elif any(p.severity == "error" for p in self.problems[before:]):
                 blocked.add(entry.name)
+        return found
+
+    def through_link(self, rel: str) -> bool:
+        """Whether folder `rel` or one above it (up to the catalog's) is a symbolic link."""
+        found = self._through.get(rel)
+        if found is None:
+            up = rel.rpartition("/")[0]
+            found = self._through[rel] = os.path.islink(os.path.join(self.root, rel)) or (
+                bool(up) and self.through_link(up))
+        return found
+
+    def folder(self, entry: os.DirEntry[str], rel: str, ids: tuple[str, ...]) -> Folder | None:
+        """The folder as the last walk found it, if nothing in it changed since; else as it is now."""
+        known = self.before.get(rel)
+        if (known is not None and not known.linked and self.changed is not None and not self.changed.touches(rel)
+                and not entry.is_symlink() and not self.through_link(rel.rpartition("/")[0])):
+            self.problems += known.problems
+            self.scanned[rel] = known
+            self.reused.add(rel)
+            return known.folder
+        before, links = len(self.problems), self.links
+        found = self.scan(entry.path, rel, ids)
+        linked = self.links > links or entry.is_symlink() or self.through_link(rel.rpartition("/")[0])
+        self.scanned[rel] = Scanned(found, tuple(self.problems[before:]), linked)
         return found
 
     def scan(self, path: str, rel: str, ids: tuple[str, ...]) -> Folder | None:
@@ -174,8 +246,11 @@ class _Walk:
                     todo.append((entry.path, f"{base}/{entry.name}"))
 
 
-def discover(root: Path) -> SourceTree:
-    walk = _Walk(root)
+def discover(root: Path, before: SourceTree | None = None, changed: Changed | None = None) -> SourceTree:
+    """Every content folder, and the problems of the tree. With the last walk's tree (`before`) and the
+    paths changed since (`changed`), only the folders those paths touch are looked into again: the tree
+    is the one a whole walk would find (the folders above them are listed again, which is cheap)."""
+    walk = _Walk(root, before, changed)
     blocked: set[str] = set()
     brands = walk.folders("brands", (), blocked)
     brand_ids = None if brands is None else {f.ids[0] for f in brands} | blocked  # None: brands/ unreadable
@@ -191,7 +266,8 @@ def discover(root: Path) -> SourceTree:
     themes = os.path.join(root, "themes")  # a theme's static files are published: none may come from elsewhere
     if os.path.lexists(themes) and walk.followable(themes, "themes") and os.path.isdir(themes):
         walk.walk_nested(themes, "themes")
-    return SourceTree(tuple(brands or ()), tuple(products), tuple(walk.problems))
+    return SourceTree(tuple(brands or ()), tuple(products), tuple(walk.problems), walk.scanned,
+                      frozenset(walk.reused))
 
 
 def _near_index(names: set[str]) -> str | None:

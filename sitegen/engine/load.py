@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from sitegen.config import CONFIG_FILE, SiteConfig, load_config
-from sitegen.content.discover import SourceTree, discover
+from sitegen.content.discover import Changed, SourceTree, discover
 from sitegen.content.load import Content, Entry, load_content
 from sitegen.content.models import Product
 from sitegen.engine.previous import code_digest
@@ -47,7 +47,8 @@ class Inputs:
     cache_dir: Path | None  # None: `.sitegen-cache` is a link out of the catalog, and is never used
 
 
-def gather(root: Path) -> Inputs:
+def gather(root: Path, before: SourceTree | None = None, changed: Changed | None = None) -> Inputs:
+    """`before` and `changed`: the last pass's tree and the paths changed since (see `discover`)."""
     config, problems = load_config(root)
     if config is None:  # sitegen.toml unreadable: still report what is wrong in each content file on its own
         tree = discover(root)
@@ -64,7 +65,7 @@ def gather(root: Path) -> Inputs:
     if cache_dir is not None and not inside(cache_dir, root):
         problems.append(Problem("link-outside", config.images.cache_dir, None, {"value": config.images.cache_dir}))
         cache_dir = None
-    return Inputs(config, theme, discover(root), tuple(problems), cache_dir)
+    return Inputs(config, theme, discover(root, before, changed), tuple(problems), cache_dir)
 
 
 def open_store(cache_dir: Path | None) -> StateStore:
@@ -84,7 +85,7 @@ def check(root: Path, store: StateStore | None = None, jobs: int = 0, inputs: In
     if store is None:
         store = open_store(inputs.cache_dir)
     try:
-        content = load_content(tree, cache := ParseCache(store, memo), jobs)
+        content = load_content(tree, cache := ParseCache(store, memo, tree.reused), jobs)
     finally:
         if own and not save:
             store.close()

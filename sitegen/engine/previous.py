@@ -37,6 +37,9 @@ class BuildState:
     files: dict[str, Written] = field(default_factory=dict)
     hashes: dict[tuple[str, int, int], str] = field(default_factory=dict)  # (source, size, mtime) → sha256
     real: set[str] = field(default_factory=set)  # folders of output/ seen to be folders, not symlinks
+    # `files` are what this process wrote there in its last pass, and nothing but it writes there (the live
+    # preview's folder): a kept file is not looked at again
+    own: bool = False
 
     @staticmethod
     def load(store: StateStore, output: Path) -> BuildState:
@@ -59,6 +62,8 @@ class BuildState:
         entry = manifest.get(rel)
         if entry is None or entry.get("sha256") != old.sha256:
             return None
+        if self.own:
+            return old
         try:
             st = os.lstat(f"{output}/{rel}")  # a string join: pathlib costs more than the stat here
         except OSError:

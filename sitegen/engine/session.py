@@ -13,19 +13,28 @@ import datetime as dt
 import gc
 import os
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from sitegen import __version__
 from sitegen.config import CONFIG_FILE
+from sitegen.content.discover import Changed, SourceTree
 from sitegen.content.load import Entry
 from sitegen.content.models import Product
 from sitegen.engine.assemble import Assembly, Manifest, extras
 from sitegen.engine.depends import Current, changed, read_lists, stale
 from sitegen.engine.load import Checked, Inputs, check, gather, image_requests, open_store, save_cache
-from sitegen.engine.previous import BuildState, LastBuild, Written, code_digest, fingerprint, input_stamp
+from sitegen.engine.previous import (
+    BuildState,
+    LastBuild,
+    Written,
+    code_digest,
+    fingerprint,
+    input_stamp,
+    target_key,
+)
 from sitegen.engine.state import BodyReader, StateStore
 from sitegen.errors import ContentError, Problem, errors_only
 from sitegen.fsutil import exclusive, remove_tree
@@ -102,6 +111,12 @@ def _fewer_collections() -> Iterator[None]:
         gc.set_threshold(*before)
 
 
+def _folder(rel: str) -> str:
+    """The content folder a photo's rel is in: 'brands/<id>' or 'products/<brand>/<id>'."""
+    parts = rel.split("/", 3)
+    return "/".join(parts[:2] if parts[0] == "brands" else parts[:3])
+
+
 def _assets(theme: Theme | None) -> dict[str, str]:
     return {name: asset.output for name, asset in theme.assets.items()} if theme is not None else {}
 
@@ -119,11 +134,48 @@ class Session:
         # records read from each file, by its stamp; field digests, by the record file's digest
         self._records: dict[str, Entry] = {}
         self._fields: dict[tuple[str, str, str], str] = {}
+        # what the last pass found, for a pass that is told what changed since: the folder tree, and each
+        # photo's variants (by rel: the source, the settings' fingerprint, the variants)
+        self._tree: SourceTree | None = None
+        self._photos: dict[str, tuple[str, str, ProcessedImage]] = {}
+        # what the last pass left in the output folder: its files as the state store has them, the source
+        # hashes, the manifest, and the manifest's (size, mtime) then
+        self._output: tuple[dict[str, Written], dict[tuple[str, int, int], str], Manifest, tuple[int, int]] | None
+        self._output = None
 
-    def build(self) -> BuildResult:
+    def build(self, changed: Iterable[str] | None = None) -> BuildResult:
+        """One pass. `changed`: the paths (relative to the catalog, '/'-separated) that may have changed since
+        the last pass of this session, as a watcher reports them; a folder none of them touches is taken as
+        the last pass found it, without a look. None (`sitegen build`): anything may have changed."""
+        known = Changed(changed) if changed is not None and self._tree is not None else None
+        if known is None:
+            self._forget()
+        try:
+            return self._build(known)
+        except BaseException:  # a pass cut short: the next one looks at everything again
+            self._forget()
+            raise
+
+    def _forget(self) -> None:
+        self._tree, self._photos, self._output = None, {}, None
+
+    def _previous(self, store: StateStore) -> tuple[BuildState, Manifest | None]:
+        """What the last build wrote: as this session's last pass left it, if the manifest it wrote is still
+        the one there (the pass that follows it is told what changed); else from the state store."""
+        output = self.options.output
+        if self._output is not None:  # kept only from one pass to the next that is told what changed
+            files, hashes, manifest, stamp = self._output
+            with contextlib.suppress(OSError):
+                st = os.stat(output / MANIFEST)
+                if (st.st_size, st.st_mtime_ns) == stamp:
+                    return BuildState(store, target_key(output), files, hashes, own=True), manifest
+        return BuildState.load(store, output), read_manifest(output)
+
+    def _build(self, known: Changed | None) -> BuildResult:
         watch = Stopwatch()
         options = self.options
-        inputs = gather(options.root)
+        inputs = gather(options.root, self._tree, known)
+        self._tree = inputs.tree
         cache_dir = inputs.cache_dir
         if cache_dir is None:  # `.sitegen-cache` committed as a link to elsewhere
             raise ContentError(errors_only(inputs.problems))
@@ -136,11 +188,12 @@ class Session:
             clean_stale(options.output)
             store = open_store(cache_dir)
             try:
-                return self._pass(inputs, cache_dir, store, watch)
+                return self._pass(inputs, cache_dir, store, watch, known)
             finally:
                 store.close()
 
-    def _pass(self, inputs: Inputs, cache_dir: Path, store: StateStore, watch: Stopwatch) -> BuildResult:
+    def _pass(self, inputs: Inputs, cache_dir: Path, store: StateStore, watch: Stopwatch, known: Changed | None
+              ) -> BuildResult:
         options = self.options
         today = options.today or dt.date.today()
         stamp = input_stamp((__version__, code_digest(), (options.root / CONFIG_FILE).read_bytes(),
@@ -148,7 +201,8 @@ class Session:
                              str(options.output.resolve()), inputs.problems),
                             (*inputs.tree.brands, *inputs.tree.products))
         blocked = errors_only((*inputs.problems, *inputs.tree.problems))  # e.g. a new link out of the catalog
-        last = LastBuild.load(store, options.output) if stamp and not blocked else None
+        # told that something changed, the pass does not look for "nothing changed"
+        last = LastBuild.load(store, options.output) if stamp and not blocked and not (known and known.paths) else None
         if last is not None and last.stamp == stamp and last.output_intact(options.output):
             return BuildResult(pages=last.pages, rendered=0, files=len(last.outputs) - 1, written=0,
                                seconds=watch.total(), warnings=last.warnings, timings={"up-to-date": 0},
@@ -187,6 +241,9 @@ class Session:
         st = os.stat(options.output / MANIFEST)
         outputs = (*((rel, *w.stamp) for rel, w in assembly.written.items()), (MANIFEST, st.st_size, st.st_mtime_ns))
 
+        manifest = {rel: {"sha256": f.sha256, "size": f.size} for rel, f in assembly.files.items()}
+        self._output = (assembly.written, previous[0].hashes, manifest, (st.st_size, st.st_mtime_ns))
+
         def remember() -> None:
             previous[0].save(assembly.written, page_reads)
             store.save_inputs(previous[0].target, plan.before, plan.now)
@@ -203,23 +260,36 @@ class Session:
                 ) -> tuple[dict[str, ProcessedImage], list[Problem], tuple[BuildState, Manifest | None]]:
         """Every photo's variants, from the cache or made now; meanwhile, what the last build wrote."""
         early: list[tuple[BuildState, Manifest | None]] = []
-        output = self.options.output
 
         def meanwhile() -> None:
             """While image workers encode photos: read the last build's records, load the page renderer."""
-            early.append((BuildState.load(store, output), read_manifest(output)))
+            early.append(self._previous(store))
             import sitegen.render.pages  # noqa: F401 - Jinja2, Markdown and nh3, imported off the critical path
 
         progress = self.progress
         from sitegen.images.pipeline import process_images
 
+        settings = checked.config.images
+        logo, photo = settings.for_logos().fingerprint(), settings.fingerprint()
+        wanted: dict[str, tuple[str, str]] = {}  # rel → (source, the fingerprint of the settings it is made with)
+        for r in requests:  # a file that is a logo and something else is made as a photo (process_images)
+            if r.role != "logo" or r.rel not in wanted:
+                wanted[r.rel] = (str(r.source), logo if r.role == "logo" else photo)
+        unchanged = self._tree.reused if self._tree is not None else frozenset()
+        kept = {rel: memo[2] for rel, want in wanted.items() if (memo := self._photos.get(rel)) is not None
+                and memo[:2] == want and _folder(rel) in unchanged}
+        todo = [r for r in requests if r.rel not in kept]
         images, problems = process_images(
-            requests, checked.config.images, cache_dir, self.options.jobs,
+            todo, settings, cache_dir, self.options.jobs,
             progress=(lambda done, total: progress(done, total, "photos")) if progress else None,
-            meanwhile=meanwhile)
+            meanwhile=meanwhile) if todo else ({}, [])
         if errors_only(problems):
             raise ContentError(list(problems))
-        return images, problems, early[0] if early else (BuildState.load(store, output), read_manifest(output))
+        images.update(kept)
+        warned = {p.path for p in problems}  # made again each pass, to be warned of again
+        self._photos = {rel: (*wanted[rel], image) for rel, image in images.items() if rel in wanted
+                        and rel not in warned}
+        return images, problems, early[0] if early else self._previous(store)
 
     def _plan(self, checked: Checked, products: tuple[Product, ...], images: dict[str, ProcessedImage],
               today: dt.date, store: StateStore, state: BuildState, manifest: Manifest | None
@@ -286,5 +356,6 @@ class Session:
                 if rel not in assembly.files:  # one image shown by many products (or twins in many folders)
                     assembly.source(rel, source, link=str(source) not in editable)
         if assembly.needs_commit():
-            commit(self.options.output, assembly.staging, assembly.files, assembly.manifest, f"sitegen {__version__}")
+            commit(self.options.output, assembly.staging, assembly.files, assembly.manifest, f"sitegen {__version__}",
+                   assembly.state.real, assembly.state.own)
             assembly.stamp(os.stat)

@@ -159,6 +159,15 @@ class StateStore:
                 found[rel] = ((size, mtime), entry)
         return found
 
+    def parsed_row(self, rel: str) -> tuple[tuple[int, int], str] | None:
+        for size, mtime, entry in self._rows("SELECT size, mtime, entry FROM parsed WHERE rel = ?", rel):
+            if type(size) is int and type(mtime) is int and type(entry) is str:
+                return (size, mtime), entry
+        return None
+
+    def parsed_rels(self) -> set[str]:
+        return {rel for (rel,) in self._rows("SELECT rel FROM parsed") if type(rel) is str}
+
     def save_parsed(self, put: dict[str, tuple[tuple[int, int], dict[str, Any]]], drop: Iterable[str]) -> None:
         rows = [(rel, s[0], s[1], json.dumps(e, ensure_ascii=False, separators=(",", ":"), default=str))
                 for rel, (s, e) in put.items()]
@@ -315,12 +324,16 @@ def _remove(path: Path, odd_only: bool = False) -> None:
 class ParseCache:
     """rel → (stamp, record, problems): the state store's rows, decoded only for files that are unchanged.
     `memo`: the entries a long-lived session decoded in its earlier passes (the live preview), kept by the
-    session and brought up to date here, so that a pass decodes only what changed since the last one."""
+    session and brought up to date here, so that a pass decodes only what changed since the last one;
+    `unchanged`: the folders the session's watcher says nothing changed in, whose entries are taken from
+    the memo without a look at the file."""
 
-    def __init__(self, store: StateStore | None, memo: dict[str, Entry] | None = None):
+    def __init__(self, store: StateStore | None, memo: dict[str, Entry] | None = None,
+                 unchanged: frozenset[str] = frozenset()):
         self.store = store
         self.memo: dict[str, Entry] = {} if memo is None else memo
-        self.rows = store.parsed() if store is not None else {}
+        self.unchanged = unchanged
+        self._rows: dict[str, tuple[tuple[int, int], str]] | None = None
         self.added: dict[str, tuple[tuple[int, int], dict[str, Any]]] = {}
         self.dropped: set[str] = set()
 
@@ -328,9 +341,12 @@ class ParseCache:
         rel = folder.index_rel
         # the stamp is the file's size and time; one made unreadable since is read, and reported, as on a cold cache
         known = self.memo.get(rel)
-        if known is not None and known[0] == folder.stamp and can_read(f"{folder.path}/index.md"):
+        if known is not None and known[0] == folder.stamp and (folder.rel in self.unchanged
+                                                               or can_read(f"{folder.path}/index.md")):
             return known
-        row = self.rows.get(rel)
+        # a session's pass misses a few: each is looked up alone; a build's first pass misses most: all at once
+        row = self.store.parsed_row(rel) if known is not None and self._rows is None and self.store else \
+            self.rows.get(rel)
         if row is None or row[0] != folder.stamp or not can_read(f"{folder.path}/index.md"):
             return None
         try:
@@ -341,6 +357,13 @@ class ParseCache:
         entry = self.memo[rel] = (folder.stamp, record, problems)
         return entry
 
+    @property
+    def rows(self) -> dict[str, tuple[tuple[int, int], str]]:
+        """The stored entries, read when one is first needed (a preview's pass often needs none)."""
+        if self._rows is None:
+            self._rows = self.store.parsed() if self.store is not None else {}
+        return self._rows
+
     def put(self, rel: str, entry: Entry) -> None:
         self.memo[rel] = entry
         self.added[rel] = (entry[0], encode_entry(entry[1], entry[2]))
@@ -350,6 +373,8 @@ class ParseCache:
         self.dropped.add(rel)
 
     def known(self) -> Iterable[str]:
+        if self._rows is None and self.store is not None:
+            return self.store.parsed_rels() | self.memo.keys()
         return self.rows.keys() | self.memo.keys()
 
     def save(self) -> None:

@@ -76,10 +76,12 @@ class Preview:
         self.broken = False
         self.warned: set[str] = set()
 
-    def rebuild(self, changed: set[str] | None = None) -> BuildResult | None:
+    def rebuild(self, changed: set[str] | None = None, whole: bool = False) -> BuildResult | None:
+        """One pass after the watcher's batch `changed` (None: the first pass); `whole`: look at every file,
+        not only at the folders the batch names (what changed before the watcher began is in no batch)."""
         started = time.perf_counter()
         try:
-            result = self.session.build()
+            result = self.session.build(None if whole else changed)
         except ContentError as exc:
             self._broken([self.terminal.line(p) for p in sorted(exc.problems, key=by_place)])
             return None
@@ -133,7 +135,7 @@ def serve(options: ServeOptions, terminal: Terminal, ready: Callable[[str], None
         if watcher.fell_back:
             terminal.warn("this system's limit of watched folders (fs.inotify.max_user_watches) is reached: "
                           "watching by polling instead, which notices changes within a second")
-        preview.rebuild(changed=set())  # what changed while the first pass ran, before any page can open
+        preview.rebuild(changed=set(), whole=True)  # what changed while the first pass ran, before any page opens
         thread.start()
         url = _urls(options, server, terminal)
         if ready is not None:

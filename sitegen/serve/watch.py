@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import logging
 import os
 import threading
 import time
@@ -60,6 +61,19 @@ def ignored(rel: str) -> bool:
             or (name.startswith("#") and name.endswith("#")))
 
 
+class _Overflow(logging.Handler):
+    """watchdog's only sign that inotify dropped events is a log record; what they were is unknown, so the
+    next pass must look at everything."""
+
+    def __init__(self, changes: Changes):
+        super().__init__(logging.WARNING)
+        self.changes = changes
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if "overflow" in str(record.msg).lower():
+            self.changes.everything()
+
+
 class WatchLimit(OSError):
     """The system's limit of inotify watches (or instances) is reached: poll instead."""
 
@@ -106,6 +120,10 @@ class Changes(FileSystemEventHandler):
             self._last = now
             self._ready.notify_all()
 
+    def everything(self) -> None:
+        """Events were lost (the kernel's queue overflowed): the next batch names every watched folder."""
+        self.add([os.path.join(self.root, top) for top in (*WATCHED, CONFIG_FILE)])
+
     def close(self) -> None:
         with self._ready:
             self.closed = True
@@ -149,6 +167,9 @@ class Watcher:
         self.interval = interval
         self.fell_back = False
         self._watches: dict[str, object] = {}
+        self._overflow = _Overflow(changes)
+        self._log = logging.getLogger("watchdog.observers")
+        self._log.addHandler(self._overflow)
         self.observer = self._start()
 
     def _make(self) -> BaseObserver:
@@ -200,7 +221,7 @@ class Watcher:
                 # what was written into it before the watch began has sent no event: build it
                 self.changes.add([str(self.root / name)])
             except WatchLimit:
-                self.stop()
+                _stop(self.observer)
                 self.polling, self.fell_back = True, True
                 self._watches = {}
                 self.observer = self._start()
@@ -208,6 +229,7 @@ class Watcher:
                 return
 
     def stop(self) -> None:
+        self._log.removeHandler(self._overflow)
         _stop(self.observer)
 
 
