@@ -33,7 +33,8 @@ def image_digest(image: ProcessedImage | None) -> str:
 class Current:
     """The digest of each input as it is in this build, each computed once."""
 
-    def __init__(self, site: Site, theme: Theme, memo: dict[tuple[str, str, str], str] | None = None):
+    def __init__(self, site: Site, theme: Theme, memo: dict[tuple[str, str, str], str] | None = None,
+                 pictures: dict[str, tuple[ProcessedImage, str]] | None = None):
         self.site = site
         self.theme = theme
         self._fields: dict[tuple[str, str], str] = {}
@@ -41,6 +42,8 @@ class Current:
         self._memo: dict[tuple[str, str, str], str] = {} if memo is None else memo
         self._lists: dict[str, str] = {}
         self._images: dict[str, str] = {}
+        # rel → (the photo's variants, their digest), kept by a session whose passes reuse the variants
+        self._pictures: dict[str, tuple[ProcessedImage, str]] = {} if pictures is None else pictures
 
     def fields(self, key: str, names: str) -> str:
         """The digest of the fields `names` (sorted, comma-separated) of a record: pages that show the same
@@ -72,7 +75,15 @@ class Current:
     def image(self, rel: str) -> str:
         found = self._images.get(rel)
         if found is None:
-            found = self._images[rel] = image_digest(self.site.images.get(rel))
+            image = self.site.images.get(rel)
+            known = self._pictures.get(rel)
+            if known is not None and known[0] is image:
+                found = known[1]
+            else:
+                found = image_digest(image)
+                if image is not None:
+                    self._pictures[rel] = (image, found)
+            self._images[rel] = found
         return found
 
     def asset(self, name: str) -> str:

@@ -112,7 +112,10 @@ def save_cache(save: Callable[[], None], cache_dir: Path) -> list[Problem]:
     return []
 
 
-def image_requests(root: Path, checked: Checked, products: Iterable[Product]) -> list[ImageRequest]:
+def image_requests(root: Path, checked: Checked, products: Iterable[Product],
+                   memo: dict[str, tuple[Product, list[ImageRequest]]] | None = None) -> list[ImageRequest]:
+    """`memo`: each product's requests, by folder, as a session's earlier pass made them (for the same
+    record, the same requests)."""
     requests = []
     for brand in checked.content.brands:
         for ref, role in ((brand.logo, "logo"), (brand.banner, "banner")):
@@ -120,9 +123,17 @@ def image_requests(root: Path, checked: Checked, products: Iterable[Product]) ->
                 requests.append(ImageRequest(root / brand.folder / ref.file, f"{brand.folder}/{ref.file}", role))
     base = str(root)
     for product in products:
+        known = memo.get(product.folder) if memo is not None else None
+        if known is not None and known[0] is product:
+            requests += known[1]
+            continue
+        mine = []
         for ref in product.images:
             rel = f"{product.folder}/{ref.file}"
-            requests.append(ImageRequest(Path(f"{base}/{rel}"), rel))  # one Path per photo, not three
+            mine.append(ImageRequest(Path(f"{base}/{rel}"), rel))  # one Path per photo, not three
+        if memo is not None:
+            memo[product.folder] = (product, mine)
+        requests += mine
     return requests
 
 

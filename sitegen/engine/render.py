@@ -18,7 +18,7 @@ import os
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from sitegen.engine.depends import Current, snapshot
 from sitegen.render.theme import Theme
@@ -98,17 +98,17 @@ def render_chunk(chunk: list[tuple[Page, str]]) -> tuple[list[Rendered], dict[st
 
 def render_all(site: Site, theme: Theme, lang: str, todo: list[tuple[Page, str]], staging: Path, jobs: int,
                progress: Progress | None, meanwhile: Callable[[], None], bodies: Callable[[str], str | None],
-               new_bodies: dict[str, str]) -> Iterator[Rendered]:
+               new_bodies: dict[str, str], compiled: dict[tuple[str, str], Any] | None = None) -> Iterator[Rendered]:
     """Yields each rendered page. `meanwhile` runs in this process while workers render, or first when
     the pages are rendered here. `bodies` is the body cache to read; what was rendered anew goes into
-    `new_bodies`."""
+    `new_bodies`. `compiled`: templates a session compiled in its earlier passes."""
     if not todo:
         meanwhile()
         return
     from sitegen.render.pages import Renderer  # Jinja2, Markdown, nh3: only when something is rendered
     from sitegen.render.sandbox import bounded_memory
 
-    job = RenderJob(Renderer(site, theme, lang, bodies), staging, Current(site, theme))
+    job = RenderJob(Renderer(site, theme, lang, bodies, compiled), staging, Current(site, theme))
     chunks = [todo[i : i + CHUNK] for i in range(0, len(todo), CHUNK)]
     with bounded_memory():  # templates are the catalog's code: none may take the machine's memory
         yield from _render_chunks(job, chunks, count(jobs), len(todo), progress, meanwhile, new_bodies,

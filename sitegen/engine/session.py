@@ -16,7 +16,7 @@ import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from sitegen import __version__
 from sitegen.config import CONFIG_FILE
@@ -138,6 +138,10 @@ class Session:
         # photo's variants (by rel: the source, the settings' fingerprint, the variants)
         self._tree: SourceTree | None = None
         self._photos: dict[str, tuple[str, str, ProcessedImage]] = {}
+        self._pictures: dict[str, tuple[ProcessedImage, str]] = {}  # their digests (`Current.image`)
+        self._compiled: dict[tuple[str, str], Any] = {}  # templates, by name and source (`CompiledTemplates`)
+        self._requests: dict[str, tuple[Product, list[ImageRequest]]] = {}  # each product's photos (by folder)
+        self._fingerprints: dict[Page, str] = {}  # what each page is (`fingerprint`): the same in every pass
         # what the last pass left in the output folder: its files as the state store has them, the source
         # hashes, the manifest, and the manifest's (size, mtime) then
         self._output: tuple[dict[str, Written], dict[tuple[str, int, int], str], Manifest, tuple[int, int]] | None
@@ -157,7 +161,7 @@ class Session:
             raise
 
     def _forget(self) -> None:
-        self._tree, self._photos, self._output = None, {}, None
+        self._tree, self._photos, self._pictures, self._output = None, {}, {}, None
 
     def _previous(self, store: StateStore) -> tuple[BuildState, Manifest | None]:
         """What the last build wrote: as this session's last pass left it, if the manifest it wrote is still
@@ -196,13 +200,15 @@ class Session:
               ) -> BuildResult:
         options = self.options
         today = options.today or dt.date.today()
-        stamp = input_stamp((__version__, code_digest(), (options.root / CONFIG_FILE).read_bytes(),
-                             inputs.theme.digest if inputs.theme else None, options.drafts, today.month,
-                             str(options.output.resolve()), inputs.problems),
-                            (*inputs.tree.brands, *inputs.tree.products))
+        # told that something changed, the pass does not look for "nothing changed" (nor remember what it read
+        # for a pass that will: the first pass of the next session)
+        told = known is not None and bool(known.paths)
+        stamp = None if told else input_stamp(
+            (__version__, code_digest(), (options.root / CONFIG_FILE).read_bytes(),
+             inputs.theme.digest if inputs.theme else None, options.drafts, today.month,
+             str(options.output.resolve()), inputs.problems), (*inputs.tree.brands, *inputs.tree.products))
         blocked = errors_only((*inputs.problems, *inputs.tree.problems))  # e.g. a new link out of the catalog
-        # told that something changed, the pass does not look for "nothing changed"
-        last = LastBuild.load(store, options.output) if stamp and not blocked and not (known and known.paths) else None
+        last = LastBuild.load(store, options.output) if stamp and not blocked else None
         if last is not None and last.stamp == stamp and last.output_intact(options.output):
             return BuildResult(pages=last.pages, rendered=0, files=len(last.outputs) - 1, written=0,
                                seconds=watch.total(), warnings=last.warnings, timings={"up-to-date": 0},
@@ -214,7 +220,7 @@ class Session:
                         memo=self._records)
         watch.lap("load+validate")
         products = published_products(checked.content.products, options.drafts)
-        requests = image_requests(options.root, checked, products)
+        requests = image_requests(options.root, checked, products, self._requests)
         images, image_problems, previous = self._images(requests, checked, cache_dir, store)
         watch.lap("images")
         plan, kept = self._plan(checked, products, images, today, store, previous[0], previous[1])
@@ -250,6 +256,8 @@ class Session:
             store.save_bodies(plan.new_bodies)
             if stamp:
                 LastBuild(stamp, outputs, tuple(warnings), len(plan.pages)).save(store, options.output)
+            else:
+                store.forget_build(previous[0].target)
 
         warnings += tuple(save_cache(remember, cache_dir))
         return BuildResult(pages=len(plan.pages), rendered=len(plan.todo), files=len(assembly.files),
@@ -299,7 +307,7 @@ class Session:
         output = self.options.output
         site = Site.create(checked.config, checked.content.brands, products, images, today)
         pages = plan_pages(site, checked.config.language)
-        current = Current(site, checked.theme, self._fields)
+        current = Current(site, checked.theme, self._fields, self._pictures)
         before = store.inputs(state.target)
         now = current.inputs(read_lists(before))
         everything, touched = changed(before, now)
@@ -307,8 +315,12 @@ class Session:
         code = code_digest()
         todo: list[tuple[Page, str]] = []
         kept: list[tuple[Page, Written]] = []
+        if len(self._fingerprints) > 2 * len(pages) + 1000:  # pages renamed and removed
+            self._fingerprints = {}
         for page in pages:
-            fp = fingerprint(__version__, code, page)  # what the page is; what it shows is in its reads
+            fp = self._fingerprints.get(page)  # what the page is; what it shows is in its reads
+            if fp is None:
+                fp = self._fingerprints[page] = fingerprint(__version__, code, page)
             old = state.reusable(page.output, fp, output, manifest)
             if old is None:
                 todo.append((page, fp))
@@ -335,7 +347,7 @@ class Session:
         try:
             for rel, fp, sha, size, reads in render_all(plan.site, checked.theme, checked.config.language,
                                                         plan.todo, assembly.staging, self.options.jobs, self.progress,
-                                                        meanwhile, bodies, plan.new_bodies):
+                                                        meanwhile, bodies, plan.new_bodies, self._compiled):
                 assembly.rendered(rel, fp, sha, size)
                 page_reads[rel] = reads
                 plan.now.update((key, plan.current.list(key[2:])) for key in reads[1] if key.startswith("l:"))

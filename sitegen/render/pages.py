@@ -22,7 +22,7 @@ from sitegen.render.i18n import texts, translator
 from sitegen.render.markdown import body_key, plain_text, render_markdown, resanitized
 from sitegen.render.picture import picture
 from sitegen.render.reads import Reads, Recorder, Tracked, untracked
-from sitegen.render.sandbox import MAX_RENDER_MEMORY, CatalogSandbox
+from sitegen.render.sandbox import MAX_RENDER_MEMORY, CatalogSandbox, CompiledTemplates
 from sitegen.render.seo import json_ld, price_range, product_ld
 from sitegen.render.theme import Theme
 from sitegen.structure import Page, Site, Urls, paged_url
@@ -34,8 +34,10 @@ TEMPLATES = {"home": "home.html", "brands": "brands.html", "brand": "brand.html"
 class Renderer:
     """Holds the Jinja environment for one site and language; `render` is safe to call from workers."""
 
-    def __init__(self, site: Site, theme: Theme, lang: str, bodies: Callable[[str], str | None] | None = None):
-        """`bodies`: the body cache (key → HTML rendered before); bodies rendered now go to `new_bodies`."""
+    def __init__(self, site: Site, theme: Theme, lang: str, bodies: Callable[[str], str | None] | None = None,
+                 compiled: dict[tuple[str, str], Any] | None = None):
+        """`bodies`: the body cache (key → HTML rendered before); bodies rendered now go to `new_bodies`.
+        `compiled`: templates compiled by a session's earlier passes (see `CompiledTemplates`)."""
         self.site = site
         self.bodies = bodies
         self.new_bodies: dict[str, str] = {}
@@ -45,6 +47,7 @@ class Renderer:
         self.env = CatalogSandbox(
             loader=theme.loader(), undefined=jinja2.StrictUndefined, recorder=self.recorder,
             auto_reload=False,  # templates cannot change during a build; checking costs a stat per include
+            bytecode_cache=None if compiled is None else CompiledTemplates(compiled),
         )
         self.config = Tracked(site.config, "config", self.recorder)
         self._ = translator(lang)

@@ -29,6 +29,7 @@ import jinja2.nodes
 import jinja2.runtime
 import jinja2.utils
 from jinja2 import sandbox
+from jinja2.bccache import Bucket, BytecodeCache
 from jinja2.exceptions import SecurityError, TemplateSyntaxError
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 from markupsafe import Markup
@@ -281,3 +282,28 @@ class ConfinedLoader(jinja2.FileSystemLoader):
         if self.boundary and not os.path.realpath(filename).startswith(self.boundary):
             raise jinja2.TemplateNotFound(template)
         return source, filename, uptodate
+
+
+class CompiledTemplates(BytecodeCache):
+    """Templates compiled by an earlier pass of a session (the live preview's), by name and source: a pass
+    after an edit compiles none again. Code objects kept in memory only: nothing is written, nothing read
+    back (Jinja's own caches pickle and marshal)."""
+
+    def __init__(self, store: dict[tuple[str, str], Any]):
+        self.store = store
+
+    def get_bucket(self, environment: jinja2.Environment, name: str, filename: str | None, source: str) -> Bucket:
+        bucket = Bucket(environment, self.get_cache_key(name, filename), self.get_source_checksum(source))
+        bucket.code = self.store.get((bucket.key, bucket.checksum))
+        return bucket
+
+    def set_bucket(self, bucket: Bucket) -> None:
+        if len(self.store) > 1000:  # an editor at work on a template: each version of it compiled
+            self.store.clear()
+        self.store[(bucket.key, bucket.checksum)] = bucket.code
+
+    def load_bytecode(self, bucket: Bucket) -> None:
+        pass
+
+    def dump_bytecode(self, bucket: Bucket) -> None:
+        pass
