@@ -20,21 +20,45 @@ from sitegen.errors import Problem
 from sitegen.untrusted import is_inside
 
 
-def validate(config: SiteConfig, content: Content, folders: Mapping[str, Folder]) -> list[Problem]:
+class Validated:
+    """What a session's earlier pass found for each record: the same record in the same folder under the
+    same settings has the same problems (the live preview's pass after one edit checks that one file)."""
+
+    def __init__(self) -> None:
+        self.config: SiteConfig | None = None
+        self.found: dict[str, tuple[object, Folder, list[Problem]]] = {}
+
+    def start(self, config: SiteConfig) -> None:
+        if config != self.config:
+            self.config, self.found = config, {}
+
+
+def validate(config: SiteConfig, content: Content, folders: Mapping[str, Folder],
+             memo: Validated | None = None) -> list[Problem]:
+    memo = memo or Validated()
+    memo.start(config)
     problems: list[Problem] = []
     for brand in content.brands:
         problems += _certs(brand.rel, brand.certifications, config.certifications)
         for ref in (brand.logo, brand.banner):
             if ref is not None:
                 problems += _image(brand.rel, ref, folders[brand.folder], want_alt=False)
+    found = memo.found
     for product in content.products:
-        if product.category and product.category not in config.categories:
-            problems.append(_unknown("unknown-category", product.rel, product.category_line, product.category,
-                                     config.categories))
-        problems += _certs(product.rel, product.certifications, config.certifications)
         folder = folders[product.folder]
+        known = found.get(product.rel)
+        if known is not None and known[0] is product and known[1] is folder:
+            problems += known[2]
+            continue
+        mine: list[Problem] = []
+        if product.category and product.category not in config.categories:
+            mine.append(_unknown("unknown-category", product.rel, product.category_line, product.category,
+                                 config.categories))
+        mine += _certs(product.rel, product.certifications, config.certifications)
         for ref in product.images:
-            problems += _image(product.rel, ref, folder, want_alt=True)
+            mine += _image(product.rel, ref, folder, want_alt=True)
+        found[product.rel] = (product, folder, mine)
+        problems += mine
     return problems
 
 

@@ -72,6 +72,7 @@ class Changed:
 
     def __init__(self, paths: Iterable[str]):
         self.paths = frozenset(paths)
+        self._depth = min((p.count("/") for p in self.paths), default=0)  # of the least deep path
         self._above = {p.rpartition("/")[0] for p in self.paths}  # folders that hold a changed path…
         for path in list(self._above):
             while path:  # …and the folders above those
@@ -82,7 +83,7 @@ class Changed:
         """Whether something in folder `rel` (at any depth), the folder itself, or a folder above it changed."""
         if rel in self.paths or rel in self._above:
             return True
-        while rel:
+        while rel and self._depth < rel.count("/"):  # most batches name files deeper than any folder asked about
             rel = rel.rpartition("/")[0]
             if rel in self.paths:
                 return True

@@ -11,6 +11,7 @@ nearly every page) examines all of them.
 from __future__ import annotations
 
 import json
+import operator
 from typing import Any
 
 from sitegen.fsutil import digest
@@ -34,7 +35,8 @@ class Current:
     """The digest of each input as it is in this build, each computed once."""
 
     def __init__(self, site: Site, theme: Theme, memo: dict[tuple[str, str, str], str] | None = None,
-                 pictures: dict[str, tuple[ProcessedImage, str]] | None = None):
+                 pictures: dict[str, tuple[ProcessedImage, str]] | None = None,
+                 lists: dict[str, tuple[tuple[object, ...], int, str]] | None = None):
         self.site = site
         self.theme = theme
         self._fields: dict[tuple[str, str], str] = {}
@@ -44,6 +46,9 @@ class Current:
         self._images: dict[str, str] = {}
         # rel → (the photo's variants, their digest), kept by a session whose passes reuse the variants
         self._pictures: dict[str, tuple[ProcessedImage, str]] = {} if pictures is None else pictures
+        # name → (its records, the whole list's length, digest): a session's pass finds most lists holding the
+        # very records they held in the last pass
+        self._list_memo: dict[str, tuple[tuple[object, ...], int, str]] = {} if lists is None else lists
 
     def fields(self, key: str, names: str) -> str:
         """The digest of the fields `names` (sorted, comma-separated) of a record: pages that show the same
@@ -94,10 +99,23 @@ class Current:
         found = self._lists.get(name)
         if found is None:
             try:
-                found = self.site.list_digest(name)
+                found = self._list_digest(name)
             except ValueError:
                 found = _GONE
             self._lists[name] = found
+        return found
+
+    def _list_digest(self, name: str) -> str:
+        if name == "counts":
+            return self.site.list_digest(name)
+        items = self.site.members(name)
+        whole = len(self.site.members(name.partition("@")[0])) if "@" in name else len(items)
+        known = self._list_memo.get(name)
+        if known is not None and known[1] == whole and len(known[0]) == len(items) and all(
+                map(operator.is_, known[0], items)):
+            return known[2]
+        found = self.site.list_digest(name)
+        self._list_memo[name] = (items, whole, found)
         return found
 
     def inputs(self, lists: set[str]) -> dict[str, str]:

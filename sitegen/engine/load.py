@@ -22,7 +22,7 @@ from sitegen.fsutil import inside
 from sitegen.images.model import ImageRequest
 from sitegen.render.theme import Theme, available_themes, load_theme
 from sitegen.tomllines import key_lines, line_of
-from sitegen.validate import index_folders, validate
+from sitegen.validate import Validated, index_folders, validate
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,7 +74,8 @@ def open_store(cache_dir: Path | None) -> StateStore:
 
 
 def check(root: Path, store: StateStore | None = None, jobs: int = 0, inputs: Inputs | None = None,
-          save: bool = True, templates: bool = False, memo: dict[str, Entry] | None = None) -> Checked:
+          save: bool = True, templates: bool = False, memo: dict[str, Entry] | None = None,
+          validated: Validated | None = None) -> Checked:
     """Load and validate everything; raise ContentError with every problem found.
 
     `templates`: also compile the site's own templates (`sitegen check`; a build finds their
@@ -90,7 +91,7 @@ def check(root: Path, store: StateStore | None = None, jobs: int = 0, inputs: In
         if own and not save:
             store.close()
     problems += content.problems
-    problems += validate(config, content, index_folders(tree.brands, tree.products))
+    problems += validate(config, content, index_folders(tree.brands, tree.products), validated)
     if templates and theme is not None:
         problems += theme.problems()
     if save and inputs.cache_dir is not None:

@@ -42,7 +42,7 @@ from sitegen.images.model import ImageRequest, ProcessedImage
 from sitegen.output import MANIFEST, WriteFailed, clean_stale, commit, guard_output, read_manifest, staging_dir
 from sitegen.render.theme import Theme
 from sitegen.structure import Page, Site, plan_pages
-from sitegen.validate import published_products
+from sitegen.validate import Validated, published_products
 
 if TYPE_CHECKING:  # the image and render steps (Pillow, process pools) are imported when a pass needs them:
     from sitegen.engine.render import Progress  # a no-op build at 20,000 products is a second, a tenth of it imports
@@ -139,6 +139,9 @@ class Session:
         self._tree: SourceTree | None = None
         self._photos: dict[str, tuple[str, str, ProcessedImage]] = {}
         self._pictures: dict[str, tuple[ProcessedImage, str]] = {}  # their digests (`Current.image`)
+        self._lists: dict[str, tuple[tuple[object, ...], int, str]] = {}  # lists' digests (`Current.list`)
+        self._validated = Validated()  # each product's cross-file problems, for the same record and folder
+        self._inputs: dict[str, str] = {}  # every input's digest, as the last pass saved them
         self._compiled: dict[tuple[str, str], Any] = {}  # templates, by name and source (`CompiledTemplates`)
         self._requests: dict[str, tuple[Product, list[ImageRequest]]] = {}  # each product's photos (by folder)
         self._fingerprints: dict[Page, str] = {}  # what each page is (`fingerprint`): the same in every pass
@@ -161,7 +164,7 @@ class Session:
             raise
 
     def _forget(self) -> None:
-        self._tree, self._photos, self._pictures, self._output = None, {}, {}, None
+        self._tree, self._photos, self._pictures, self._lists, self._output = None, {}, {}, {}, None
 
     def _previous(self, store: StateStore) -> tuple[BuildState, Manifest | None]:
         """What the last build wrote: as this session's last pass left it, if the manifest it wrote is still
@@ -217,7 +220,7 @@ class Session:
         if len(self._fields) > 50 * (len(self._records) + 100):  # edits pile up old digests: start again
             self._fields = {}
         checked = check(options.root, store, options.jobs, inputs, save=False,  # saved while pages render
-                        memo=self._records)
+                        memo=self._records, validated=self._validated)
         watch.lap("load+validate")
         products = published_products(checked.content.products, options.drafts)
         requests = image_requests(options.root, checked, products, self._requests)
@@ -259,7 +262,12 @@ class Session:
             else:
                 store.forget_build(previous[0].target)
 
-        warnings += tuple(save_cache(remember, cache_dir))
+        unsaved = save_cache(remember, cache_dir)
+        if unsaved:  # the state store is behind output/ (a full disk): the next pass goes by what it says
+            self._output = None
+        else:
+            self._inputs = plan.now
+        warnings += tuple(unsaved)
         return BuildResult(pages=len(plan.pages), rendered=len(plan.todo), files=len(assembly.files),
                            written=assembly.changes(), seconds=watch.total(), warnings=warnings, timings=watch.laps,
                            assets=_assets(checked.theme))
@@ -293,10 +301,13 @@ class Session:
             meanwhile=meanwhile) if todo else ({}, [])
         if errors_only(problems):
             raise ContentError(list(problems))
-        images.update(kept)
         warned = {p.path for p in problems}  # made again each pass, to be warned of again
-        self._photos = {rel: (*wanted[rel], image) for rel, image in images.items() if rel in wanted
-                        and rel not in warned}
+        photos = self._photos
+        for rel in [rel for rel in photos if rel not in wanted] + [rel for rel in images if rel in warned]:
+            del photos[rel]
+        photos.update((rel, (*wanted[rel], image)) for rel, image in images.items() if rel in wanted
+                      and rel not in warned)
+        images.update(kept)
         return images, problems, early[0] if early else self._previous(store)
 
     def _plan(self, checked: Checked, products: tuple[Product, ...], images: dict[str, ProcessedImage],
@@ -307,8 +318,8 @@ class Session:
         output = self.options.output
         site = Site.create(checked.config, checked.content.brands, products, images, today)
         pages = plan_pages(site, checked.config.language)
-        current = Current(site, checked.theme, self._fields, self._pictures)
-        before = store.inputs(state.target)
+        current = Current(site, checked.theme, self._fields, self._pictures, self._lists)
+        before = dict(self._inputs) if state.own else store.inputs(state.target)
         now = current.inputs(read_lists(before))
         everything, touched = changed(before, now)
         examine = None if everything else store.needing(state.target, touched)

@@ -165,9 +165,6 @@ class StateStore:
                 return (size, mtime), entry
         return None
 
-    def parsed_rels(self) -> set[str]:
-        return {rel for (rel,) in self._rows("SELECT rel FROM parsed") if type(rel) is str}
-
     def save_parsed(self, put: dict[str, tuple[tuple[int, int], dict[str, Any]]], drop: Iterable[str]) -> None:
         rows = [(rel, s[0], s[1], json.dumps(e, ensure_ascii=False, separators=(",", ":"), default=str))
                 for rel, (s, e) in put.items()]
@@ -373,8 +370,10 @@ class ParseCache:
         self.dropped.add(rel)
 
     def known(self) -> Iterable[str]:
-        if self._rows is None and self.store is not None:
-            return self.store.parsed_rels() | self.memo.keys()
+        """Every file with an entry. A session's pass that looked up no stored row goes by its memo: what the
+        store holds besides is what the session's first pass (which read every row) dropped."""
+        if self._rows is None:
+            return self.memo.keys()
         return self.rows.keys() | self.memo.keys()
 
     def save(self) -> None:

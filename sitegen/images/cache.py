@@ -205,27 +205,26 @@ def stat_key(path: Path) -> StatKey | None:
 class SourceIndex:
     """Remembers the hash of each source by its stat, so a warm build reads no photo.
 
-    Read entry by entry: a path maps to [size, mtime_ns, inode, SHA-256 in hex] or it is left out."""
+    Read entry by entry: a path maps to [size, mtime_ns, inode, SHA-256 in hex], and an entry of any
+    other shape is as good as missing (checked when it is looked up: a pass that needs a few looks at few)."""
 
     def __init__(self, layout: Layout):
         self._path = layout.index
-        self._entries: dict[str, list[Any]] = self._load() or {}
+        self._entries: dict[str, Any] = self._load() or {}
         self._dirty: dict[str, list[Any]] = {}
 
-    def _load(self) -> dict[str, list[Any]] | None:
-        """The valid entries of the file, or None when it is missing or not a JSON object at all."""
+    def _load(self) -> dict[str, Any] | None:
+        """The file's entries as JSON gave them, or None when it is missing or not a JSON object at all."""
         data = read_regular(self._path, INDEX_MAX)
         try:
             loaded = json.loads(data) if data is not None else None
         except (ValueError, RecursionError):
             return None
-        if not isinstance(loaded, dict):
-            return None
-        return {path: entry for path, entry in loaded.items() if _valid_source(entry)}
+        return loaded if isinstance(loaded, dict) else None
 
     def lookup(self, source: Path, key: StatKey | None) -> str | None:
         entry = self._entries.get(str(source))
-        if key is None or entry is None or tuple(entry[:3]) != key:
+        if key is None or entry is None or not _valid_source(entry) or tuple(entry[:3]) != key:
             return None
         return str(entry[3])
 
@@ -234,7 +233,8 @@ class SourceIndex:
             self._dirty[str(source)] = [*key, digest]
 
     def save(self) -> None:
-        """Merge with what another build may have saved meanwhile; the last rename wins."""
+        """Merge with what another build may have saved meanwhile; the last rename wins. Only entries of
+        the right shape are written back."""
         if not self._dirty:
             return
         current = self._load()
@@ -242,7 +242,8 @@ class SourceIndex:
             self._entries = current
         self._entries.update(self._dirty)
         self._dirty = {}
-        write_atomic(self._path, json.dumps(self._entries, separators=(",", ":")).encode())
+        valid = {path: entry for path, entry in self._entries.items() if _valid_source(entry)}
+        write_atomic(self._path, json.dumps(valid, separators=(",", ":")).encode())
 
 
 def _valid_source(entry: Any) -> bool:

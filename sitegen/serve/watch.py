@@ -37,7 +37,7 @@ from watchdog.observers.polling import PollingObserver
 from sitegen.config import CONFIG_FILE
 
 WATCHED = ("brands", "products", "themes")
-QUIET = 0.1  # seconds without an event that end a burst
+QUIET = 0.05  # seconds without an event that end a burst (an editor's save-and-rename takes a few ms)
 LONGEST = 2.0  # a burst that never goes quiet (a long `git pull`) is still built every 2 s
 
 # vim's swap and its write test, emacs' lock and autosave files, JetBrains' and Kate's safe-write copies, macOS
