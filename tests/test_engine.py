@@ -5,15 +5,18 @@ from __future__ import annotations
 
 import datetime as dt
 import multiprocessing.forkserver
+import os
 import shutil
 import sqlite3
 import threading
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 import sitegen.render.pages
 from sitegen.build import BuildOptions, build
+from sitegen.engine.session import Session
 from tests.catalog import Catalog, make_catalog
 
 TODAY = dt.date(2024, 9, 1)  # in season: the products of the test catalog show on the home page
@@ -144,3 +147,45 @@ def test_a_process_with_threads_renders_in_fresh_workers_and_writes_the_same_sit
     assert forked == spawned and len(forked) > 40
     assert multiprocessing.forkserver._forkserver._forkserver_pid is not None  # it came from a fork server
 
+
+
+def test_a_pass_told_what_changed_reads_only_that_and_writes_the_clean_build(catalog: Catalog, tmp_path: Path,
+                                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    """The live preview's pass: told which file changed, it opens no other content file and looks at no
+    other folder, and output/ is the clean build's."""
+    session = Session(_options(catalog))
+    session.build()
+    _edit(catalog, "products/lishui/p1/index.md", "老张合作社", "老李合作社")
+    opened: list[str] = []
+    real_scandir = os.scandir
+
+    def scandir(path: Any = ".") -> Any:
+        if not isinstance(path, int):  # a folder by its descriptor: a removal, not a walk
+            opened.append(os.fspath(path))
+        return real_scandir(path)
+
+    monkeypatch.setattr(os, "scandir", scandir)
+    result = session.build(["products/lishui/p1/index.md"])
+    monkeypatch.undo()
+    content = [p for p in opened if "/products/" in p and p.count("/") > str(catalog.root).count("/") + 2]
+    assert content == [str(catalog.root / "products/lishui/p1")]  # the one product folder looked into
+    assert result.rendered == 1
+    assert _tree(catalog.output) == _clean(catalog, tmp_path)
+
+
+def test_a_pass_after_another_build_of_the_same_output_goes_by_what_that_build_wrote(
+        catalog: Catalog, tmp_path: Path) -> None:
+    """Two sessions on one output, taking turns (two previews of one catalog, one with --drafts): what the
+    other one wrote is not in this one's memory, and its next pass must go by what is on disk."""
+    _edit(catalog, "products/lishui/p3/index.md", "season:", "draft: true\nseason:")
+    first = Session(_options(catalog))
+    first.build()
+    other = BuildOptions(catalog.root, catalog.output, drafts=True, jobs=1, today=TODAY)
+    Session(other).build()  # writes the draft's page, which the first one's memory does not have
+    assert (catalog.output / "products/lishui/p3/index.html").exists()
+    _edit(catalog, "products/lishui/p2/index.md", "title: 遂昌菊米2", "title: 遂昌菊米二")
+    first.build(["products/lishui/p2/index.md"])
+    assert _tree(catalog.output) == _clean(catalog, tmp_path)
+    _edit(catalog, "products/lishui/p2/index.md", "遂昌菊米二", "遂昌菊米贰")
+    first.build(["products/lishui/p2/index.md"])
+    assert _tree(catalog.output) == _clean(catalog, tmp_path)

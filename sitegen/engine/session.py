@@ -147,16 +147,15 @@ class Session:
         self._fingerprints: dict[Page, str] = {}  # what each page is (`fingerprint`): the same in every pass
         # what the last pass left in the output folder: its files as the state store has them, the source
         # hashes, the manifest, and the manifest's (size, mtime) then
-        self._output: tuple[dict[str, Written], dict[tuple[str, int, int], str], Manifest, tuple[int, int]] | None
-        self._output = None
+        self._output: tuple[str, dict[str, Written], dict[tuple[str, int, int], str], Manifest,
+                            tuple[int, int]] | None = None
+        self._stamp: str | None = None  # of the last pass, if it remembered one (see LastBuild)
 
     def build(self, changed: Iterable[str] | None = None) -> BuildResult:
         """One pass. `changed`: the paths (relative to the catalog, '/'-separated) that may have changed since
         the last pass of this session, as a watcher reports them; a folder none of them touches is taken as
         the last pass found it, without a look. None (`sitegen build`): anything may have changed."""
         known = Changed(changed) if changed is not None and self._tree is not None else None
-        if known is None:
-            self._forget()
         try:
             return self._build(known)
         except BaseException:  # a pass cut short: the next one looks at everything again
@@ -165,17 +164,18 @@ class Session:
 
     def _forget(self) -> None:
         self._tree, self._photos, self._pictures, self._lists, self._output = None, {}, {}, {}, None
+        self._stamp = None
 
-    def _previous(self, store: StateStore) -> tuple[BuildState, Manifest | None]:
-        """What the last build wrote: as this session's last pass left it, if the manifest it wrote is still
-        the one there (the pass that follows it is told what changed); else from the state store."""
+    def _previous(self, store: StateStore, known: Changed | None) -> tuple[BuildState, Manifest | None]:
+        """What the last build wrote: as this session's last pass left it, if this pass is told what changed
+        since and the manifest that pass wrote is still the one there; else as the state store says."""
         output = self.options.output
-        if self._output is not None:  # kept only from one pass to the next that is told what changed
-            files, hashes, manifest, stamp = self._output
+        if self._output is not None and known is not None:
+            target, files, hashes, manifest, stamp = self._output
             with contextlib.suppress(OSError):
                 st = os.stat(output / MANIFEST)
-                if (st.st_size, st.st_mtime_ns) == stamp:
-                    return BuildState(store, target_key(output), files, hashes, own=True), manifest
+                if (st.st_size, st.st_mtime_ns) == stamp and target == target_key(output):
+                    return BuildState(store, target, files, hashes, own=True), manifest
         return BuildState.load(store, output), read_manifest(output)
 
     def _build(self, known: Changed | None) -> BuildResult:
@@ -213,6 +213,9 @@ class Session:
         blocked = errors_only((*inputs.problems, *inputs.tree.problems))  # e.g. a new link out of the catalog
         last = LastBuild.load(store, options.output) if stamp and not blocked else None
         if last is not None and last.stamp == stamp and last.output_intact(options.output):
+            if last.stamp != self._stamp:  # built by another process: what this session knows is older
+                self._forget()
+                self._tree = inputs.tree  # this pass's own walk
             return BuildResult(pages=last.pages, rendered=0, files=len(last.outputs) - 1, written=0,
                                seconds=watch.total(), warnings=last.warnings, timings={"up-to-date": 0},
                                assets=_assets(inputs.theme))
@@ -224,7 +227,7 @@ class Session:
         watch.lap("load+validate")
         products = published_products(checked.content.products, options.drafts)
         requests = image_requests(options.root, checked, products, self._requests)
-        images, image_problems, previous = self._images(requests, checked, cache_dir, store)
+        images, image_problems, previous = self._images(requests, checked, cache_dir, store, known)
         watch.lap("images")
         plan, kept = self._plan(checked, products, images, today, store, previous[0], previous[1])
         watch.lap("plan")
@@ -251,7 +254,9 @@ class Session:
         outputs = (*((rel, *w.stamp) for rel, w in assembly.written.items()), (MANIFEST, st.st_size, st.st_mtime_ns))
 
         manifest = {rel: {"sha256": f.sha256, "size": f.size} for rel, f in assembly.files.items()}
-        self._output = (assembly.written, previous[0].hashes, manifest, (st.st_size, st.st_mtime_ns))
+        self._output = (previous[0].target, assembly.written, previous[0].hashes, manifest,
+                        (st.st_size, st.st_mtime_ns))
+        self._stamp = stamp
 
         def remember() -> None:
             previous[0].save(assembly.written, page_reads)
@@ -272,14 +277,15 @@ class Session:
                            written=assembly.changes(), seconds=watch.total(), warnings=warnings, timings=watch.laps,
                            assets=_assets(checked.theme))
 
-    def _images(self, requests: list[ImageRequest], checked: Checked, cache_dir: Path, store: StateStore
+    def _images(self, requests: list[ImageRequest], checked: Checked, cache_dir: Path, store: StateStore,
+                known: Changed | None
                 ) -> tuple[dict[str, ProcessedImage], list[Problem], tuple[BuildState, Manifest | None]]:
         """Every photo's variants, from the cache or made now; meanwhile, what the last build wrote."""
         early: list[tuple[BuildState, Manifest | None]] = []
 
         def meanwhile() -> None:
             """While image workers encode photos: read the last build's records, load the page renderer."""
-            early.append(self._previous(store))
+            early.append(self._previous(store, known))
             import sitegen.render.pages  # noqa: F401 - Jinja2, Markdown and nh3, imported off the critical path
 
         progress = self.progress
@@ -308,7 +314,7 @@ class Session:
         photos.update((rel, (*wanted[rel], image)) for rel, image in images.items() if rel in wanted
                       and rel not in warned)
         images.update(kept)
-        return images, problems, early[0] if early else self._previous(store)
+        return images, problems, early[0] if early else self._previous(store, known)
 
     def _plan(self, checked: Checked, products: tuple[Product, ...], images: dict[str, ProcessedImage],
               today: dt.date, store: StateStore, state: BuildState, manifest: Manifest | None
