@@ -11,6 +11,7 @@ leads nowhere, is reported here with its path, wherever it is in brands/ and pro
 
 from __future__ import annotations
 
+import itertools
 import os
 import re
 from collections.abc import Iterable
@@ -57,12 +58,24 @@ class Scanned:
 
 
 @dataclass(frozen=True, slots=True)
+class Group:
+    """A brand's product folders as the walk found them: a later walk told that nothing in or above the
+    group changed takes it whole, without listing it."""
+
+    folders: tuple[Folder, ...]
+    problems: tuple[Problem, ...]
+    children: tuple[str, ...]  # every folder looked at in it (the rels of `Scanned`)
+    linked: bool
+
+
+@dataclass(frozen=True, slots=True)
 class SourceTree:
     brands: tuple[Folder, ...]
     products: tuple[Folder, ...]
     problems: tuple[Problem, ...]
     # by folder rel, for the next walk of a long-lived session; which folders this walk took from the last
     scanned: dict[str, Scanned] = field(default_factory=dict, compare=False, repr=False)
+    groups: dict[str, Group] = field(default_factory=dict, compare=False, repr=False)
     reused: frozenset[str] = field(default=frozenset(), compare=False, repr=False)
 
 
@@ -99,8 +112,10 @@ class _Walk:
         self.real_root = os.path.realpath(root)
         self.problems: list[Problem] = []
         self.before = before.scanned if before is not None and changed is not None else {}
+        self.before_groups = before.groups if before is not None and changed is not None else {}
         self.changed = changed
         self.scanned: dict[str, Scanned] = {}
+        self.groups: dict[str, Group] = {}
         self.reused: set[str] = set()
         self.links = 0  # symbolic links met so far
         self._through: dict[str, bool] = {}
@@ -156,6 +171,26 @@ class _Walk:
             up = rel.rpartition("/")[0]
             found = self._through[rel] = os.path.islink(os.path.join(self.root, rel)) or (
                 bool(up) and self.through_link(up))
+        return found
+
+    def group(self, entry: os.DirEntry[str], rel: str) -> list[Folder]:
+        """A brand's product folders (`rel`: 'products/<brand>'): as the last walk found them if nothing in the
+        group, or above it, changed since; else listed again."""
+        known = self.before_groups.get(rel)
+        if (known is not None and not known.linked and self.changed is not None and not self.changed.touches(rel)
+                and not entry.is_symlink() and not self.through_link("products")):
+            self.problems += known.problems
+            for child in known.children:
+                self.scanned[child] = self.before[child]
+                self.reused.add(child)
+            self.groups[rel] = known
+            return list(known.folders)
+        before, links, first = len(self.problems), self.links, len(self.scanned)
+        found = self.folders(rel, (entry.name,), set()) or []
+        children = tuple(itertools.islice(self.scanned, first, None))
+        linked = (self.links > links or entry.is_symlink() or self.through_link("products")
+                  or any(self.scanned[child].linked for child in children))
+        self.groups[rel] = Group(tuple(found), tuple(self.problems[before:]), children, linked)
         return found
 
     def folder(self, entry: os.DirEntry[str], rel: str, ids: tuple[str, ...]) -> Folder | None:
@@ -260,14 +295,14 @@ def discover(root: Path, before: SourceTree | None = None, changed: Changed | No
         if not ID.match(entry.name):
             walk.problems.append(_bad_id(f"products/{entry.name}", entry.name))
             continue
-        found = walk.folders(f"products/{entry.name}", (entry.name,), set()) or []
+        found = walk.group(entry, f"products/{entry.name}")
         if brand_ids is not None and entry.name not in brand_ids:  # a tree rule: brands/<id>/ has no index.md
             walk.problems += [Problem("unknown-brand", f.index_rel, 1, {"value": entry.name}) for f in found]
         products += found
     themes = os.path.join(root, "themes")  # a theme's static files are published: none may come from elsewhere
     if os.path.lexists(themes) and walk.followable(themes, "themes") and os.path.isdir(themes):
         walk.walk_nested(themes, "themes")
-    return SourceTree(tuple(brands or ()), tuple(products), tuple(walk.problems), walk.scanned,
+    return SourceTree(tuple(brands or ()), tuple(products), tuple(walk.problems), walk.scanned, walk.groups,
                       frozenset(walk.reused))
 
 
