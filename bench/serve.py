@@ -11,9 +11,9 @@ moment a write returns to the moment the `reload` (or `css`) event arrives:
              before the clock starts)
   template   a changed `themes/default/templates/base.html` override (every page renders again)
 and the serve process's memory (peak RSS, PSS at the end, from /proc). "edit pass" is the pass alone, as the
-serve prints it (the rest of an edit's wait is the watcher's quiet period and the event's way to the page). Targets (the serve issue):
-edit median and p90 <= 200 ms at 5,000 products and <= 500 ms at 20,000; photo <= 1.5 s; template change
-<= 3 s at 5,000. Results are printed and appended to bench/results/serve.jsonl.
+serve prints it (the rest of an edit's wait is the watcher's quiet period and the event's way to the page).
+Targets (the serve issue): edit median and p90 <= 200 ms at 5,000 products and <= 500 ms at 20,000;
+photo <= 1.5 s; template change <= 3 s at 5,000. Results are printed and appended to bench/results/serve.jsonl.
 """
 
 from __future__ import annotations
