@@ -164,8 +164,8 @@ def stale(stored: str, current: Current) -> bool:
 def changed(before: dict[str, str], now: dict[str, str]) -> tuple[bool, set[str]]:
     """(whether every page must be examined, the inputs whose pages must be). Inputs that vanished count
     as changed; a list only counts when some page read it last time (it is in `before`)."""
-    differ = {name for name in before.keys() | now.keys() if before.get(name) != now.get(name)
-              and not (name.startswith("l:") and name not in before)}
+    # pairs in one and not the other (set operations on the items, in C: 60,000 inputs at 20,000 products)
+    differ = {name for name, _ in before.items() ^ now.items() if not (name.startswith("l:") and name not in before)}
     everything = not before or any(name == "c" or name[:2] in ("t:", "a:") for name in differ)
     return everything, {name for name in differ if name[:2] in ("r:", "i:", "l:")}
 
