@@ -15,8 +15,9 @@ from sitegen.config import CONFIG_FILE, SiteConfig, load_config
 from sitegen.content.discover import Changed, SourceTree, discover
 from sitegen.content.load import Content, Entry, load_content
 from sitegen.content.models import Product
+from sitegen.engine.parsecache import ParseCache
 from sitegen.engine.previous import code_digest
-from sitegen.engine.state import ParseCache, StateStore
+from sitegen.engine.state import StateStore
 from sitegen.errors import ContentError, Problem, errors_only
 from sitegen.fsutil import inside
 from sitegen.images.model import ImageRequest
