@@ -17,6 +17,7 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import quote
 
 
 @dataclass
@@ -55,12 +56,13 @@ class Server:
         return self.proc.wait(timeout=timeout)
 
 
-def start(root: Path, *args: str, timeout: float = 60.0, new_session: bool = False) -> Server:
+def start(root: Path, *args: str, timeout: float = 60.0, new_session: bool = False,
+          env: dict[str, str] | None = None) -> Server:
     """`new_session`: in a process group of its own, whose members a test can list (and a terminal's Ctrl-C
-    does not reach: the test sends it)."""
+    does not reach: the test sends it). `env`: added to this process's environment."""
     proc = subprocess.Popen([sys.executable, "-m", "sitegen", "serve", "--root", str(root), "--port", "0", *args],
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, encoding="utf-8",
-                            errors="replace", env={**os.environ, "PYTHONUNBUFFERED": "1"},
+                            errors="replace", env={**os.environ, "PYTHONUNBUFFERED": "1", **(env or {})},
                             start_new_session=new_session)
     server = Server(proc, "")
     found: queue.Queue[str] = queue.Queue()
@@ -83,9 +85,9 @@ def start(root: Path, *args: str, timeout: float = 60.0, new_session: bool = Fal
 
 
 @contextlib.contextmanager
-def running(root: Path, *args: str) -> Iterator[Server]:
+def running(root: Path, *args: str, env: dict[str, str] | None = None) -> Iterator[Server]:
     """A server for the length of a `with` block."""
-    server = start(root, *args)
+    server = start(root, *args, env=env)
     try:
         yield server
     finally:
@@ -95,9 +97,12 @@ def running(root: Path, *args: str) -> Iterator[Server]:
 class Events:
     """An EventSource as a browser opens it: events arrive on a queue as (name, data)."""
 
-    def __init__(self, port: int):
+    def __init__(self, port: int, page: str = ""):
+        """`page`: the URL path of the page that opens the stream, as the reload script gives it."""
         self.sock = socket.create_connection(("127.0.0.1", port), timeout=30)
-        self.sock.sendall(b"GET /__sitegen/events HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: text/event-stream\r\n\r\n")
+        query = f"?page={quote(page, safe='')}" if page else ""
+        self.sock.sendall(f"GET /__sitegen/events{query} HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                          "Accept: text/event-stream\r\n\r\n".encode())
         self.queue: queue.Queue[tuple[str, object]] = queue.Queue()
         self.status = ""
         self._thread = threading.Thread(target=self._read, daemon=True)
@@ -149,4 +154,7 @@ class Events:
         return got
 
     def close(self) -> None:
+        """As a browser leaving the page: the connection ends (the reader's file would keep it open)."""
+        with contextlib.suppress(OSError):
+            self.sock.shutdown(socket.SHUT_RDWR)
         self.sock.close()

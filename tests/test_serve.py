@@ -109,6 +109,31 @@ def test_a_stylesheet_change_swaps_it_without_a_reload(site: Catalog) -> None:
         _swap_stylesheet(site, server, shipped)
 
 
+def test_a_theme_change_renders_the_open_page_first_then_the_rest_and_ends_as_a_clean_build(tmp_path: Path) -> None:
+    """Hugo's fast render mode, with no page left behind. From two pages to render on (the tests' small
+    catalogs), a pass renders the pages open first: their reload, then the rest, and a second reload that
+    the pages already shown ignore."""
+    site = make_catalog(tmp_path / "site", products=4)
+    base = (Path(__file__).parent.parent / "sitegen/themes/default/templates/base.html").read_text("utf-8")
+    site.write("themes/default/templates/base.html", base)  # the county's own copy, then edited
+    with running(site.root, env={"SITEGEN_LATER_FROM": "2"}) as server:
+        events = Events(server.port, page="/products/lishui/p2/")
+        site.write("themes/default/templates/base.html", base.replace("</footer>", "<p>本站为示例</p></footer>"))
+        assert events.wait_for("reload") == ""
+        server.wait_line(r"base\.html: 1 page\(s\) rendered in [\d.]+ s; the other \d+ next")
+        assert events.wait_for("reload") == {"except": ["/products/lishui/p2/"]}
+        rest = int(server.wait_line(r"^the other \d+ page\(s\) rendered").split()[2])
+        assert rest >= 8
+        events.close()
+        time.sleep(2.0)  # the server looks at an idle stream every half second: it sees the page gone
+        site.write("themes/default/templates/base.html", base.replace("</footer>", "<p>示例</p></footer>"))
+        server.wait_line(rf"base\.html: {rest + 1} page\(s\) rendered in [\d.]+ s$")
+    assert run(site.root, "build").returncode == 0
+    preview = {p.relative_to(site.root / PREVIEW): p.read_bytes() for p in (site.root / PREVIEW).rglob("*.html")}
+    built = {p.relative_to(site.output): p.read_bytes() for p in site.output.rglob("*.html")}
+    assert preview == built and all("<p>示例</p>" in html.decode() for html in built.values())
+
+
 def _swap_stylesheet(site: Catalog, server: Server, shipped: str) -> None:
     events = Events(server.port)
     page = server.get("/")[2].decode()

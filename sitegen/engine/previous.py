@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import os
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -21,8 +21,41 @@ from sitegen.engine.state import StateStore, Written, is_digest
 from sitegen.errors import Problem
 from sitegen.fsutil import real_dirs, safe_rel, sha256_file
 from sitegen.output import MANIFEST
+from sitegen.structure import Page
 
-__all__ = ["BuildState", "LastBuild", "Written", "code_digest", "fingerprint", "input_stamp", "sha256_file"]
+__all__ = ["BuildState", "LastBuild", "Written", "code_digest", "fingerprint", "input_stamp", "open_first",
+           "sha256_file"]
+
+LATER = "later"  # the fingerprint of a page left for the next pass: it matches no page's
+
+
+def open_first(todo: list[tuple[Page, str]], state: BuildState, manifest: dict[str, dict[str, Any]] | None,
+               first: Collection[str]) -> tuple[list[tuple[Page, str]], list[tuple[str, Written]]]:
+    """(The pages to render now, those left as the last pass wrote them for the next.) When there are many
+    to render (a theme template changed), all but those open in a browser (`first`) and those with no
+    earlier file intact are left. They are kept under a fingerprint no page has, so whichever pass comes
+    next (or the next `sitegen build` into this folder) renders them: Hugo's fast render mode, with no
+    page left behind."""
+    if len(todo) < later_from() or not state.own or manifest is None:
+        return todo, []
+    now: list[tuple[Page, str]] = []
+    later: list[tuple[str, Written]] = []
+    for page, fp in todo:
+        rel = page.output
+        old = state.files.get(rel)
+        entry = manifest.get(rel)
+        if rel in first or old is None or entry is None or entry.get("sha256") != old.sha256:
+            now.append((page, fp))
+        else:
+            later.append((rel, old._replace(fingerprint=LATER)))
+    return now, later
+
+
+def later_from() -> int:
+    """Pages to render from which a pass given the pages open renders those first: 256, a few seconds'
+    work (an edit renders a dozen). SITEGEN_LATER_FROM changes it: the tests make small catalogs do it."""
+    value = os.environ.get("SITEGEN_LATER_FROM", "")
+    return int(value) if value.isdigit() and len(value) < 7 else 256
 
 
 def target_key(output: Path) -> str:

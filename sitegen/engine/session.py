@@ -13,7 +13,7 @@ import datetime as dt
 import gc
 import os
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -33,6 +33,7 @@ from sitegen.engine.previous import (
     code_digest,
     fingerprint,
     input_stamp,
+    open_first,
     target_key,
 )
 from sitegen.engine.state import BodyReader, StateStore
@@ -67,6 +68,7 @@ class BuildResult:
     warnings: tuple[Problem, ...] = ()
     timings: dict[str, float] = field(default_factory=dict)
     assets: dict[str, str] = field(default_factory=dict)  # the theme's static files: name → output path
+    later: int = 0  # pages left as they were for the next pass to render (`Session.build`'s `first`)
 
 
 class Stopwatch:
@@ -151,13 +153,17 @@ class Session:
                             tuple[int, int]] | None = None
         self._stamp: str | None = None  # of the last pass, if it remembered one (see LastBuild)
 
-    def build(self, changed: Iterable[str] | None = None) -> BuildResult:
+    def build(self, changed: Iterable[str] | None = None, first: Collection[str] | None = None) -> BuildResult:
         """One pass. `changed`: the paths (relative to the catalog, '/'-separated) that may have changed since
         the last pass of this session, as a watcher reports them; a folder none of them touches is taken as
-        the last pass found it, without a look. None (`sitegen build`): anything may have changed."""
+        the last pass found it, without a look. None (`sitegen build`): anything may have changed.
+
+        `first`: the output files of the pages open in a browser. When a change touches many pages (a theme
+        template), only those are rendered, and the others stay as they were, marked for the next pass
+        (`BuildResult.later`), which renders them (Hugo's fast render mode, with no page left behind)."""
         known = Changed(changed) if changed is not None and self._tree is not None else None
         try:
-            return self._build(known)
+            return self._build(known, first)
         except BaseException:  # a pass cut short: the next one looks at everything again
             self._forget()
             raise
@@ -178,7 +184,7 @@ class Session:
                     return BuildState(store, target, files, hashes, own=True), manifest
         return BuildState.load(store, output), read_manifest(output)
 
-    def _build(self, known: Changed | None) -> BuildResult:
+    def _build(self, known: Changed | None, first: Collection[str] | None) -> BuildResult:
         watch = Stopwatch()
         options = self.options
         inputs = gather(options.root, self._tree, known)
@@ -195,12 +201,12 @@ class Session:
             clean_stale(options.output)
             store = open_store(cache_dir)
             try:
-                return self._pass(inputs, cache_dir, store, watch, known)
+                return self._pass(inputs, cache_dir, store, watch, known, first)
             finally:
                 store.close()
 
-    def _pass(self, inputs: Inputs, cache_dir: Path, store: StateStore, watch: Stopwatch, known: Changed | None
-              ) -> BuildResult:
+    def _pass(self, inputs: Inputs, cache_dir: Path, store: StateStore, watch: Stopwatch, known: Changed | None,
+              first: Collection[str] | None) -> BuildResult:
         options = self.options
         today = options.today or dt.date.today()
         # told that something changed, the pass does not look for "nothing changed" (nor remember what it read
@@ -230,6 +236,9 @@ class Session:
         images, image_problems, previous = self._images(requests, checked, cache_dir, store, known)
         watch.lap("images")
         plan, kept = self._plan(checked, products, images, today, store, previous[0], previous[1])
+        later: list[tuple[str, Written]] = []
+        if first:
+            plan.todo, later = open_first(plan.todo, previous[0], previous[1], first)
         watch.lap("plan")
         cache_problems: list[Problem] = []
         try:
@@ -238,7 +247,7 @@ class Session:
             raise WriteFailed(options.output, exc) from None
         try:  # from here on, whatever happens, the staging area goes
             assembly = Assembly(previous[0], options.output, previous[1], staging)
-            for rel, old in kept:
+            for rel, old in (*kept, *later):
                 assembly.keep(rel, old)
             page_reads = self._render(plan, checked, assembly, lambda: cache_problems.extend(
                 save_cache(checked.cache.save, cache_dir)), store)
@@ -275,7 +284,7 @@ class Session:
         warnings += tuple(unsaved)
         return BuildResult(pages=len(plan.pages), rendered=len(plan.todo), files=len(assembly.files),
                            written=assembly.changes(), seconds=watch.total(), warnings=warnings, timings=watch.laps,
-                           assets=_assets(checked.theme))
+                           assets=_assets(checked.theme), later=len(later))
 
     def _images(self, requests: list[ImageRequest], checked: Checked, cache_dir: Path, store: StateStore,
                 known: Changed | None

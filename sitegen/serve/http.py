@@ -12,12 +12,15 @@ import json
 import mimetypes
 import os
 import posixpath
+import select
+import socket
 import threading
+from collections import Counter
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from importlib import resources
 from pathlib import Path
-from urllib.parse import unquote, urlsplit
+from urllib.parse import parse_qs, unquote, urlsplit
 
 EVENTS = "/__sitegen/events"
 SCRIPT = "/__sitegen/reload.js"
@@ -29,6 +32,7 @@ _TYPES = {".html": "text/html; charset=utf-8", ".css": "text/css; charset=utf-8"
           ".gif": "image/gif", ".ico": "image/x-icon", ".woff2": "font/woff2", ".webmanifest":
           "application/manifest+json"}
 KEEP_ALIVE = 15.0  # seconds between comments on an idle event stream (proxies close silent ones)
+GONE = 0.5  # seconds between looks at whether an idle stream's page went away (it is no longer open then)
 
 
 class Hub:
@@ -41,6 +45,18 @@ class Hub:
         self.event: tuple[str, str] = ("hello", "")
         self.problems: list[str] = []
         self.closed = False
+        self._open: Counter[str] = Counter()  # the URL path of each page open now, as its stream gave it
+
+    def opened(self, page: str, count: int = 1) -> None:
+        with self._cond:
+            self._open[page] += count
+            if self._open[page] <= 0:
+                del self._open[page]
+
+    def pages(self) -> set[str]:
+        """The URL paths of the pages open now (in a browser that runs the reload script)."""
+        with self._cond:
+            return set(self._open)
 
     def publish(self, kind: str, data: object = "") -> None:
         with self._cond:
@@ -96,6 +112,15 @@ def resolve(folder: Path, url_path: str) -> Path | None:
             real = real / "index.html"
         return real if real.is_file() else None
     except (OSError, ValueError):  # a name too long for the system, say
+        return None
+
+
+def output_file(folder: Path, url_path: str) -> str | None:
+    """The preview file a page's URL path shows, relative to `folder` ('products/tea/index.html')."""
+    try:
+        target = resolve(folder, url_path)
+        return None if target is None else target.relative_to(os.path.realpath(folder)).as_posix()
+    except (UnicodeDecodeError, ValueError):
         return None
 
 
@@ -196,6 +221,10 @@ class Handler(BaseHTTPRequestHandler):
         self.close_connection = True
         seen = hub.version
         last = self.headers.get("Last-Event-ID", "")
+        page = parse_qs(urlsplit(self.path).query).get("page", [""])[0][:1024]
+        page = page if page.startswith("/") else ""
+        if page:
+            hub.opened(page)
         try:
             if last.isdigit() and int(last) != seen:  # the browser reconnected after missing something
                 first = hub.catch_up()
@@ -203,15 +232,32 @@ class Handler(BaseHTTPRequestHandler):
                 first = ("problems", json.dumps(hub.problems)) if hub.problems else ("hello", '""')
             self.wfile.write(f"id: {seen}\nevent: {first[0]}\ndata: {first[1]}\n\n".encode())
             self.wfile.flush()
+            quiet = 0.0
             while not hub.closed:
-                seen, event = hub.next(seen, KEEP_ALIVE)
+                seen, event = hub.next(seen, GONE)
+                if event is None:  # every GONE seconds: has the page gone (closed, or another page opened)?
+                    quiet += GONE
+                    if hub.closed or self._gone():
+                        break
+                    if quiet < KEEP_ALIVE:
+                        continue
+                quiet = 0.0
                 text = ": still here\n\n" if event is None else f"id: {seen}\nevent: {event[0]}\ndata: {event[1]}\n\n"
-                if event is None and hub.closed:
-                    break
                 self.wfile.write(text.encode())
                 self.wfile.flush()
         except OSError:  # the page was closed or reloaded
             pass
+        finally:
+            if page:
+                hub.opened(page, -1)
+
+    def _gone(self) -> bool:
+        """Whether the browser closed the stream: it sends nothing on it, so readable means closed."""
+        try:
+            ready, _, _ = select.select([self.connection], [], [], 0)
+            return bool(ready) and not self.connection.recv(1, socket.MSG_PEEK)
+        except (OSError, ValueError):
+            return True
 
 
 def _host_name(header: str) -> str:

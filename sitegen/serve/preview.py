@@ -21,7 +21,7 @@ from sitegen.config import load_config
 from sitegen.engine.session import BuildOptions, BuildResult, Session
 from sitegen.errors import ContentError, Problem, UsageError, by_place
 from sitegen.output import PREVIEW
-from sitegen.serve.http import Hub, PreviewServer
+from sitegen.serve.http import Hub, PreviewServer, output_file
 from sitegen.serve.watch import Changes, Watcher
 
 DEFAULT_CACHE = ".sitegen-cache"
@@ -70,18 +70,25 @@ class Preview:
 
     def __init__(self, options: ServeOptions, terminal: Terminal, folder: Path):
         self.terminal = terminal
+        self.folder = folder
         self.hub = Hub()
         self.session = Session(BuildOptions(options.root, folder, drafts=options.drafts, jobs=options.jobs))
         self.assets: dict[str, str] = {}
         self.broken = False
         self.warned: set[str] = set()
+        self.later = 0  # pages the last pass left for the next (`Session.build`'s `first`)
+        self.shown: set[str] = set()  # the URL paths of the pages open then, rendered by that pass
 
     def rebuild(self, changed: set[str] | None = None, whole: bool = False) -> BuildResult | None:
         """One pass after the watcher's batch `changed` (None: the first pass); `whole`: look at every file,
-        not only at the folders the batch names (what changed before the watcher began is in no batch)."""
+        not only at the folders the batch names (what changed before the watcher began is in no batch).
+        A batch that touches many pages renders the open ones first; an empty batch then renders the rest."""
         started = time.perf_counter()
+        rest, self.later = self.later, 0
+        open_now = self.hub.pages() if changed else set()
+        first = {rel for url in open_now if (rel := output_file(self.folder, url)) is not None}
         try:
-            result = self.session.build(None if whole else changed)
+            result = self.session.build(None if whole else changed, first)
         except ContentError as exc:
             self._broken([self.terminal.line(p) for p in sorted(exc.problems, key=by_place)])
             return None
@@ -93,11 +100,19 @@ class Preview:
         swapped = renamed(before, result.assets)
         if changed is not None and css_only(changed) and not was_broken and swapped:
             self.hub.publish("css", swapped)
+        elif changed == set() and rest and not was_broken:  # the rest of a theme change: not the pages shown
+            if result.rendered or result.written:
+                self.hub.publish("reload", {"except": sorted(self.shown)})
         elif changed is not None and (result.rendered or result.written or was_broken):
             self.hub.publish("reload")  # after problems too: the reload drops the overlay
+        self.later, self.shown = result.later, open_now
+        seconds = time.perf_counter() - started
         if changed:
             what = ", ".join(sorted(changed)[:3]) + (f" and {len(changed) - 3} more" if len(changed) > 3 else "")
-            self.terminal.info(f"{what}: {result.rendered:,} page(s) rendered in {time.perf_counter() - started:.2f} s")
+            more = f"; the other {result.later:,} next" if result.later else ""
+            self.terminal.info(f"{what}: {result.rendered:,} page(s) rendered in {seconds:.2f} s{more}")
+        elif rest:
+            self.terminal.info(f"the other {result.rendered:,} page(s) rendered in {seconds:.2f} s")
         self._warn([self.terminal.line(p) for p in sorted(result.warnings, key=by_place)])
         return result
 
@@ -145,13 +160,15 @@ def serve(options: ServeOptions, terminal: Terminal, ready: Callable[[str], None
 
             webbrowser.open(url)
         while True:
-            batch = changes.wait(timeout=1.0)
+            batch = changes.wait(timeout=0.0 if preview.later else 1.0)
             polling = watcher.polling
             watcher.refresh()
             if watcher.polling and not polling:
                 terminal.warn("the limit of watched folders is reached: watching by polling instead")
             if batch:
                 preview.rebuild(batch)
+            elif preview.later:
+                preview.rebuild(set())
     except KeyboardInterrupt as exc:  # Ctrl-C is how an editor stops it: 0; SIGTERM (`kill`): 143, as for a build
         terminal.info("stopped")
         return 0 if type(exc) is KeyboardInterrupt else 143

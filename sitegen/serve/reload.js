@@ -24,8 +24,12 @@
     }
     overlay([]);
   }
-  var source = window.__sitegen = new EventSource("/__sitegen/events");
-  source.addEventListener("reload", function () { location.reload(); });
+  // the page's path tells the preview which pages are open: those are rendered first after a theme change
+  var source = window.__sitegen = new EventSource("/__sitegen/events?page=" + encodeURIComponent(location.pathname));
+  source.addEventListener("reload", function (e) {  // {"except": [paths]}: pages already shown as they are now
+    var data = JSON.parse(e.data || '""');
+    if (!(data && data.except && data.except.indexOf(location.pathname) >= 0)) { location.reload(); }
+  });
   source.addEventListener("css", function (e) { swapCss(JSON.parse(e.data)); });
   source.addEventListener("problems", function (e) { overlay(JSON.parse(e.data)); });
 })();
