@@ -20,6 +20,7 @@ from sitegen.render.reads import Reads
 from sitegen.render.theme import Theme
 from sitegen.structure import Site
 
+_RELATED = "related:product:"  # a product's related products: 'related:product:<brand>/<id>'
 _GONE = "-"  # the digest of something that does not exist (a record deleted, a template not overridden)
 
 
@@ -49,6 +50,7 @@ class Current:
         # name → (its records, the whole list's length, digest): a session's pass finds most lists holding the
         # very records they held in the last pass
         self._list_memo: dict[str, tuple[tuple[object, ...], int, str]] = {} if lists is None else lists
+        self._groups: dict[str, tuple[object, ...]] = {}  # brand → `_group`
 
     def fields(self, key: str, names: str) -> str:
         """The digest of the fields `names` (sorted, comma-separated) of a record: pages that show the same
@@ -108,6 +110,16 @@ class Current:
     def _list_digest(self, name: str) -> str:
         if name == "counts":
             return self.site.list_digest(name)
+        if name.startswith(_RELATED) and name[8:] in self.site.place:  # one list per product
+            # made from its brand's list alone: the same as the last pass's if that list holds the very records
+            # it held when this one was made (noted by holding the same tuple)
+            group = self._group(name[len(_RELATED) :].split("/")[0])
+            known = self._list_memo.get(name)
+            if known is not None and known[0] is group:
+                return known[2]
+            found = self.site.list_digest(name)
+            self._list_memo[name] = (group, -1, found)
+            return found
         items = self.site.members(name)
         whole = len(self.site.members(name.partition("@")[0])) if "@" in name else len(items)
         known = self._list_memo.get(name)
@@ -116,6 +128,22 @@ class Current:
             return known[2]
         found = self.site.list_digest(name)
         self._list_memo[name] = (items, whole, found)
+        return found
+
+    def _group(self, brand: str) -> tuple[object, ...]:
+        """A brand's products, as the tuple the session kept when they were last these very records in this
+        order (then the related products of each are what they were: `related_products` reads nothing else)."""
+        found = self._groups.get(brand)
+        if found is None:
+            name = f"brand:{brand}"
+            items = self.site.by_brand.get(brand, ())
+            known = self._list_memo.get(name)
+            if known is not None and len(known[0]) == len(items) and all(map(operator.is_, known[0], items)):
+                found = known[0]
+            else:
+                found = items
+                self._list_memo[name] = (items, len(items), self.site.list_digest(name))
+            self._groups[brand] = found
         return found
 
     def inputs(self, lists: set[str]) -> dict[str, str]:
@@ -128,7 +156,16 @@ class Current:
         found.update((f"t:{name}", value) for name, value in self.theme.templates.items())
         found.update((f"a:{name}", asset.output) for name, asset in self.theme.assets.items())
         found.update((f"i:{rel}", self.image(rel)) for rel in site.images)
-        found.update((f"l:{name}", self.list(name)) for name in lists)
+        memo, groups = self._list_memo, self._groups
+        for name in lists:  # 5,000 of them at 5,000 products, nearly all a product's related ones: the short way
+            if name.startswith(_RELATED):
+                brand = name[len(_RELATED) : name.find("/", len(_RELATED))]
+                group = groups.get(brand, ()) if brand in groups else self._group(brand)
+                known = memo.get(name)
+                if known is not None and known[0] is group:
+                    found[f"l:{name}"] = known[2]
+                    continue
+            found[f"l:{name}"] = self.list(name)
         return found
 
 

@@ -23,15 +23,15 @@ from sitegen.config import CONFIG_FILE
 from sitegen.content.discover import Changed, SourceTree
 from sitegen.content.load import Entry
 from sitegen.content.models import Product
-from sitegen.engine.assemble import Assembly, Manifest, extras
+from sitegen.engine.assemble import Assembly, Manifest
 from sitegen.engine.depends import Current, changed, read_lists, stale
 from sitegen.engine.load import Checked, Inputs, check, gather, image_requests, open_store, save_cache
+from sitegen.engine.planned import Planned
 from sitegen.engine.previous import (
     BuildState,
     LastBuild,
     Written,
     code_digest,
-    fingerprint,
     input_stamp,
     open_first,
     target_key,
@@ -42,7 +42,7 @@ from sitegen.fsutil import exclusive, remove_tree
 from sitegen.images.model import ImageRequest, ProcessedImage
 from sitegen.output import MANIFEST, WriteFailed, clean_stale, commit, guard_output, read_manifest, staging_dir
 from sitegen.render.theme import Theme
-from sitegen.structure import Page, Site, plan_pages
+from sitegen.structure import Page, Site
 from sitegen.validate import Validated, published_products
 
 if TYPE_CHECKING:  # the image and render steps (Pillow, process pools) are imported when a pass needs them:
@@ -113,6 +113,15 @@ def _fewer_collections() -> Iterator[None]:
         gc.set_threshold(*before)
 
 
+def _stat(path: str) -> tuple[int, int, int] | None:
+    """A photo file as it is now (size, mtime, inode), as the image cache's source index tells it."""
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return st.st_size, st.st_mtime_ns, st.st_ino
+
+
 def _folder(rel: str) -> str:
     """The content folder a photo's rel is in: 'brands/<id>' or 'products/<brand>/<id>'."""
     parts = rel.split("/", 3)
@@ -139,14 +148,14 @@ class Session:
         # what the last pass found, for a pass that is told what changed since: the folder tree, and each
         # photo's variants (by rel: the source, the settings' fingerprint, the variants)
         self._tree: SourceTree | None = None
-        self._photos: dict[str, tuple[str, str, ProcessedImage]] = {}
+        self._photos: dict[str, tuple[str, str, ProcessedImage, tuple[int, int, int] | None]] = {}
         self._pictures: dict[str, tuple[ProcessedImage, str]] = {}  # their digests (`Current.image`)
         self._lists: dict[str, tuple[tuple[object, ...], int, str]] = {}  # lists' digests (`Current.list`)
         self._validated = Validated()  # each product's cross-file problems, for the same record and folder
         self._inputs: dict[str, str] = {}  # every input's digest, as the last pass saved them
         self._compiled: dict[tuple[str, str], Any] = {}  # templates, by name and source (`CompiledTemplates`)
         self._requests: dict[str, tuple[Product, list[ImageRequest]]] = {}  # each product's photos (by folder)
-        self._fingerprints: dict[Page, str] = {}  # what each page is (`fingerprint`): the same in every pass
+        self._planned = Planned()  # the pages, their fingerprints and the sitemap, while the catalog's shape holds
         # what the last pass left in the output folder: its files as the state store has them, the source
         # hashes, the manifest, and the manifest's (size, mtime) then
         self._output: tuple[str, dict[str, Written], dict[tuple[str, int, int], str], Manifest,
@@ -306,10 +315,16 @@ class Session:
         for r in requests:  # a file that is a logo and something else is made as a photo (process_images)
             if r.role != "logo" or r.rel not in wanted:
                 wanted[r.rel] = (str(r.source), logo if r.role == "logo" else photo)
-        unchanged = self._tree.reused if self._tree is not None else frozenset()
+        tree = self._tree
+        # the content folders this pass looked into (a handful, in a preview's pass): photos elsewhere are kept
+        fresh = tuple(f"{rel}/" for rel in tree.scanned.keys() - tree.reused
+                      if rel.count("/") == (1 if rel.startswith("brands/") else 2)) \
+            if tree is not None and tree.reused else ("",)
+        # kept: a photo made with the same settings, in a folder not looked into, or as it was on disk then
         kept = {rel: memo[2] for rel, want in wanted.items() if (memo := self._photos.get(rel)) is not None
-                and memo[:2] == want and _folder(rel) in unchanged}
+                and memo[:2] == want and (not rel.startswith(fresh) or _stat(want[0]) == memo[3])}
         todo = [r for r in requests if r.rel not in kept]
+        stats = {r.rel: _stat(str(r.source)) for r in todo}  # before it is read: a later change is noticed
         images, problems = process_images(
             todo, settings, cache_dir, self.options.jobs,
             progress=(lambda done, total: progress(done, total, "photos")) if progress else None,
@@ -320,8 +335,8 @@ class Session:
         photos = self._photos
         for rel in [rel for rel in photos if rel not in wanted] + [rel for rel in images if rel in warned]:
             del photos[rel]
-        photos.update((rel, (*wanted[rel], image)) for rel, image in images.items() if rel in wanted
-                      and rel not in warned)
+        photos.update((rel, (*wanted[rel], image, stats.get(rel))) for rel, image in images.items()
+                      if rel in wanted and rel not in warned)
         images.update(kept)
         return images, problems, early[0] if early else self._previous(store, known)
 
@@ -332,21 +347,16 @@ class Session:
         that is different now; the others are kept as the last build wrote them."""
         output = self.options.output
         site = Site.create(checked.config, checked.content.brands, products, images, today)
-        pages = plan_pages(site, checked.config.language)
+        planned = self._planned.plan(site, checked.config.language)
+        pages = self._planned.pages
         current = Current(site, checked.theme, self._fields, self._pictures, self._lists)
         before = dict(self._inputs) if state.own else store.inputs(state.target)
         now = current.inputs(read_lists(before))
         everything, touched = changed(before, now)
         examine = None if everything else store.needing(state.target, touched)
-        code = code_digest()
         todo: list[tuple[Page, str]] = []
         kept: list[tuple[Page, Written]] = []
-        if len(self._fingerprints) > 2 * len(pages) + 1000:  # pages renamed and removed
-            self._fingerprints = {}
-        for page in pages:
-            fp = self._fingerprints.get(page)  # what the page is; what it shows is in its reads
-            if fp is None:
-                fp = self._fingerprints[page] = fingerprint(__version__, code, page)
+        for page, fp in planned:
             old = state.reusable(page.output, fp, output, manifest)
             if old is None:
                 todo.append((page, fp))
@@ -384,7 +394,7 @@ class Session:
     def _write(self, plan: Plan, checked: Checked, requests: list[ImageRequest],
                images: dict[str, ProcessedImage], assembly: Assembly) -> None:
         """Everything else the site needs, then the swap into output/: all of it, or none of it."""
-        for rel, data in extras(checked.config, plan.pages).items():
+        for rel, data in self._planned.extras(checked.config, plan.now["c"], plan.pages).items():
             assembly.small(rel, data)
         for asset in checked.theme.assets.values():  # copied: a theme file edited in place must not leak
             assembly.source(asset.output, asset.source, link=False)

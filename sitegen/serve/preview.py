@@ -151,6 +151,10 @@ def serve(options: ServeOptions, terminal: Terminal, ready: Callable[[str], None
             terminal.warn("this system's limit of watched folders (fs.inotify.max_user_watches) is reached: "
                           "watching by polling instead, which notices changes within a second")
         preview.rebuild(changed=set(), whole=True)  # what changed while the first pass ran, before any page opens
+        # what an edit's pass needs, imported before the first edit (a `sitegen build` with nothing to do never
+        # imports them)
+        import sitegen.images.pipeline
+        import sitegen.render.pages  # noqa: F401
         thread.start()
         url = _urls(options, server, terminal)
         if ready is not None:
