@@ -189,3 +189,26 @@ def test_a_pass_after_another_build_of_the_same_output_goes_by_what_that_build_w
     _edit(catalog, "products/lishui/p2/index.md", "遂昌菊米二", "遂昌菊米贰")
     first.build(["products/lishui/p2/index.md"])
     assert _tree(catalog.output) == _clean(catalog, tmp_path)
+
+
+@pytest.mark.parametrize("named", [True, False], ids=["change named", "change not named"])
+@pytest.mark.parametrize("then", ["the next pass", "a new session"])
+def test_pages_left_for_later_are_rendered_by_whatever_pass_comes_next(catalog: Catalog, tmp_path: Path,
+                                                                       monkeypatch: pytest.MonkeyPatch,
+                                                                       named: bool, then: str) -> None:
+    """A theme change with a page open: that page is rendered, the others are left as they were, and the
+    output is not a clean build's until a later pass renders them. No pass may take that output as up to
+    date: not the preview's next one, not `sitegen build`'s, whether or not the first was told what changed
+    (a pass told nothing looks for "nothing changed since": it must not find it)."""
+    monkeypatch.setenv("SITEGEN_LATER_FROM", "2")
+    session = Session(_options(catalog))
+    session.build()
+    card = "themes/default/templates/partials/card.html"
+    catalog.write(card, '<li class="card"><a href="{{ product_url(p) }}">{{ p.title }} · {{ p.origin }}</a></li>\n')
+    result = session.build([card] if named else [], first={"index.html"})
+    assert result.rendered == 1 and result.later >= 2
+    assert "· " in (catalog.output / "index.html").read_text("utf-8")
+    assert "· " not in (catalog.output / "brands/lishui/index.html").read_text("utf-8")
+    again = session.build(set()) if then == "the next pass" else Session(_options(catalog)).build()
+    assert again.rendered == result.later and again.later == 0
+    assert _tree(catalog.output) == _clean(catalog, tmp_path)

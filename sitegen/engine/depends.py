@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import operator
+from dataclasses import dataclass, field
 from typing import Any
 
 from sitegen.fsutil import digest
@@ -32,12 +33,22 @@ def image_digest(image: ProcessedImage | None) -> str:
                    image.colour))
 
 
+@dataclass(slots=True)
+class ListMemo:
+    """What a session's passes keep of the lists pages read: most lists hold the very records they held in
+    the last pass, and most brands' related-products lists are all as they were."""
+
+    # name → (its records, the whole list's length, digest)
+    lists: dict[str, tuple[tuple[object, ...], int, str]] = field(default_factory=dict)
+    # brand → (its products as `Current._group` keeps them, 'l:related:…' → digest of each product's list)
+    related: dict[str, tuple[tuple[object, ...], dict[str, str]]] = field(default_factory=dict)
+
+
 class Current:
     """The digest of each input as it is in this build, each computed once."""
 
     def __init__(self, site: Site, theme: Theme, memo: dict[tuple[str, str, str], str] | None = None,
-                 pictures: dict[str, tuple[ProcessedImage, str]] | None = None,
-                 lists: dict[str, tuple[tuple[object, ...], int, str]] | None = None):
+                 pictures: dict[str, tuple[ProcessedImage, str]] | None = None, lists: ListMemo | None = None):
         self.site = site
         self.theme = theme
         self._fields: dict[tuple[str, str], str] = {}
@@ -47,9 +58,9 @@ class Current:
         self._images: dict[str, str] = {}
         # rel → (the photo's variants, their digest), kept by a session whose passes reuse the variants
         self._pictures: dict[str, tuple[ProcessedImage, str]] = {} if pictures is None else pictures
-        # name → (its records, the whole list's length, digest): a session's pass finds most lists holding the
-        # very records they held in the last pass
-        self._list_memo: dict[str, tuple[tuple[object, ...], int, str]] = {} if lists is None else lists
+        lists = ListMemo() if lists is None else lists
+        self._list_memo = lists.lists
+        self._related = lists.related
         self._groups: dict[str, tuple[object, ...]] = {}  # brand → `_group`
 
     def fields(self, key: str, names: str) -> str:
@@ -113,12 +124,18 @@ class Current:
         if name.startswith(_RELATED) and name[8:] in self.site.place:  # one list per product
             # made from its brand's list alone: the same as the last pass's if that list holds the very records
             # it held when this one was made (noted by holding the same tuple)
-            group = self._group(name[len(_RELATED) :].split("/")[0])
+            brand = name[len(_RELATED) :].split("/")[0]
+            group = self._group(brand)
             known = self._list_memo.get(name)
             if known is not None and known[0] is group:
-                return known[2]
-            found = self.site.list_digest(name)
-            self._list_memo[name] = (group, -1, found)
+                found = known[2]
+            else:
+                found = self.site.list_digest(name)
+                self._list_memo[name] = (group, -1, found)
+            kept = self._related.get(brand)
+            if kept is None or kept[0] is not group:
+                kept = self._related[brand] = (group, {})
+            kept[1][f"l:{name}"] = found
             return found
         items = self.site.members(name)
         whole = len(self.site.members(name.partition("@")[0])) if "@" in name else len(items)
@@ -148,7 +165,7 @@ class Current:
 
     def inputs(self, lists: set[str]) -> dict[str, str]:
         """Every input as a whole: records by their file's digest, the settings, templates, photos, assets,
-        and the lists some page read last time (`lists`)."""
+        and the lists some page read last time (`lists`, by input name: 'l:<list>')."""
         site = self.site
         found = {"c": digest(site.config)}
         found.update((f"r:{b.key}", b.digest) for b in site.brands.values())
@@ -156,16 +173,17 @@ class Current:
         found.update((f"t:{name}", value) for name, value in self.theme.templates.items())
         found.update((f"a:{name}", asset.output) for name, asset in self.theme.assets.items())
         found.update((f"i:{rel}", self.image(rel)) for rel in site.images)
-        memo, groups = self._list_memo, self._groups
-        for name in lists:  # 5,000 of them at 5,000 products, nearly all a product's related ones: the short way
-            if name.startswith(_RELATED):
-                brand = name[len(_RELATED) : name.find("/", len(_RELATED))]
-                group = groups.get(brand, ()) if brand in groups else self._group(brand)
-                known = memo.get(name)
-                if known is not None and known[0] is group:
-                    found[f"l:{name}"] = known[2]
-                    continue
-            found[f"l:{name}"] = self.list(name)
+        left = set(lists)
+        for brand in site.by_brand:  # a product's related products, one list each: taken a brand at a time
+            kept = self._related.get(brand)
+            if kept is not None and kept[0] is self._group(brand):
+                if kept[1].keys() <= left:
+                    found.update(kept[1])
+                    left.difference_update(kept[1])
+                else:  # some page no longer reads one of them: made again from those read
+                    self._related[brand] = (kept[0], {})
+        for key in left:
+            found[key] = self.list(key[2:])
         return found
 
 
@@ -208,4 +226,5 @@ def changed(before: dict[str, str], now: dict[str, str]) -> tuple[bool, set[str]
 
 
 def read_lists(before: dict[str, str]) -> set[str]:
-    return {name[2:] for name in before if name.startswith("l:")}
+    """The lists some page read last time, by input name ('l:<list>')."""
+    return {name for name in before if name.startswith("l:")}

@@ -24,7 +24,7 @@ from sitegen.content.discover import Changed, SourceTree
 from sitegen.content.load import Entry
 from sitegen.content.models import Product
 from sitegen.engine.assemble import Assembly, Manifest
-from sitegen.engine.depends import Current, changed, read_lists, stale
+from sitegen.engine.depends import Current, ListMemo, changed, read_lists, stale
 from sitegen.engine.load import Checked, Inputs, check, gather, image_requests, open_store, save_cache
 from sitegen.engine.planned import Planned
 from sitegen.engine.previous import (
@@ -150,7 +150,7 @@ class Session:
         self._tree: SourceTree | None = None
         self._photos: dict[str, tuple[str, str, ProcessedImage, tuple[int, int, int] | None]] = {}
         self._pictures: dict[str, tuple[ProcessedImage, str]] = {}  # their digests (`Current.image`)
-        self._lists: dict[str, tuple[tuple[object, ...], int, str]] = {}  # lists' digests (`Current.list`)
+        self._lists = ListMemo()  # lists' digests (`Current.list`)
         self._validated = Validated()  # each product's cross-file problems, for the same record and folder
         self._inputs: dict[str, str] = {}  # every input's digest, as the last pass saved them
         self._compiled: dict[tuple[str, str], Any] = {}  # templates, by name and source (`CompiledTemplates`)
@@ -178,7 +178,7 @@ class Session:
             raise
 
     def _forget(self) -> None:
-        self._tree, self._photos, self._pictures, self._lists, self._output = None, {}, {}, {}, None
+        self._tree, self._photos, self._pictures, self._lists, self._output = None, {}, {}, ListMemo(), None
         self._stamp = None
 
     def _previous(self, store: StateStore, known: Changed | None) -> tuple[BuildState, Manifest | None]:
@@ -274,6 +274,8 @@ class Session:
         manifest = {rel: {"sha256": f.sha256, "size": f.size} for rel, f in assembly.files.items()}
         self._output = (previous[0].target, assembly.written, previous[0].hashes, manifest,
                         (st.st_size, st.st_mtime_ns))
+        if later:  # the output is not yet what these inputs make: no pass may find it up to date
+            stamp = None
         self._stamp = stamp
 
         def remember() -> None:
