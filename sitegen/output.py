@@ -32,7 +32,7 @@ from sitegen.errors import UsageError
 from sitegen.fsutil import DIR_MODE, FILE_MODE, atomic_write_bytes, disk_full, real_dirs, remove_tree, safe_rel
 
 __all__ = ["MANIFEST", "MARKER", "PREVIEW", "OutFile", "UnsafeOutput", "WriteFailed", "clean_stale",
-           "commit", "guard_output", "parse_manifest", "read_manifest", "staging_dir"]
+           "commit", "guard_output", "has_drafts", "parse_manifest", "read_manifest", "staging_dir"]
 
 MANIFEST = ".sitegen-manifest.json"
 PREVIEW = "preview"  # `sitegen serve` builds into this folder of the cache, never into output/
@@ -98,8 +98,9 @@ def guard_output(output: Path, root: Path, cache_dir: Path) -> None:
                            "build would delete what is in it; choose a new or empty folder")
 
 
-def parse_manifest(data: object) -> tuple[str, dict[str, dict[str, Any]]]:
-    """(generator, files) of a manifest as JSON gave it, or ValueError saying what is wrong. The one reader
+def parse_manifest(data: object) -> tuple[str, dict[str, dict[str, Any]], bool]:
+    """(generator, files, whether drafts are in it) of a manifest as JSON gave it, or ValueError saying what
+    is wrong. The one reader
     of the format `_manifest_bytes` writes: the build trusts it to say what it may delete, publish what it
     may upload, and output/ may come from anywhere (a commit, a restored cache)."""
     if type(data) is not dict:
@@ -109,6 +110,9 @@ def parse_manifest(data: object) -> tuple[str, dict[str, dict[str, Any]]]:
     files = data.get("files")
     if type(files) is not dict:
         raise ValueError("'files' is not an object")
+    drafts = data.get("drafts", False)
+    if type(drafts) is not bool:
+        raise ValueError("'drafts' is not true or false")
     for rel, entry in files.items():
         if not safe_rel(rel) or rel in (MANIFEST, MARKER):
             raise ValueError(f"bad path {rel!r}")
@@ -119,7 +123,7 @@ def parse_manifest(data: object) -> tuple[str, dict[str, dict[str, Any]]]:
             raise ValueError(f"bad sha256 for {rel!r}")
         if type(size) is not int or size < 0:
             raise ValueError(f"bad size for {rel!r}")
-    return str(data.get("generator", "")), files
+    return str(data.get("generator", "")), files, drafts
 
 
 def read_manifest(output: Path) -> dict[str, dict[str, Any]] | None:
@@ -131,10 +135,21 @@ def read_manifest(output: Path) -> dict[str, dict[str, Any]] | None:
         return None
 
 
-def _manifest_bytes(files: Iterable[OutFile], generator: str) -> bytes:
+def has_drafts(output: Path) -> bool:
+    """Whether the manifest in output/ says drafts are in the site (False if it cannot be read)."""
+    try:
+        return parse_manifest(json.loads((output / MANIFEST).read_bytes()))[2]
+    except (OSError, ValueError, RecursionError):
+        return False
+
+
+def _manifest_bytes(files: Iterable[OutFile], generator: str, drafts: bool) -> bytes:
     entries = {f.rel: {"sha256": f.sha256, "size": f.size} for f in sorted(files, key=lambda f: f.rel)}
+    head: dict[str, object] = {"version": 1, "generator": generator}
+    if drafts:  # products marked draft: true are in this site (`build --drafts`): publish refuses it
+        head["drafts"] = True
     # no indent: json's fast C encoder is only used without it
-    return json.dumps({"version": 1, "generator": generator, "files": entries}, ensure_ascii=False).encode()
+    return json.dumps({**head, "files": entries}, ensure_ascii=False).encode()
 
 
 def staging_dir(output: Path) -> Path:
@@ -154,8 +169,9 @@ def clean_stale(output: Path) -> None:
 
 
 def commit(output: Path, staging: Path, files: Mapping[str, OutFile], old: Mapping[str, dict[str, Any]] | None,
-           generator: str, real: set[str] | None = None, own: bool = False) -> None:
-    """Make output/ hold exactly `files`. `staging` holds the rendered ones under their rel paths.
+           generator: str, real: set[str] | None = None, own: bool = False, drafts: bool = False) -> None:
+    """Make output/ hold exactly `files` (`drafts`: products marked draft: true are among them). `staging`
+    holds the rendered ones under their rel paths.
     `real`: folders of output/ this build has seen to be real folders. `own`: output/ is the live preview's,
     which only this process writes and nothing publishes: only the folders written in are looked at.
 
@@ -166,9 +182,10 @@ def commit(output: Path, staging: Path, files: Mapping[str, OutFile], old: Mappi
                 and len(changed) <= max(64, len(files) // 10))
     with _signals_held():
         try:
-            if not (in_place and _commit_in_place(output, staging, files, old or {}, generator,
+            manifest = _manifest_bytes(files.values(), generator, drafts)
+            if not (in_place and _commit_in_place(output, staging, files, old or {}, manifest,
                                                   set() if real is None else real, own)):
-                _commit_new_tree(output, staging, files, generator)
+                _commit_new_tree(output, staging, files, manifest)
         finally:
             remove_tree(staging)
 
@@ -220,7 +237,7 @@ def _swap(staged: Path, target: Path) -> None:
 
 
 def _commit_in_place(output: Path, staging: Path, files: Mapping[str, OutFile], old: Mapping[str, dict[str, Any]],
-                     generator: str, known: set[str], own: bool) -> bool:
+                     manifest: bytes, known: set[str], own: bool) -> bool:
     """Rename the few changed files into place. False (nothing done) if a folder on the way is a symlink:
     then the caller builds a new tree instead of writing through it."""
     changed = [f for f in files.values() if f.staged is not None or f.source is not None]
@@ -236,7 +253,7 @@ def _commit_in_place(output: Path, staging: Path, files: Mapping[str, OutFile], 
             staged.parent.mkdir(parents=True, exist_ok=True)
             _place(f, staged)
         ready.append((staged, f.rel))
-    (staging / MANIFEST).write_bytes(_manifest_bytes(files.values(), generator))
+    (staging / MANIFEST).write_bytes(manifest)
     backups = staging / ".replaced"
     backups.mkdir()
     for i, (_, rel) in enumerate([*ready, (staging / MANIFEST, MANIFEST)]):
@@ -292,7 +309,7 @@ def _roll_back(output: Path, backups: Path, ready: list[tuple[Path, str]], done:
                 folder.rmdir()
 
 
-def _commit_new_tree(output: Path, staging: Path, files: Mapping[str, OutFile], generator: str) -> None:
+def _commit_new_tree(output: Path, staging: Path, files: Mapping[str, OutFile], manifest: bytes) -> None:
     made: set[Path] = {staging}
     for f in files.values():
         target = staging / f.rel
@@ -302,7 +319,7 @@ def _commit_new_tree(output: Path, staging: Path, files: Mapping[str, OutFile], 
             target.parent.mkdir(parents=True, exist_ok=True)
             made.add(target.parent)
         _place(f if f.source is not None else OutFile(f.rel, f.sha256, f.size, source=output / f.rel), target)
-    (staging / MANIFEST).write_bytes(_manifest_bytes(files.values(), generator))
+    (staging / MANIFEST).write_bytes(manifest)
     (staging / MARKER).write_bytes(_MARKER_TEXT)
     if os.path.lexists(output):
         if output.is_symlink() or not _exchange(staging, output):

@@ -331,6 +331,7 @@ def test_manifest_is_read_and_sorted(tmp_path: Path) -> None:
     ('{"version": 1, "files": {"/x": {"sha256": "' + "0" * 64 + '", "size": 1}}}', "bad path"),
     ('{"version": 1, "files": {"x": {"sha256": "nothex", "size": 1}}}', "bad sha256"),
     ('{"version": 1, "files": {"x": {"sha256": "' + "0" * 64 + '", "size": -1}}}', "bad size"),
+    ('{"version": 1, "drafts": "no", "files": {}}', "'drafts' is not true or false"),  # a string is not False
 ])
 def test_bad_manifest(tmp_path: Path, manifest: str, problem: str) -> None:
     (tmp_path / "x").write_text("x")

@@ -40,7 +40,16 @@ from sitegen.engine.state import BodyReader, StateStore
 from sitegen.errors import ContentError, Problem, errors_only
 from sitegen.fsutil import exclusive, remove_tree
 from sitegen.images.model import ImageRequest, ProcessedImage
-from sitegen.output import MANIFEST, WriteFailed, clean_stale, commit, guard_output, read_manifest, staging_dir
+from sitegen.output import (
+    MANIFEST,
+    WriteFailed,
+    clean_stale,
+    commit,
+    guard_output,
+    has_drafts,
+    read_manifest,
+    staging_dir,
+)
 from sitegen.render.theme import Theme
 from sitegen.structure import Page, Site
 from sitegen.validate import Validated, published_products
@@ -405,7 +414,8 @@ class Session:
             for rel, source in image.files:
                 if rel not in assembly.files:  # one image shown by many products (or twins in many folders)
                     assembly.source(rel, source, link=str(source) not in editable)
-        if assembly.needs_commit():
+        drafts = any(p.draft for p in plan.site.products)  # `--drafts`, and there are some: publish refuses it
+        if assembly.needs_commit() or drafts != has_drafts(self.options.output):
             commit(self.options.output, assembly.staging, assembly.files, assembly.manifest, f"sitegen {__version__}",
-                   assembly.state.real, assembly.state.own)
+                   assembly.state.real, assembly.state.own, drafts)
             assembly.stamp(os.stat)

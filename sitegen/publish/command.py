@@ -111,6 +111,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     how.add_argument("--max-deletes", dest="max_deletes", type=int, default=DEFAULT_MAX_DELETES, metavar="N",
                      help=f"refuse to delete more than N files (default {DEFAULT_MAX_DELETES})")
     how.add_argument("--force", action="store_true", help="delete even more than --max-deletes files")
+    how.add_argument("--allow-drafts", dest="allow_drafts", action="store_true",
+                     help="publish a site built with --drafts (products marked draft: true are then public)")
 
 
 def run(args: argparse.Namespace, config: SiteConfig, output_dir: Path, ui: Reporter) -> int:
@@ -135,6 +137,8 @@ def _run(args: argparse.Namespace, config: SiteConfig, output_dir: Path, ui: Rep
     target = resolve_target(config.publish, vars(args), args.target)
     report["target"] = target.describe()
     manifest = read_manifest(output_dir)
+    if manifest.drafts and not args.allow_drafts:
+        raise PublishError("drafts-in-output", path=str(output_dir))
     gzip = config.publish.gzip if args.gzip is None else args.gzip
     rules = HeaderRules(config.publish.headers, gzip=gzip and not isinstance(target, LocalTarget))
     local = local_objects(manifest, rules)

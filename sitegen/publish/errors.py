@@ -19,6 +19,8 @@ MESSAGES: dict[str, str] = {
     "no-manifest": "{path} has no .sitegen-manifest.json, so it is not the result of a successful build; "
     "run 'sitegen build' again and publish only when it succeeds",
     "bad-manifest": "the build manifest {path} cannot be read ({problem}); run 'sitegen build' again",
+    "drafts-in-output": "{path} was built with --drafts and holds products marked draft: true, which are not "
+    "ready for shoppers; run 'sitegen build' without --drafts, or publish anyway with --allow-drafts",
     "manifest-mismatch": "the built files do not match the build manifest ({count} differ, e.g. {examples}); "
     "something changed output/ after the build; run 'sitegen build' again",
     # where to publish

@@ -32,6 +32,7 @@ class ManifestFile:
 class Manifest:
     generator: str
     files: tuple[ManifestFile, ...]  # sorted by path
+    drafts: bool = False  # built with --drafts, and products marked draft: true are in it
 
 
 def read_manifest(output_dir: Path, verify: bool = True) -> Manifest:
@@ -56,10 +57,10 @@ def read_manifest(output_dir: Path, verify: bool = True) -> Manifest:
 
 
 def _parse(data: object) -> Manifest:
-    generator, files = parse_manifest(data)
+    generator, files, drafts = parse_manifest(data)
     entries = sorted((ManifestFile(path, entry["sha256"], entry["size"]) for path, entry in files.items()),
                      key=lambda f: f.path)
-    return Manifest(generator, tuple(entries))
+    return Manifest(generator, tuple(entries), drafts)
 
 
 def valid_path(path: object) -> bool:
