@@ -17,7 +17,7 @@ import time
 from pathlib import Path
 
 from sitegen import __version__
-from sitegen.errors import ContentError, Problem, UsageError, by_place, counted
+from sitegen.errors import ContentError, Problem, UsageError, by_place, counted, did_you_mean
 from sitegen.untrusted import json_safe, visible
 
 # Below these counts the work is over in about a second: a progress bar would only flicker.
@@ -123,8 +123,28 @@ def _parser(with_publish: bool = True) -> argparse.ArgumentParser:
     return parser
 
 
+COMMANDS = ("serve", "check", "build", "new", "publish")
+
+# `sitegen` alone: what an editor who has just installed it needs, in both languages, not a usage error
+OVERVIEW = """sitegen — 区域公用品牌产品目录 (county brand catalogs)
+
+  sitegen serve     边改边看：在浏览器里预览，保存即更新 (live preview as you edit)
+  sitegen check     检查全部文件，列出所有问题 (report every problem; change nothing)
+  sitegen build     生成网站到 output/ (build the site into output/)
+  sitegen new       新建品牌或产品，每个字段都有说明 (create a brand or product)
+  sitegen publish   上传到对象存储 (upload output/ to object storage)
+
+sitegen <命令> --help 查看详细用法 (a command's options); sitegen --version"""
+
+
 def main(argv: list[str] | None = None) -> int:
     words = sys.argv[1:] if argv is None else argv
+    if not words:
+        print(OVERVIEW)
+        return 0
+    if not words[0].startswith("-") and words[0] not in COMMANDS:
+        say(f"sitegen: unknown command '{words[0]}'{did_you_mean(words[0], COMMANDS, 'commands')}")
+        return 2
     parser = _parser(with_publish="publish" in words)
     try:
         args = parser.parse_args(argv)

@@ -206,13 +206,13 @@ def counted(n: int, noun: str) -> str:
     return f"{n:,} {noun}" if n == 1 else f"{n:,} {noun}s"
 
 
-def did_you_mean(word: str, choices: Iterable[str]) -> str:
-    """A ' (did you mean …?)' hint for a near-miss, else a list of what is allowed."""
+def did_you_mean(word: str, choices: Iterable[str], kind: str = "fields") -> str:
+    """A '; did you mean …?' hint for a near-miss, else a list of what is allowed (`kind`: of what)."""
     choices = sorted(choices)
     close = difflib.get_close_matches(word, choices, n=1, cutoff=0.6)
     if close:
         return f"; did you mean '{close[0]}'?"
-    return "; allowed fields are: " + ", ".join(choices)
+    return f"; allowed {kind} are: " + ", ".join(choices)
 
 
 class ContentError(Exception):

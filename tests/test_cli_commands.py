@@ -94,3 +94,24 @@ def test_console_script_and_default_root_is_the_current_folder(catalog: Catalog)
         problem = json.loads(result.stdout.splitlines()[0])
         where = (problem["code"], problem["path"], problem["line"])
         assert where == ("unknown-category", "products/lishui/p1/index.md", 3)
+
+
+def test_sitegen_alone_prints_an_overview_of_the_commands_in_chinese_and_english(tmp_path: Path) -> None:
+    result = subprocess.run([sys.executable, "-m", "sitegen"], capture_output=True, text=True, cwd=tmp_path,
+                            timeout=60)
+    assert result.returncode == 0 and result.stderr == ""
+    for command, chinese in (("serve", "预览"), ("check", "检查"), ("build", "生成网站"), ("new", "新建"),
+                             ("publish", "上传")):
+        line = next(line for line in result.stdout.splitlines() if line.strip().startswith(f"sitegen {command} "))
+        assert chinese in line and re.search(r"\([a-z].*\)$", line), line  # both languages on each line
+    assert "--help" in result.stdout
+
+
+def test_a_mistyped_command_gets_did_you_mean_and_exit_2(tmp_path: Path) -> None:
+    for typed, said in (("bulid", "did you mean 'build'?"), ("serv", "did you mean 'serve'?"),
+                        ("publsh", "did you mean 'publish'?"),
+                        ("xyzzy", "allowed commands are: build, check, new, publish, serve")):
+        result = subprocess.run([sys.executable, "-m", "sitegen", typed], capture_output=True, text=True,
+                                cwd=tmp_path, timeout=60)
+        assert (result.returncode, result.stdout, result.stderr) == (2, "", f"sitegen: unknown command '{typed}'; "
+                                                                    f"{said}\n")
