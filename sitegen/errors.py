@@ -98,6 +98,8 @@ MESSAGES: dict[str, str] = {
     # files referenced from content
     "missing-image": "the image '{value}' is not in this folder; check the file name (letters, "
     "upper/lower case and extension must match exactly)",
+    "missing-image-draft": "the image '{value}' is not in this folder yet; this product is a draft (draft: "
+    "true), so it is previewed without it; add the photo before you remove 'draft: true'",
     "path-escapes": "'{value}' points outside this folder; put the file beside index.md and write "
     "only its name",
     "link-outside": "'{value}' is a shortcut (symbolic link) to a file or folder outside the catalog, which "

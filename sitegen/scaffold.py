@@ -42,6 +42,7 @@ title: {title}                # 产品名称（必填）
 category: {category}          # 分类编号（必填），可选：{categories}
 images:                       # 照片（必填），放在本文件旁边；第一张是封面
   - {{file: photo-1.jpg, alt: "照片里是什么"}}
+draft: true                   # 草稿：不会发布，sitegen serve --drafts 可预览；照片和介绍写好后删掉这一行
 # title_en: ""                # 英文名称
 # summary: ""                 # 一句话卖点
 # summary_en: ""             # 英文一句话卖点
@@ -56,7 +57,6 @@ images:                       # 照片（必填），放在本文件旁边；第
 #   - {{platform: 淘宝, url: "https://…"}}
 # traceability_url: ""        # 溯源查询网址
 # available: true             # 缺货时写 false
-# draft: true                 # 草稿：不发布，预览时用 sitegen build --drafts
 # date: {today}            # 上架日期
 # tags: [新茶, 礼品]          # 标签
 # gtin: ""                    # 商品条码（数字，加引号）

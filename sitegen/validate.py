@@ -56,7 +56,7 @@ def validate(config: SiteConfig, content: Content, folders: Mapping[str, Folder]
                                  config.categories))
         mine += _certs(product.rel, product.certifications, config.certifications)
         for ref in product.images:
-            mine += _image(product.rel, ref, folder, want_alt=True)
+            mine += _image(product.rel, ref, folder, want_alt=True, draft=product.draft)
         found[product.rel] = (product, folder, mine)
         problems += mine
     return problems
@@ -78,14 +78,17 @@ def _unknown(code: str, rel: str, line: int | None, value: str, terms: Mapping[s
         "hint": f" (did you mean '{meant}'?)" if meant else ""})
 
 
-def _image(rel: str, ref: ImageRef, folder: Folder, want_alt: bool) -> list[Problem]:
+def _image(rel: str, ref: ImageRef, folder: Folder, want_alt: bool, draft: bool = False) -> list[Problem]:
+    """`draft`: a photo a draft lists and that is not there yet (`sitegen new` lists photo-1.jpg) is a
+    warning: the draft is built without it (never published), and the warning stays until it is added."""
     found: list[Problem] = []
     name = ref.file.replace("\\", "/")
     nested = _nested(folder, name) if "/" in name else None
     if name in folder.outside or not is_inside(name) or nested == "outside":
         return [Problem("path-escapes", rel, ref.line, {"value": ref.file})]
     if name not in folder.files and nested != "inside":
-        found.append(Problem("missing-image", rel, ref.line, {"value": ref.file}))
+        found.append(Problem("missing-image-draft", rel, ref.line, {"value": ref.file}, severity="warning")
+                     if draft else Problem("missing-image", rel, ref.line, {"value": ref.file}))
     elif want_alt and not ref.alt:
         found.append(Problem("missing-alt", rel, ref.line, {"value": ref.file}, severity="warning"))
     return found

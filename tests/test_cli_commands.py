@@ -115,3 +115,27 @@ def test_a_mistyped_command_gets_did_you_mean_and_exit_2(tmp_path: Path) -> None
                                 cwd=tmp_path, timeout=60)
         assert (result.returncode, result.stdout, result.stderr) == (2, "", f"sitegen: unknown command '{typed}'; "
                                                                     f"{said}\n")
+
+
+def test_a_new_product_is_a_draft_that_builds_before_its_photo_is_there(catalog: Catalog) -> None:
+    """The first edit: `sitegen new product`, then build, before any photo is taken. The draft's missing photo
+    is a warning (the build goes on, the draft is left out, or shown without the photo with --drafts); once
+    `draft: true` is removed, the same missing photo is an error."""
+    assert run(catalog.root, "new", "product", "lishui", "高山云雾茶", "--id", "yunwu").returncode == 0
+    path = catalog.root / "products/lishui/yunwu/index.md"
+    assert re.search(r"(?m)^draft: true\b", path.read_text("utf-8"))
+    warning = ("products/lishui/yunwu/index.md:5: warning: the image 'photo-1.jpg' is not in this folder yet; this "
+               "product is a draft (draft: true), so it is previewed without it; add the photo before you remove "
+               "'draft: true'")
+    built = run(catalog.root, "build")
+    assert built.returncode == 0 and warning in built.stderr.splitlines()
+    assert not (catalog.output / "products/lishui/yunwu").exists()
+    drafts = run(catalog.root, "build", "--drafts")
+    assert drafts.returncode == 0 and warning in drafts.stderr.splitlines()
+    page = (catalog.output / "products/lishui/yunwu/index.html").read_text("utf-8")
+    assert "高山云雾茶" in page and "photo-1" not in page  # no broken image: the photo is left out
+    path.write_text(re.sub(r"(?m)^draft: true.*\n", "", path.read_text("utf-8")), "utf-8")
+    published = run(catalog.root, "build")
+    assert published.returncode == 1 and published.stderr.splitlines()[0] == (
+        "products/lishui/yunwu/index.md:5: the image 'photo-1.jpg' is not in this folder; check the file name "
+        "(letters, upper/lower case and extension must match exactly)")

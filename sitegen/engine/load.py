@@ -7,6 +7,7 @@ the state store last saw it, validates across files, and raises `ContentError` w
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -132,6 +133,8 @@ def image_requests(root: Path, checked: Checked, products: Iterable[Product],
         mine = []
         for ref in product.images:
             rel = f"{product.folder}/{ref.file}"
+            if product.draft and not os.path.lexists(f"{base}/{rel}"):
+                continue  # not there yet: the draft is shown without it (validate warns)
             mine.append(ImageRequest(Path(f"{base}/{rel}"), rel))  # one Path per photo, not three
         if memo is not None:
             memo[product.folder] = (product, mine)
