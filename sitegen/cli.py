@@ -222,7 +222,7 @@ def _check(args: argparse.Namespace, ui: Reporter) -> int:
     from sitegen.build import check, check_photos
 
     started = time.perf_counter()
-    checked = check(args.root, templates=True)
+    checked = check(args.root, templates=True, keep_going=True)  # every problem in one run, photos' too
     found = [*checked.warnings, *check_photos(args.root, checked)]
     if any(p.severity == "error" for p in found):
         raise ContentError(found)

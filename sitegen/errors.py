@@ -119,8 +119,8 @@ MESSAGES: dict[str, str] = {
     "comment-cut": "'{field}' is read as '{value}': after a space, '#' starts a note for editors, so "
     "'{rest}' is left out; to keep it, put the whole value in quotes: {field}: \"{value} {rest}\"",
     "unlisted-picture": "the text shows the picture '{value}', but only the photos named in {listed_in} are "
-    "published; put the photo beside index.md and name it there (for a product: - {{file: {value}, alt: what "
-    "it shows}} under images:), or take the picture out of the text",
+    "published, so it is left out of the page; put the photo beside index.md and name it there (for a "
+    "product: - {{file: {value}, alt: what it shows}} under images:), or take the picture out of the text",
     "outside-picture": "the text shows a picture from another website ({value}); it is left out, because "
     "other websites are slow or blocked for shoppers; save the photo beside index.md and name it in {listed_in}",
     "bad-image": "'{value}' cannot be used as an image: {problem}",

@@ -194,7 +194,7 @@ def test_pictures_in_the_text_that_cannot_be_shown_are_warned_about_with_their_l
     assert all(p["severity"] == "warning" for p in found)
     text = run(catalog.root, "check").stderr
     assert f"{P}:{start + 5}: warning: the text shows the picture 'other.jpg', but only the photos named in " \
-           "images: are published" in text
+           "images: are published, so it is left out of the page" in text
 
 
 def test_a_value_cut_short_by_hash_is_warned_about_and_quotes_keep_it(catalog: Catalog) -> None:
@@ -257,6 +257,24 @@ def test_check_reads_image_headers(catalog: Catalog) -> None:
     assert result.returncode == 1 and "Traceback" not in result.stderr
     assert "products/lishui/p1/photo.jpg: 'photo.jpg' cannot be used as an image" in result.stderr
     assert "products/lishui/p2/photo.jpg: 'photo.jpg' cannot be used as an image" in result.stderr
+
+
+def test_photo_problems_come_in_the_same_run_as_content_errors(catalog: Catalog) -> None:
+    """All problems in one run, across stages: a damaged photo is reported beside a content error in another
+    file (and in the same file), not only once the content is fixed. A photo named outside its folder is
+    never opened: its own error is the one to fix."""
+    p1 = catalog.root / P
+    p1.write_text(p1.read_text("utf-8").replace("category: tea", "category: 茶叶"), "utf-8")
+    cut = (catalog.root / "products/lishui/p1/photo.jpg").read_bytes()
+    (catalog.root / "products/lishui/p1/photo.jpg").write_bytes(cut[: len(cut) // 2])
+    (catalog.root / "products/lishui/p2/photo.jpg").write_bytes(b"this is not a photo")
+    result = run(catalog.root, "check")
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    lines = result.stderr.splitlines()
+    assert any(line.startswith(f"{P}:") and "茶叶" in line for line in lines)
+    assert any(line.startswith("products/lishui/p1/photo.jpg: ") and "cut short or damaged" in line for line in lines)
+    assert "products/lishui/p2/photo.jpg: 'photo.jpg' cannot be used as an image" in result.stderr
+    assert lines[-1] == "3 errors"
 
 
 def test_every_problem_code_is_documented_for_translators() -> None:

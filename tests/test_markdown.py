@@ -74,7 +74,18 @@ def test_plain_text_description() -> None:
 
 
 def test_text_photos_are_the_listed_ones() -> None:
-    """A photo named in the text shows its published copy; one that is not listed keeps only its alt text."""
+    """A photo named in the text shows its published copy; one that is not listed, or from another site, is
+    left out of the page (no broken-image icon), whatever its alt text holds."""
     html = render_markdown("![菊米](photo.jpg) ![旧图](./photo.jpg) ![别的](other.jpg)", {"photo.jpg": "/img/p-1.jpg"})
-    assert html == ('<p><img alt="菊米" src="/img/p-1.jpg"> <img alt="旧图" src="/img/p-1.jpg"> '
-                    '<img alt="别的"></p>')
+    assert html == '<p><img alt="菊米" src="/img/p-1.jpg"> <img alt="旧图" src="/img/p-1.jpg"> </p>'
+
+
+@pytest.mark.parametrize("text", [
+    '![别的](other.jpg)', '![茶 "好" > 坏](https://evil.example/x.png)', '<img alt="x>y" src="other.jpg">',
+    '<img src="https://evil.example/x.png" alt=\' src="photo.jpg\'>', '![](http://example.com/a.jpg "t > s")',
+    '<img alt="a" src="//evil.example/b.png" width="9">', '<IMG SRC="other.jpg">',
+    '<IMG SRC="https://evil.example/x.png">', '<iMg sRc="https://evil.example/x.png">',
+])
+def test_a_picture_that_will_not_show_is_left_out_entirely(text: str) -> None:
+    html = render_markdown(f"前 {text} 后", {"photo.jpg": "/img/p-1.jpg"})
+    assert "<img" not in html and "evil" not in html and html.startswith("<p>前 ") and html.endswith(" 后</p>")

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from sitegen.config import CONFIG_FILE, SiteConfig, load_config
@@ -77,11 +77,12 @@ def open_store(cache_dir: Path | None) -> StateStore:
 
 def check(root: Path, store: StateStore | None = None, jobs: int = 0, inputs: Inputs | None = None,
           save: bool = True, templates: bool = False, memo: dict[str, Entry] | None = None,
-          validated: Validated | None = None) -> Checked:
+          validated: Validated | None = None, keep_going: bool = False) -> Checked:
     """Load and validate everything; raise ContentError with every problem found.
 
     `templates`: also compile the site's own templates (`sitegen check`; a build finds their
-    mistakes when it renders, and would compile them twice)."""
+    mistakes when it renders, and would compile them twice). `keep_going`: return what loaded, errors
+    among the `warnings`, so that the next stage's problems are found in the same run (`sitegen check`)."""
     inputs = inputs or gather(root)
     config, theme, tree, problems = inputs.config, inputs.theme, inputs.tree, list(inputs.problems)
     own = store is None
@@ -100,7 +101,7 @@ def check(root: Path, store: StateStore | None = None, jobs: int = 0, inputs: In
         problems += save_cache(cache.save, inputs.cache_dir)
     if own:
         store.close()
-    if errors_only(problems) or theme is None:
+    if theme is None or (errors_only(problems) and not keep_going):
         raise ContentError(problems)
     return Checked(config, theme, content, tuple(problems), cache)
 
@@ -142,6 +143,9 @@ def image_requests(root: Path, checked: Checked, products: Iterable[Product],
     return requests
 
 
+_PHOTO_ERRORS = frozenset({"missing-image", "path-escapes", "link-outside"})
+
+
 def check_photos(root: Path, checked: Checked) -> list[Problem]:
     """Every photo a build could not use (drafts' too): found from headers, and by decoding the photos the
     build would decode (those not in the image cache), so that a bad photo is found here and not half-way
@@ -149,6 +153,14 @@ def check_photos(root: Path, checked: Checked) -> list[Problem]:
     from sitegen.images.check import check_images
     from sitegen.images.pipeline import cached
 
-    requests = image_requests(root, checked, checked.content.products)
+    # a record with a photo error (named outside its folder, a link out of it, or missing) is not looked into:
+    # that error is the problem to fix, and its photos are checked once it is fixed
+    bad = {p.path for p in checked.warnings if p.severity == "error" and p.code in _PHOTO_ERRORS}
+    content = checked.content
+    if bad:
+        content = replace(content, brands=tuple(b for b in content.brands if b.rel not in bad),
+                          products=tuple(p for p in content.products if p.rel not in bad))
+        checked = replace(checked, content=content)
+    requests = image_requests(root, checked, content.products)
     return check_images(requests, checked.config.images,
                         cached(requests, checked.config.images, root / checked.config.images.cache_dir))

@@ -3,8 +3,9 @@
 Python-Markdown renders raw HTML and attribute lists as written, so its output is run
 through nh3 (an allow-list sanitizer): no <script>, no on* attributes, no javascript:
 URLs survive, whatever an editor pasted. An <img> in the text keeps its src only when it
-names one of the page's own listed photos (then it shows the published copy): a picture
-from another host would be a request to that host from every shopper's phone.
+names one of the page's own listed photos (then it shows the published copy); any other is
+left out of the page: a picture from another host would be a request to that host from every
+shopper's phone, and one without a source a broken-image icon.
 """
 
 from __future__ import annotations
@@ -88,12 +89,27 @@ def body_key(text: str, photos: Mapping[str, str] | None = None) -> str:
     return digest((text, sorted((photos or {}).items()), _VERSIONS))
 
 
+# an <img> as nh3 writes it: every attribute value in double quotes, and a '"' in a value written &quot;
+_IMG = re.compile(r'<img((?:\s+[a-z-]+(?:="[^"]*")?)*)\s*/?>')
+_SRC = re.compile(r'(?:^|\s)src="')
+_ANY_IMG = re.compile(r"<img", re.IGNORECASE)
+
+
 def _clean(rendered: str, sources: Callable[[str, str, str], str | None]) -> str:
+    cleaned = _sanitize(rendered, sources)
+    if "<img" not in cleaned:
+        return cleaned
+    # a picture whose src was dropped (another site's, or not a listed photo) is left out of the page, not
+    # shown as a broken-image icon; `sitegen check` warns about it with its line
+    return _IMG.sub(lambda m: m.group(0) if _SRC.search(m.group(1)) else "", cleaned)
+
+
+def _sanitize(rendered: str, sources: Callable[[str, str, str], str | None]) -> str:
     return nh3.clean(
         rendered,
         tags=_TAGS,
         attributes=_ATTRIBUTES,
-        attribute_filter=sources if "<img" in rendered else None,
+        attribute_filter=sources if _ANY_IMG.search(rendered) else None,  # <IMG too: HTML ignores case
         url_schemes=_SCHEMES,
         link_rel="noopener nofollow",
         filter_style_properties={"text-align"},
@@ -104,7 +120,7 @@ def _clean(rendered: str, sources: Callable[[str, str, str], str | None]) -> str
 def _image_sources(photos: Mapping[str, str]) -> Callable[[str, str, str], str | None]:
     def keep(element: str, attribute: str, value: str) -> str | None:
         if element == "img" and attribute == "src":
-            return photos.get(value.strip().removeprefix("./"))  # None drops it: the alt text shows instead
+            return photos.get(value.strip().removeprefix("./"))  # None drops it, and `_clean` the <img>
         return value
 
     return keep
