@@ -40,6 +40,8 @@ MESSAGES: dict[str, str] = {
     "spaces at the start of the line and after the ':' with the keyboard in half-width mode",
     "fullwidth-colon": "'{field}：' is written with the Chinese colon '：'; after a field name write the "
     "English colon and a space, e.g. '{field}: …'",
+    "colon-no-space": "'{field}:{value}' has no space after the colon, so it is not read as the field '{field}'; "
+    "write '{field}: {value}'",
     "toml-syntax": "sitegen.toml cannot be read ({problem}); {advice}",
     "yaml-too-complex": f"the front matter nests more than {MAX_DEPTH} levels deep or repeats itself through '&' "
     "anchors and '*' references; write each field out plainly as 'field: value'",

@@ -29,10 +29,12 @@ CASES = [
     ("---\ntitle: " + "[" * 500 + "]" * 500 + "\n---\n", "yaml-too-complex", 2, {}),
     ("---\ntitle: x\n\x00: y\n---\n", "control-character", 3, {"char": "U+0000"}),
     ("---\ntitle：遂昌菊米\ncategory: tea\n---\n", "fullwidth-colon", 2, {"field": "title"}),
+    (HEAD + "origin:浙江丽水\n---\n", "colon-no-space", 5, {"field": "origin", "value": "浙江丽水"}),
+    ("---\ntitle:遂昌菊米\ncategory: tea\n---\n", "colon-no-space", 2, {"field": "title", "value": "遂昌菊米"}),
     ("—-\ntitle: 菊米\n—-\n", "fence-dashes", 1, {"value": "—-"}),
     ("－－－\ntitle: 菊米\n－－－\n", "fence-dashes", 1, {"value": "－－－"}),
     ("---\ntitle: 菊米\ncategory: tea\n——\n正文\n", "fence-dashes", 4, {"value": "——"}),
-    ("---\ntitle: x\n\tcategory: tea\n---\n", "yaml-syntax", 2, {}),
+    ("---\ntitle: x\n\tcategory: tea\n---\n", "yaml-syntax", 3, {}),  # the line with the tab
     (HEAD + "price: {amount: ¥38}\n---\n", "wrong-type", 5,
      {"field": "price.amount", "got": "'¥38'", "expected": "only the number, without ¥ or 元, such as 68 or 12.5"}),
     (HEAD + "price: 38元\n---\n", "wrong-type", 5, {"field": "price", "got": "'38元'"}),
@@ -94,6 +96,37 @@ def test_a_chinese_colon_does_not_hide_the_files_other_problems(catalog: Catalog
     second = [(p["code"], p["params"].get("field")) for p in problems if p["path"] == "products/lishui/p2/index.md"]
     assert ("missing-field", "images") in second and ("missing-field", "title") not in second, second
     assert result.returncode == 1
+
+
+# mistakes that come together: each gets its own message at its own line, and no field is called missing
+TOGETHER = [
+    ("summary：适合凉拌: 中低温烹饪", [("fullwidth-colon", 5), ("yaml-syntax", 5)],
+     "a value containing ': ' must be in quotes"),
+    ("summary：好喝\n\tstorage: 冷藏", [("fullwidth-colon", 5), ("yaml-syntax", 6)], "indent with spaces"),
+    ("origin:浙江\nsummary: 一: 二", [("colon-no-space", 5), ("yaml-syntax", 6)], "must be in quotes"),
+]
+
+
+@pytest.mark.parametrize(("lines", "expected", "advice"), TOGETHER, ids=["colon+colon", "colon+tab", "nospace+colon"])
+def test_mistakes_that_come_together_each_get_their_real_message(catalog: Catalog, lines: str,
+                                                                 expected: list[tuple[str, int]], advice: str) -> None:
+    catalog.write(P, HEAD + lines + "\n---\n")
+    result = run(catalog.root, "check", "--format", "json")
+    problems = [json.loads(x) for x in result.stdout.splitlines() if P in x]
+    assert [(p["code"], p["line"]) for p in problems] == expected
+    assert advice in problems[-1]["params"]["advice"] and "YAML" not in problems[0]["params"].get("advice", "")
+    assert result.returncode == 1
+
+
+def test_a_field_with_no_space_after_its_colon_is_read_and_the_rest_still_checked(catalog: Catalog) -> None:
+    catalog.write(P, HEAD + "origin:浙江丽水\nseason: [13]\ntraceability_url: https://a.example.cn/x\n---\n")
+    result = run(catalog.root, "check")
+    assert result.returncode == 1
+    assert result.stderr.splitlines()[:2] == [
+        f"{P}:5: 'origin:浙江丽水' has no space after the colon, so it is not read as the field 'origin'; "
+        "write 'origin: 浙江丽水'",
+        f"{P}:6: " + result.stderr.splitlines()[1].split(": ", 1)[1]]
+    assert "bad-month" in run(catalog.root, "check", "--format", "json").stdout
 
 
 def test_chinese_colon_inside_a_value_is_fine(catalog: Catalog) -> None:

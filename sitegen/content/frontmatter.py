@@ -104,6 +104,9 @@ def _split(text: str, rel: str) -> FrontMatter:
     lines = yaml_text.split("\n")
     colons = [Problem("fullwidth-colon", rel, n + 2, {"field": m.group(1)})
               for n, line in enumerate(lines) if (m := _FULLWIDTH_COLON.match(line))]
+    if ":" in yaml_text:  # 'origin:浙江': a field name with no space after its colon is not read as one
+        colons += [Problem("colon-no-space", rel, n + 2, {"field": m.group(1), "value": line[m.end(1) + 1:].strip()})
+                   for n, line in enumerate(lines) if (m := _NO_SPACE.match(line))]
     if "\u3000" in yaml_text:  # a full-width space where YAML needs a plain one: it reads a different file
         colons += [Problem("fullwidth-space", rel, n + 2) for n, line in enumerate(lines)
                    if _FULLWIDTH_SPACE.match(line)]
@@ -118,16 +121,15 @@ def _split(text: str, rel: str) -> FrontMatter:
             written = _text_lines(node)  # 'Note：…' inside a | block or quotes is text the editor meant
             colons = [p for p in colons if p.line not in written]
     if colons:  # YAML cannot read 'summary：好喝' as a field, or silently makes it part of the line above
-        node = _repaired(lines, colons)
-        if node is None or any(p.code == "fullwidth-space" for p in colons):
+        fixed = _repaired(lines, colons)
+        if any(p.code == "fullwidth-space" for p in colons):
             return FrontMatter({}, {}, 1, body, body_line, colons)
+        try:  # read as the editor meant it, so that one run reports the file's other problems too
+            node = yaml.compose("\n".join(fixed), Loader=_Loader)
+        except (yaml.YAMLError, RecursionError) as exc:  # another mistake: it is said too, as if alone
+            return FrontMatter({}, {}, 1, body, body_line, [*controls, *colons, _syntax(exc, fixed, rel)])
     elif error is not None:
-        line, problem = _yaml_error(error, yaml_text)
-        if "nesting depth" in problem or isinstance(error, RecursionError):
-            return FrontMatter({}, {}, 1, body, body_line, [*controls, Problem("yaml-too-complex", rel, line)])
-        source = lines[line - 2] if line >= 2 else ""
-        params = {"problem": problem, "advice": _advice(problem, source)}
-        return FrontMatter({}, {}, 1, body, body_line, [*controls, Problem("yaml-syntax", rel, line, params)])
+        return FrontMatter({}, {}, 1, body, body_line, [*controls, _syntax(error, lines, rel)])
     result = FrontMatter({}, {}, 1, body, body_line, controls + colons)  # fields are read past a Chinese colon
     if node is None:
         return result
@@ -177,17 +179,31 @@ def _scalars(root: yaml.Node) -> Iterator[tuple[yaml.ScalarNode, str]]:
             yield node, name
 
 
-def _repaired(lines: list[str], colons: list[Problem]) -> yaml.Node | None:
-    """The front matter as the editor meant it, with each reported '：' after a field name made ': ', so
-    that one run reports the file's other problems too. None if it still cannot be read."""
+def _repaired(lines: list[str], colons: list[Problem]) -> list[str]:
+    """The front matter's lines as the editor meant them: each reported '：' after a field name made ': ',
+    and a space put after a field name's ':' where there was none."""
     fixed = list(lines)
     for p in colons:
-        if p.code == "fullwidth-colon" and p.line is not None:
+        if p.line is None:
+            continue
+        if p.code == "fullwidth-colon":
             fixed[p.line - 2] = fixed[p.line - 2].replace("：", ": ", 1)
-    try:
-        return yaml.compose("\n".join(fixed), Loader=_Loader)
-    except (yaml.YAMLError, RecursionError):
-        return None
+        elif p.code == "colon-no-space":
+            fixed[p.line - 2] = fixed[p.line - 2].replace(":", ": ", 1)
+    return fixed
+
+
+def _syntax(error: yaml.YAMLError | RecursionError, lines: list[str], rel: str) -> Problem:
+    """The problem for a front matter YAML cannot read, at its line, with what to write instead."""
+    line, problem = _yaml_error(error, "\n".join(lines))
+    if "nesting depth" in problem or isinstance(error, RecursionError):
+        return Problem("yaml-too-complex", rel, line)
+    for at in (line, line + 1):  # a tab is often noticed at the end of the line before it: point at the tab
+        if 2 <= at < len(lines) + 2 and "\t" in (text := lines[at - 2])[: len(text) - len(text.lstrip())]:
+            line = at
+            break
+    source = lines[line - 2] if 2 <= line < len(lines) + 2 else ""
+    return Problem("yaml-syntax", rel, line, {"problem": problem, "advice": _advice(problem, source)})
 
 
 def _text_lines(root: yaml.Node) -> set[int]:
@@ -221,6 +237,8 @@ def _yaml_error(exc: yaml.YAMLError | RecursionError, yaml_text: str) -> tuple[i
 
 _FULLWIDTH_SPACE = re.compile(r"^[ \u3000]*\u3000|^\s*(?:-\s+)?[A-Za-z_][A-Za-z0-9_]*:\u3000")  # indent, after 'key:'
 _FULLWIDTH_COLON = re.compile(r"^\s*(?:-\s+)?([A-Za-z_][A-Za-z0-9_]*)\s*：")
+# a field name at the start of a line, its ':' followed by text with no space ('origin:浙江'; not 'https://')
+_NO_SPACE = re.compile(r"^([a-z_][a-z0-9_]*):(?![\s/:]|$)")
 _ADVICE = (  # the parser's words → what a county editor should do about them
     ("tab character", "indent with spaces; the Tab key cannot be used in the front matter"),
     ("mapping values are not allowed", "a value containing ': ' must be in quotes, e.g. title: \"菊米: 特级\"; "
