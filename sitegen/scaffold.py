@@ -1,7 +1,8 @@
 """`sitegen new`: a brand or product folder whose index.md explains every field.
 
 Editors learn the format from the file in front of them, so every field is listed with
-a comment; optional ones start commented out. Nothing is ever overwritten.
+a comment (from the one table of fields, `content/schema.py`); optional ones start commented
+out. Nothing is ever overwritten.
 """
 
 from __future__ import annotations
@@ -10,63 +11,14 @@ import json
 from pathlib import Path
 
 from sitegen.content.discover import ID
+from sitegen.content.schema import BRAND, PRODUCT, template
 from sitegen.errors import UsageError
 from sitegen.slug import slugify
 
-BRAND_TEMPLATE = """\
----
-name: {name}                  # 品牌名称（必填）
-# name_en: ""                 # 英文名称
-# province: ""                # 省份，如 浙江省
-# county: ""                  # 县（市、区），如 丽水市
-# summary: ""                 # 一句话介绍，显示在品牌列表和搜索结果里
-# summary_en: ""              # 英文一句话介绍
-# logo: logo.png              # 标志图片，放在本文件旁边
-# banner: banner.jpg          # 横幅照片，放在本文件旁边
-# website: https://…          # 官方网站
-# established: 2018           # 创立年份或日期 2018-06-01
-# certifications:             # 认证编号，可选：{certifications}
-#   - {{id: {cert}, number: "证书编号"}}
-# contact:                   # 联系方式
-#   phone: "0578-0000000"
-#   email: ""
-#   address: ""
----
-
-在这里写品牌故事：产地、历史、标准、带动了多少农户……
-"""
-
-PRODUCT_TEMPLATE = """\
----
-title: {title}                # 产品名称（必填）
-category: {category}          # 分类编号（必填），可选：{categories}
-images:                       # 照片（必填），放在本文件旁边；第一张是封面
-  - {{file: photo-1.jpg, alt: "照片里是什么"}}
-draft: true                   # 草稿：不会发布，sitegen serve --drafts 可预览；照片和介绍写好后删掉这一行
-# title_en: ""                # 英文名称
-# summary: ""                 # 一句话卖点
-# summary_en: ""             # 英文一句话卖点
-# price: {{amount: 68, currency: CNY, unit: "500克/袋"}}  # 价格（元）和规格
-# variants:                   # 多个规格
-#   - {{name: 礼盒装, price: 168, unit: "1千克/盒"}}
-# season: [9, 10]             # 上市月份（1-12）
-# origin: ""                  # 产地
-# producer: ""                # 生产者（合作社、公司、家庭农场）
-# certifications: [{cert}]  # 认证编号，或 {{id: {cert}, number: "证书编号"}}；可选：{certifications}
-# shop_links:                 # 购买链接，必须以 https:// 开头
-#   - {{platform: 淘宝, url: "https://…"}}
-# traceability_url: ""        # 溯源查询网址
-# available: true             # 缺货时写 false
-# date: {today}            # 上架日期
-# tags: [新茶, 礼品]          # 标签
-# gtin: ""                    # 商品条码（数字，加引号）
-# weight: ""                  # 净含量
-# shelf_life: ""              # 保质期
-# storage: ""                 # 储存方式
----
-
-在这里写产品介绍：口感、种植方式、采摘时间、食用建议……
-"""
+# every field, from the one table of fields; the text below the front matter says what to write there
+BRAND_TEMPLATE = template(BRAND) + "\n在这里写品牌故事：产地、历史、标准、带动了多少农户……\n"
+PRODUCT_TEMPLATE = template(PRODUCT, written=frozenset({"draft"})) + \
+    "\n在这里写产品介绍：口感、种植方式、采摘时间、食用建议……\n"
 
 
 def _yaml_str(text: str) -> str:

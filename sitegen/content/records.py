@@ -1,29 +1,67 @@
 """One content file → one Brand or Product record, plus the problems found in it.
 
-The field lists here are the contract county teams write against (see docs/content.md).
+Which fields there are, and how each is read, comes from the one table of fields (`schema.py`).
 """
 
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from sitegen.config import Contact
 from sitegen.content.fields import FieldReader
 from sitegen.content.frontmatter import decode, split
 from sitegen.content.models import Brand, Product
+from sitegen.content.schema import BRAND, PRODUCT, Field, names
 from sitegen.errors import Problem, cannot_read
 from sitegen.untrusted import MAX_FILE_BYTES
 
-BRAND_FIELDS = frozenset({
-    "name", "name_en", "province", "county", "summary", "summary_en", "logo", "banner", "website",
-    "established", "certifications", "contact",
-})
-PRODUCT_FIELDS = frozenset({
-    "title", "title_en", "category", "images", "summary", "summary_en", "price", "variants", "season",
-    "origin", "producer", "certifications", "shop_links", "traceability_url", "available", "draft", "date",
-    "tags", "gtin", "weight", "shelf_life", "storage",
-})
+BRAND_FIELDS = names(BRAND)
+PRODUCT_FIELDS = names(PRODUCT)
+
+# how each kind of field in the schema is read
+READERS: dict[str, Callable[[FieldReader, Field], Any]] = {
+    "text": lambda r, f: r.text(f.name, required=f.required),
+    "url": lambda r, f: r.url(f.name, required=f.required),
+    "date": lambda r, f: r.date(f.name),
+    "boolean": lambda r, f: r.boolean(f.name, default=f.default),
+    "image": lambda r, f: r.image(f.name),
+    "images": lambda r, f: r.images(f.name, required=f.required),
+    "months": lambda r, f: r.months(f.name),
+    "strings": lambda r, f: r.strings(f.name),
+    "price": lambda r, f: r.price(f.name),
+    "variants": lambda r, f: r.variants(f.name),
+    "certifications": lambda r, f: r.certifications(f.name),
+    "shop_links": lambda r, f: r.shop_links(f.name),
+    "gtin": lambda r, f: _gtin(r, f.name),
+    "contact": lambda r, f: _contact(r, f.name),
+}
+
+
+def _read(reader: FieldReader, schema: tuple[Field, ...]) -> dict[str, Any]:
+    return {f.name: READERS[f.kind](reader, f) for f in schema}
+
+
+def _gtin(reader: FieldReader, name: str) -> str:
+    gtin = reader.text(name)
+    if gtin and not (gtin.isdigit() and len(gtin) in (8, 12, 13, 14)):
+        reader.problem("wrong-type", name, field=name,
+                       expected='8, 12, 13 or 14 digits in straight quotes, e.g. gtin: "6901234567892"',
+                       got=f"'{gtin}'")
+    return gtin
+
+
+def _contact(reader: FieldReader, name: str) -> Contact:
+    values = reader.get(name)
+    if isinstance(values, dict):
+        reader.check_keys({"phone", "email", "address"}, values, name)
+        return Contact(*(reader.text(name, k) for k in ("phone", "email", "address")))
+    if values is not None:
+        reader.problem("wrong-type", name, field=name, expected="phone, email and address lines",
+                       got="a single value")
+    return Contact()
 
 
 # The file's fields cannot be read at all: reporting each as missing would only bury the real problem.
@@ -60,35 +98,9 @@ def read_brand(brand_id: str, raw: bytes, rel: str) -> tuple[Brand | None, list[
     reader, problems = _open(raw, rel)
     if reader is None:
         return None, problems
-    values = reader.fm.values
-    reader.check_keys(BRAND_FIELDS, values)
-    contact_values = reader.get("contact")
-    contact = Contact()
-    if isinstance(contact_values, dict):
-        reader.check_keys({"phone", "email", "address"}, contact_values, "contact")
-        contact = Contact(*(reader.text("contact", k) for k in ("phone", "email", "address")))
-    elif contact_values is not None:
-        reader.problem("wrong-type", "contact", field="contact", expected="phone, email and address lines",
-                       got="a single value")
-    brand = Brand(
-        id=brand_id,
-        rel=rel,
-        name=reader.text("name", required=True),
-        body=reader.fm.body,
-        digest=hashlib.blake2b(raw, digest_size=12).hexdigest(),
-        line=reader.fm.start_line,
-        name_en=reader.text("name_en"),
-        province=reader.text("province"),
-        county=reader.text("county"),
-        summary=reader.text("summary"),
-        summary_en=reader.text("summary_en"),
-        logo=reader.image("logo"),
-        banner=reader.image("banner"),
-        website=reader.url("website"),
-        established=reader.date("established"),
-        certifications=reader.certifications("certifications"),
-        contact=contact,
-    )
+    reader.check_keys(BRAND_FIELDS, reader.fm.values)
+    brand = Brand(id=brand_id, rel=rel, body=reader.fm.body, digest=hashlib.blake2b(raw, digest_size=12).hexdigest(),
+                  line=reader.fm.start_line, **_read(reader, BRAND))
     reader.body_pictures({ref.file for ref in (brand.logo, brand.banner) if ref}, "logo: or banner:")
     return brand, reader.problems
 
@@ -98,41 +110,8 @@ def read_product(brand_id: str, product_id: str, raw: bytes, rel: str) -> tuple[
     if reader is None:
         return None, problems
     reader.check_keys(PRODUCT_FIELDS, reader.fm.values)
-    gtin = reader.text("gtin")
-    product = Product(
-        id=product_id,
-        brand_id=brand_id,
-        rel=rel,
-        title=reader.text("title", required=True),
-        category=reader.text("category", required=True),
-        images=reader.images("images", required=True),
-        body=reader.fm.body,
-        digest=hashlib.blake2b(raw, digest_size=12).hexdigest(),
-        line=reader.fm.start_line,
-        category_line=reader.fm.line("category"),
-        title_en=reader.text("title_en"),
-        summary=reader.text("summary"),
-        summary_en=reader.text("summary_en"),
-        price=reader.price("price"),
-        variants=reader.variants("variants"),
-        season=reader.months("season"),
-        origin=reader.text("origin"),
-        producer=reader.text("producer"),
-        certifications=reader.certifications("certifications"),
-        shop_links=reader.shop_links("shop_links"),
-        traceability_url=reader.url("traceability_url"),
-        available=reader.boolean("available", default=True),
-        draft=reader.boolean("draft", default=False),
-        date=reader.date("date"),
-        tags=reader.strings("tags"),
-        gtin=gtin,
-        weight=reader.text("weight"),
-        shelf_life=reader.text("shelf_life"),
-        storage=reader.text("storage"),
-    )
-    if gtin and not (gtin.isdigit() and len(gtin) in (8, 12, 13, 14)):
-        reader.problem("wrong-type", "gtin", field="gtin",
-                       expected='8, 12, 13 or 14 digits in straight quotes, e.g. gtin: "6901234567892"',
-                       got=f"'{gtin}'")
+    product = Product(id=product_id, brand_id=brand_id, rel=rel, body=reader.fm.body,
+                      digest=hashlib.blake2b(raw, digest_size=12).hexdigest(), line=reader.fm.start_line,
+                      category_line=reader.fm.line("category"), **_read(reader, PRODUCT))
     reader.body_pictures({ref.file for ref in product.images}, "images:")
     return product, reader.problems
