@@ -204,7 +204,8 @@ def _run(args: argparse.Namespace, ui: Reporter) -> int:
 
         path = new_brand(root, args.id, args.name) if args.kind == "brand" else new_product(
             root, args.brand, args.title, args.product_id)
-        ui.info(f"created {path.relative_to(root)}")
+        ui.info(f"created {path.relative_to(root)}" + ("" if args.kind == "brand" else
+                " (a draft: 'sitegen serve --drafts' shows it; remove the line 'draft: true' when it is ready)"))
         return 0
     if args.command == "publish":
         from sitegen.config import load_config

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -175,7 +176,7 @@ def test_unreadable_config_names_the_line_and_what_to_write_and_content_is_still
 def test_pictures_in_the_text_that_cannot_be_shown_are_warned_about_with_their_lines(catalog: Catalog) -> None:
     body = ("\n![杯中的菊米](photo.jpg) ![旧写法](./photo.jpg)\n\n![远程](https://cdn.example.net/a.gif)\n"
             '<img alt="协议相对" src="//cdn.example.net/x.png">\n![不在列表](other.jpg)\n\n'
-            "```\n![代码里](code.jpg)\n```\n")
+            "```\n![代码里](code.jpg)\n```\n<image src=\"https://cdn.example.net/i.png\">\n")
     catalog.write(P, _product() + body)
     (catalog.root / "products/lishui/p1/other.jpg").write_bytes((catalog.root / "products/lishui/p1/photo.jpg")
                                                                 .read_bytes())  # present, but not listed
@@ -189,6 +190,7 @@ def test_pictures_in_the_text_that_cannot_be_shown_are_warned_about_with_their_l
         ("outside-picture", P, start + 3, "https://cdn.example.net/a.gif"),
         ("outside-picture", P, start + 4, "//cdn.example.net/x.png"),
         ("unlisted-picture", P, start + 5, "other.jpg"),
+        ("outside-picture", P, start + 10, "https://cdn.example.net/i.png"),  # <image> is an <img> to HTML
         ("unlisted-picture", "brands/lishui/index.md",
          (catalog.root / "brands/lishui/index.md").read_text("utf-8").count("\n"), "garden.jpg")}
     assert all(p["severity"] == "warning" for p in found)
@@ -275,6 +277,42 @@ def test_photo_problems_come_in_the_same_run_as_content_errors(catalog: Catalog)
     assert any(line.startswith("products/lishui/p1/photo.jpg: ") and "cut short or damaged" in line for line in lines)
     assert "products/lishui/p2/photo.jpg: 'photo.jpg' cannot be used as an image" in result.stderr
     assert lines[-1] == "3 errors"
+
+
+def test_check_opens_nothing_through_a_cache_folder_linked_out_of_the_catalog(catalog: Catalog, tmp_path: Path,
+                                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    """`.sitegen-cache` committed as a link to elsewhere is an error, and `sitegen check`, which goes on to check
+    the photos in the same run, reads nothing there (nor a photo named outside its folder)."""
+    from sitegen.cli import main
+
+    elsewhere = tmp_path / "elsewhere"
+    (elsewhere / "meta").mkdir(parents=True)
+    (elsewhere / "sources.json").write_text("{}")
+    (catalog.root / ".sitegen-cache").symlink_to(elsewhere, target_is_directory=True)
+    secret = tmp_path / "secret.jpg"
+    secret.write_bytes((catalog.root / "products/lishui/p1/photo.jpg").read_bytes())
+    p2 = catalog.root / "products/lishui/p2/index.md"
+    p2.write_text(p2.read_text("utf-8").replace("file: photo.jpg", f"file: {secret}"), "utf-8")
+    opened: list[str] = []
+    real_open = os.open
+
+    def spy(path: Any, *args: Any, **kwargs: Any) -> int:
+        opened.append(os.fspath(path) if not isinstance(path, int) else "")
+        return real_open(path, *args, **kwargs)
+
+    monkeypatch.setattr(os, "open", spy)
+    real_builtin = open
+
+    def spy_builtin(path: Any, *args: Any, **kwargs: Any) -> Any:
+        opened.append(os.fspath(path) if not isinstance(path, int) else "")
+        return real_builtin(path, *args, **kwargs)
+
+    monkeypatch.setattr("builtins.open", spy_builtin)
+    status = main(["check", "--root", str(catalog.root)])
+    monkeypatch.undo()
+    assert status == 1
+    outside = (str(elsewhere.resolve()), str(secret.resolve()))
+    assert opened and not [p for p in opened if p and os.path.realpath(p).startswith(outside)]
 
 
 def test_every_problem_code_is_documented_for_translators() -> None:

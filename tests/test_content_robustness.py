@@ -104,10 +104,12 @@ TOGETHER = [
      "a value containing ': ' must be in quotes"),
     ("summary：好喝\n\tstorage: 冷藏", [("fullwidth-colon", 5), ("yaml-syntax", 6)], "indent with spaces"),
     ("origin:浙江\nsummary: 一: 二", [("colon-no-space", 5), ("yaml-syntax", 6)], "must be in quotes"),
+    ("summary: 一: 二\n\tstorage: 冷藏", [("yaml-syntax", 5)], "must be in quotes"),  # not moved to the tab
 ]
 
 
-@pytest.mark.parametrize(("lines", "expected", "advice"), TOGETHER, ids=["colon+colon", "colon+tab", "nospace+colon"])
+@pytest.mark.parametrize(("lines", "expected", "advice"), TOGETHER,
+                         ids=["colon+colon", "colon+tab", "nospace+colon", "quotes-then-tab"])
 def test_mistakes_that_come_together_each_get_their_real_message(catalog: Catalog, lines: str,
                                                                  expected: list[tuple[str, int]], advice: str) -> None:
     catalog.write(P, HEAD + lines + "\n---\n")

@@ -212,3 +212,30 @@ def test_pages_left_for_later_are_rendered_by_whatever_pass_comes_next(catalog: 
     again = session.build(set()) if then == "the next pass" else Session(_options(catalog)).build()
     assert again.rendered == result.later and again.later == 0
     assert _tree(catalog.output) == _clean(catalog, tmp_path)
+
+
+def test_a_drafts_photo_added_then_removed_shows_in_the_next_pass(catalog: Catalog, tmp_path: Path) -> None:
+    """`sitegen serve --drafts` after `sitegen new product`: the draft lists a photo that is not there yet. The
+    photo dropped in later, and taken away again, change no record: each pass still looks for it."""
+    options = BuildOptions(catalog.root, catalog.output, drafts=True, jobs=1, today=TODAY)
+    text = (catalog.root / "products/lishui/p1/index.md").read_text("utf-8").replace("season:", "draft: true\nseason:")
+    catalog.write("products/lishui/p9/index.md", text.replace("遂昌菊米1", "新茶"))
+    session = Session(options)
+    codes = [p.code for p in session.build().warnings]
+    assert codes == ["missing-image-draft"]
+
+    def clean() -> dict[str, bytes]:
+        fresh = tmp_path / "fresh"
+        shutil.rmtree(fresh, ignore_errors=True)
+        shutil.copytree(catalog.root, fresh, ignore=shutil.ignore_patterns("output", ".sitegen-cache"))
+        build(BuildOptions(fresh, fresh / "output", drafts=True, jobs=1, today=TODAY))
+        return _tree(fresh / "output")
+
+    shutil.copy(catalog.root / "products/lishui/p1/photo.jpg", catalog.root / "products/lishui/p9/photo.jpg")
+    assert session.build(["products/lishui/p9/photo.jpg"]).warnings == ()
+    page = (catalog.output / "products/lishui/p9/index.html").read_text("utf-8")
+    assert "新茶" in page and "/img/photo-" in page
+    assert _tree(catalog.output) == clean()
+    (catalog.root / "products/lishui/p9/photo.jpg").unlink()
+    assert [p.code for p in session.build(["products/lishui/p9/photo.jpg"]).warnings] == ["missing-image-draft"]
+    assert _tree(catalog.output) == clean()

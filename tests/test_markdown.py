@@ -85,6 +85,7 @@ def test_text_photos_are_the_listed_ones() -> None:
     '<img src="https://evil.example/x.png" alt=\' src="photo.jpg\'>', '![](http://example.com/a.jpg "t > s")',
     '<img alt="a" src="//evil.example/b.png" width="9">', '<IMG SRC="other.jpg">',
     '<IMG SRC="https://evil.example/x.png">', '<iMg sRc="https://evil.example/x.png">',
+    '<image src="https://evil.example/x.png">', '<IMAGE SRC="//evil.example/x.png" alt="a">',  # an <img> to HTML
 ])
 def test_a_picture_that_will_not_show_is_left_out_entirely(text: str) -> None:
     html = render_markdown(f"前 {text} 后", {"photo.jpg": "/img/p-1.jpg"})

@@ -21,7 +21,7 @@ _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 # ![alt](target "title") and <img src=target> in the Markdown text. Each alternative matches wherever it starts
 # and takes what it can (the target is optional), so that a scan never starts again from each of thousands of
 # '![' or '<img' on a line with no ']' or '>': that was minutes for a hostile line, in check.
-_PICTURE = re.compile(r"""!\[[^\]\n]{0,2000}(?:\]\(\s*<?([^)\s>]{1,2000}))?|<img\b([^>]{0,2000})""", re.I)
+_PICTURE = re.compile(r"""!\[[^\]\n]{0,2000}(?:\]\(\s*<?([^)\s>]{1,2000}))?|<im(?:g|age)\b([^>]{0,2000})""", re.I)
 _SRC = re.compile(r"""\bsrc\s*=\s*["']?([^"'\s>]{1,2000})""", re.I)
 _FENCE = re.compile(r"^\s{0,3}(```|~~~)")
 
@@ -213,13 +213,13 @@ class FieldReader:
         """Pictures in the text show only as the published copy of a listed photo (the renderer drops the
         rest): say so here, with the line, instead of a page that silently lacks the picture."""
         body = self.fm.body
-        if "![" not in body and "<img" not in body.lower():  # most texts: one scan, not one per line
+        if "![" not in body and "<im" not in body.lower():  # most texts: one scan, not one per line
             return
         fenced = False
         for n, line in enumerate(body.split("\n")):
             if _FENCE.match(line):
                 fenced = not fenced
-            if fenced or ("![" not in line and "<img" not in line.lower()):
+            if fenced or ("![" not in line and "<im" not in line.lower()):
                 continue
             for m in _PICTURE.finditer(line):
                 src = _SRC.search(m.group(2)) if m.group(2) else None

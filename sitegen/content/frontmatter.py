@@ -198,7 +198,7 @@ def _syntax(error: yaml.YAMLError | RecursionError, lines: list[str], rel: str) 
     line, problem = _yaml_error(error, "\n".join(lines))
     if "nesting depth" in problem or isinstance(error, RecursionError):
         return Problem("yaml-too-complex", rel, line)
-    for at in (line, line + 1):  # a tab is often noticed at the end of the line before it: point at the tab
+    for at in (line, line + 1) if "tab" in problem else ():  # noticed at the end of the line before the tab
         if 2 <= at < len(lines) + 2 and "\t" in (text := lines[at - 2])[: len(text) - len(text.lstrip())]:
             line = at
             break

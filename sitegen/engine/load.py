@@ -36,6 +36,7 @@ class Checked:
     content: Content
     warnings: tuple[Problem, ...]
     cache: ParseCache  # saved by check() unless the caller said it would
+    cache_dir: Path | None = None  # the image cache, None when it may not be used (a link out of the catalog)
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,7 +104,7 @@ def check(root: Path, store: StateStore | None = None, jobs: int = 0, inputs: In
         store.close()
     if theme is None or (errors_only(problems) and not keep_going):
         raise ContentError(problems)
-    return Checked(config, theme, content, tuple(problems), cache)
+    return Checked(config, theme, content, tuple(problems), cache, inputs.cache_dir)
 
 
 def save_cache(save: Callable[[], None], cache_dir: Path) -> list[Problem]:
@@ -127,7 +128,7 @@ def image_requests(root: Path, checked: Checked, products: Iterable[Product],
                 requests.append(ImageRequest(root / brand.folder / ref.file, f"{brand.folder}/{ref.file}", role))
     base = str(root)
     for product in products:
-        known = memo.get(product.folder) if memo is not None else None
+        known = memo.get(product.folder) if memo is not None and not product.draft else None
         if known is not None and known[0] is product:
             requests += known[1]
             continue
@@ -137,7 +138,7 @@ def image_requests(root: Path, checked: Checked, products: Iterable[Product],
             if product.draft and not os.path.lexists(f"{base}/{rel}"):
                 continue  # not there yet: the draft is shown without it (validate warns)
             mine.append(ImageRequest(Path(f"{base}/{rel}"), rel))  # one Path per photo, not three
-        if memo is not None:
+        if memo is not None and not product.draft:  # a draft skips photos not there yet: see them come
             memo[product.folder] = (product, mine)
         requests += mine
     return requests
@@ -163,4 +164,4 @@ def check_photos(root: Path, checked: Checked) -> list[Problem]:
         checked = replace(checked, content=content)
     requests = image_requests(root, checked, content.products)
     return check_images(requests, checked.config.images,
-                        cached(requests, checked.config.images, root / checked.config.images.cache_dir))
+                        cached(requests, checked.config.images, checked.cache_dir) if checked.cache_dir else set())

@@ -122,13 +122,14 @@ def _fewer_collections() -> Iterator[None]:
         gc.set_threshold(*before)
 
 
-def _stat(path: str) -> tuple[int, int, int] | None:
-    """A photo file as it is now (size, mtime, inode), as the image cache's source index tells it."""
+def _stat(path: str) -> tuple[int, int, int, int] | None:
+    """A photo file as it is now: (size, mtime, inode) as the image cache's source index tells it, and ctime
+    (a file made unreadable since has a new one)."""
     try:
         st = os.stat(path)
     except OSError:
         return None
-    return st.st_size, st.st_mtime_ns, st.st_ino
+    return st.st_size, st.st_mtime_ns, st.st_ino, st.st_ctime_ns
 
 
 def _folder(rel: str) -> str:
@@ -157,7 +158,7 @@ class Session:
         # what the last pass found, for a pass that is told what changed since: the folder tree, and each
         # photo's variants (by rel: the source, the settings' fingerprint, the variants)
         self._tree: SourceTree | None = None
-        self._photos: dict[str, tuple[str, str, ProcessedImage, tuple[int, int, int] | None]] = {}
+        self._photos: dict[str, tuple[str, str, ProcessedImage, tuple[int, int, int, int] | None]] = {}
         self._pictures: dict[str, tuple[ProcessedImage, str]] = {}  # their digests (`Current.image`)
         self._lists = ListMemo()  # lists' digests (`Current.list`)
         self._validated = Validated()  # each product's cross-file problems, for the same record and folder
@@ -170,6 +171,7 @@ class Session:
         self._output: tuple[str, dict[str, Written], dict[tuple[str, int, int], str], Manifest,
                             tuple[int, int]] | None = None
         self._stamp: str | None = None  # of the last pass, if it remembered one (see LastBuild)
+        self._drafts: bool | None = None  # whether the manifest the last pass wrote says drafts are in it
 
     def build(self, changed: Iterable[str] | None = None, first: Collection[str] | None = None) -> BuildResult:
         """One pass. `changed`: the paths (relative to the catalog, '/'-separated) that may have changed since
@@ -188,6 +190,7 @@ class Session:
 
     def _forget(self) -> None:
         self._tree, self._photos, self._pictures, self._lists, self._output = None, {}, {}, ListMemo(), None
+        self._requests, self._drafts = {}, None
         self._stamp = None
 
     def _previous(self, store: StateStore, known: Changed | None) -> tuple[BuildState, Manifest | None]:
@@ -415,7 +418,9 @@ class Session:
                 if rel not in assembly.files:  # one image shown by many products (or twins in many folders)
                     assembly.source(rel, source, link=str(source) not in editable)
         drafts = any(p.draft for p in plan.site.products)  # `--drafts`, and there are some: publish refuses it
-        if assembly.needs_commit() or drafts != has_drafts(self.options.output):
+        known = self._drafts if assembly.state.own else None  # what this session's last pass wrote there
+        if assembly.needs_commit() or drafts != (has_drafts(self.options.output) if known is None else known):
             commit(self.options.output, assembly.staging, assembly.files, assembly.manifest, f"sitegen {__version__}",
                    assembly.state.real, assembly.state.own, drafts)
             assembly.stamp(os.stat)
+        self._drafts = drafts

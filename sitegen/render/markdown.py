@@ -105,11 +105,18 @@ def _clean(rendered: str, sources: Callable[[str, str, str], str | None]) -> str
 
 
 def _sanitize(rendered: str, sources: Callable[[str, str, str], str | None]) -> str:
+    filtered = _ANY_IMG.search(rendered) is not None
+    cleaned = _nh3(rendered, sources if filtered else None)
+    # the HTML parser makes an <img> of more than '<img' (<image …>, say): what it made is what counts
+    return cleaned if filtered or "<img" not in cleaned else _nh3(rendered, sources)
+
+
+def _nh3(rendered: str, sources: Callable[[str, str, str], str | None] | None) -> str:
     return nh3.clean(
         rendered,
         tags=_TAGS,
         attributes=_ATTRIBUTES,
-        attribute_filter=sources if _ANY_IMG.search(rendered) else None,  # <IMG too: HTML ignores case
+        attribute_filter=sources,
         url_schemes=_SCHEMES,
         link_rel="noopener nofollow",
         filter_style_properties={"text-align"},
