@@ -120,6 +120,14 @@ def test_mistakes_that_come_together_each_get_their_real_message(catalog: Catalo
     assert result.returncode == 1
 
 
+@pytest.mark.parametrize("text", ["tags: [新茶,\nb:c]", 'summary: "第一行\nnote:第二行"', "summary: x # note:y",
+                                  "traceability_url: https://a.example.cn/x", "summary: '12:30'"])
+def test_a_colon_with_no_space_inside_a_value_is_text_not_a_field(catalog: Catalog, text: str) -> None:
+    catalog.write(P, HEAD + text + "\n---\n")
+    result = run(catalog.root, "check")
+    assert result.returncode == 0 and "no space after the colon" not in result.stderr, result.stderr
+
+
 def test_a_field_with_no_space_after_its_colon_is_read_and_the_rest_still_checked(catalog: Catalog) -> None:
     catalog.write(P, HEAD + "origin:浙江丽水\nseason: [13]\ntraceability_url: https://a.example.cn/x\n---\n")
     result = run(catalog.root, "check")

@@ -105,8 +105,11 @@ def _split(text: str, rel: str) -> FrontMatter:
     colons = [Problem("fullwidth-colon", rel, n + 2, {"field": m.group(1)})
               for n, line in enumerate(lines) if (m := _FULLWIDTH_COLON.match(line))]
     if ":" in yaml_text:  # 'origin:浙江': a field name with no space after its colon is not read as one
-        colons += [Problem("colon-no-space", rel, n + 2, {"field": m.group(1), "value": line[m.end(1) + 1:].strip()})
-                   for n, line in enumerate(lines) if (m := _NO_SPACE.match(line))]
+        found = [(n, m) for n, line in enumerate(lines) if (m := _NO_SPACE.match(line))]
+        inside = _inside(lines) if found else set()
+        colons += [Problem("colon-no-space", rel, n + 2, {"field": m.group(1),
+                                                          "value": m.string[m.end(1) + 1 :].strip()})
+                   for n, m in found if n not in inside]
     if "\u3000" in yaml_text:  # a full-width space where YAML needs a plain one: it reads a different file
         colons += [Problem("fullwidth-space", rel, n + 2) for n, line in enumerate(lines)
                    if _FULLWIDTH_SPACE.match(line)]
@@ -191,6 +194,29 @@ def _repaired(lines: list[str], colons: list[Problem]) -> list[str]:
         elif p.code == "colon-no-space":
             fixed[p.line - 2] = fixed[p.line - 2].replace(":", ": ", 1)
     return fixed
+
+
+def _inside(lines: list[str]) -> set[int]:
+    """The lines that start inside a quoted value or an open [ ] or { } (a rough scan, as an editor reads it):
+    'b:c' there is text or a list item, not a field with no space after its colon."""
+    inside: set[int] = set()
+    depth, quote = 0, ""
+    for n, line in enumerate(lines):
+        if depth or quote:
+            inside.add(n)
+        for i, c in enumerate(line):
+            if quote:
+                if c == quote:
+                    quote = ""
+            elif c in "\"'" and (i == 0 or line[i - 1] in " \t:[{,-"):
+                quote = c
+            elif c == "#" and (i == 0 or line[i - 1] in " \t"):
+                break
+            elif c in "[{":
+                depth += 1
+            elif c in "]}":
+                depth = max(0, depth - 1)
+    return inside
 
 
 def _syntax(error: yaml.YAMLError | RecursionError, lines: list[str], rel: str) -> Problem:
