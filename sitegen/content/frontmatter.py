@@ -19,6 +19,7 @@ from typing import Any
 import yaml
 
 from sitegen.content.body import control_lines, text_problems
+from sitegen.content.yamladvice import inside_values, syntax_problem
 from sitegen.errors import Problem
 from sitegen.untrusted import (
     CONTROL,
@@ -106,7 +107,7 @@ def _split(text: str, rel: str) -> FrontMatter:
               for n, line in enumerate(lines) if (m := _FULLWIDTH_COLON.match(line))]
     if ":" in yaml_text:  # 'origin:浙江': a field name with no space after its colon is not read as one
         found = [(n, m) for n, line in enumerate(lines) if (m := _NO_SPACE.match(line))]
-        inside = _inside(lines) if found else set()
+        inside = inside_values(lines) if found else set()
         colons += [Problem("colon-no-space", rel, n + 2, {"field": m.group(1),
                                                           "value": m.string[m.end(1) + 1 :].strip()})
                    for n, m in found if n not in inside]
@@ -130,9 +131,9 @@ def _split(text: str, rel: str) -> FrontMatter:
         try:  # read as the editor meant it, so that one run reports the file's other problems too
             node = yaml.compose("\n".join(fixed), Loader=_Loader)
         except (yaml.YAMLError, RecursionError) as exc:  # another mistake: it is said too, as if alone
-            return FrontMatter({}, {}, 1, body, body_line, [*controls, *colons, _syntax(exc, fixed, rel)])
+            return FrontMatter({}, {}, 1, body, body_line, [*controls, *colons, syntax_problem(exc, fixed, rel)])
     elif error is not None:
-        return FrontMatter({}, {}, 1, body, body_line, [*controls, _syntax(error, lines, rel)])
+        return FrontMatter({}, {}, 1, body, body_line, [*controls, syntax_problem(error, lines, rel)])
     result = FrontMatter({}, {}, 1, body, body_line, controls + colons)  # fields are read past a Chinese colon
     if node is None:
         return result
@@ -196,42 +197,6 @@ def _repaired(lines: list[str], colons: list[Problem]) -> list[str]:
     return fixed
 
 
-def _inside(lines: list[str]) -> set[int]:
-    """The lines that start inside a quoted value or an open [ ] or { } (a rough scan, as an editor reads it):
-    'b:c' there is text or a list item, not a field with no space after its colon."""
-    inside: set[int] = set()
-    depth, quote = 0, ""
-    for n, line in enumerate(lines):
-        if depth or quote:
-            inside.add(n)
-        for i, c in enumerate(line):
-            if quote:
-                if c == quote:
-                    quote = ""
-            elif c in "\"'" and (i == 0 or line[i - 1] in " \t:[{,-"):
-                quote = c
-            elif c == "#" and (i == 0 or line[i - 1] in " \t"):
-                break
-            elif c in "[{":
-                depth += 1
-            elif c in "]}":
-                depth = max(0, depth - 1)
-    return inside
-
-
-def _syntax(error: yaml.YAMLError | RecursionError, lines: list[str], rel: str) -> Problem:
-    """The problem for a front matter YAML cannot read, at its line, with what to write instead."""
-    line, problem = _yaml_error(error, "\n".join(lines))
-    if "nesting depth" in problem or isinstance(error, RecursionError):
-        return Problem("yaml-too-complex", rel, line)
-    for at in (line, line + 1) if "tab" in problem else ():  # noticed at the end of the line before the tab
-        if 2 <= at < len(lines) + 2 and "\t" in (text := lines[at - 2])[: len(text) - len(text.lstrip())]:
-            line = at
-            break
-    source = lines[line - 2] if 2 <= line < len(lines) + 2 else ""
-    return Problem("yaml-syntax", rel, line, {"problem": problem, "advice": _advice(problem, source)})
-
-
 def _text_lines(root: yaml.Node) -> set[int]:
     """File lines inside quoted and block (| or >) scalars, where any character is the editor's text."""
     lines: set[int] = set()
@@ -242,64 +207,10 @@ def _text_lines(root: yaml.Node) -> set[int]:
     return lines
 
 
-def _yaml_error(exc: yaml.YAMLError | RecursionError, yaml_text: str) -> tuple[int, str]:
-    """(line in the file, the parser's words) for any PyYAML error, marked or not."""
-    last = yaml_text.count("\n") + 1
-    if isinstance(exc, yaml.MarkedYAMLError):
-        # An unclosed bracket or quote is noticed at the end; the context mark is where it opened. A block
-        # mapping's or list's context is only where it began (often line 2): the problem is where it stopped.
-        block = "block" in str(exc.context or "")
-        mark = exc.problem_mark if block and exc.problem_mark else exc.context_mark or exc.problem_mark
-        line = min(mark.line + 2, last) if mark else 1  # +1 for 1-based, +1 for the '---' line
-        return line, " ".join(str(x) for x in (exc.problem, exc.context) if x) or str(exc)
-    if isinstance(exc, RecursionError):
-        return 1, "nesting depth"
-    if isinstance(exc, yaml.reader.ReaderError):  # e.g. U+FFFE, not text: has a position, no mark
-        line = min(yaml_text.count("\n", 0, max(exc.position, 0)) + 2, last)
-        char = exc.character if isinstance(exc.character, int) else ord(str(exc.character)[:1] or "\0")
-        return line, f"this line contains an invisible control character (U+{char:04X}); delete it"
-    return 1, str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-
-
 _FULLWIDTH_SPACE = re.compile(r"^[ \u3000]*\u3000|^\s*(?:-\s+)?[A-Za-z_][A-Za-z0-9_]*:\u3000")  # indent, after 'key:'
 _FULLWIDTH_COLON = re.compile(r"^\s*(?:-\s+)?([A-Za-z_][A-Za-z0-9_]*)\s*：")
 # a field name at the start of a line, its ':' followed by text with no space ('origin:浙江'; not 'https://')
 _NO_SPACE = re.compile(r"^([a-z_][a-z0-9_]*):(?![\s/:]|$)")
-_ADVICE = (  # the parser's words → what a county editor should do about them
-    ("tab character", "indent with spaces; the Tab key cannot be used in the front matter"),
-    ("mapping values are not allowed", "a value containing ': ' must be in quotes, e.g. title: \"菊米: 特级\"; "
-     "or this line is indented differently from the lines around it"),
-    ("quoted scalar", "a quote mark \" or ' is opened here but never closed"),
-    ("cannot start any token", "a value starting with @, ` or % must be in quotes"),
-    ("an alias", "a value starting with * or & must be in quotes, e.g. title: \"*特级*菊米\""),
-    ("an anchor", "a value starting with * or & must be in quotes, e.g. title: \"*特级*菊米\""),
-    ("a tag", "a value starting with ! must be in quotes, e.g. title: \"!好茶\""),
-    ("flow sequence", "a list opened with [ is not closed with ]"),
-    ("flow mapping", "a group opened with { is not closed with }"),
-)
-_VALUE = re.compile(r"^\s*(?:-\s+)?[^\s:#][^:#]*:\s+(.)")  # the first character of a 'key: value' line's value
-
-
-def _advice(problem: str, source: str) -> str:
-    """What to write instead, from the parser's words and the line itself (the parser's words alone
-    describe its own state, not the editor's mistake)."""
-    if "\t" in source[: len(source) - len(source.lstrip())]:  # the C parser does not always say 'tab'
-        problem = "tab character"
-    if any(c in source for c in "【】，"):
-        return "use the English [ ] and , in a list, e.g. season: [10, 11], not 【 】 or ，"
-    first = m.group(1) if (m := _VALUE.match(source)) else ""
-    if "expected key" in problem and first in "[{" and first:
-        return ("a value starting with [ or { is read as a list or group; if it is text, put all of it in quotes, "
-                "e.g. title: \"[特级] 菊米\"")
-    if "expected key" in problem and first in "\"'" and first:
-        return ("a value that starts with a quote mark must end with the same mark; to show quote marks inside, "
-                "wrap the whole value in the other kind, e.g. title: '\"遂昌\"菊米'")
-    if "could not find expected ':'" in problem and ":" not in source:
-        return ("this line has no 'field:' in front; if it continues the value on the line above, join the two "
-                "lines into one")
-    return next((advice for words, advice in _ADVICE if words in problem), "check the indentation and quotes here")
-
-
 # Real front matter has a few hundred values at most. Anchors and aliases ('&a', '*a') let a few lines
 # stand for millions of values or for themselves ('billion laughs', cycles), or a long text for itself thousands
 # of times: MAX_VALUES values, and as many characters as a front matter may hold, stop long before that.

@@ -26,6 +26,7 @@ from sitegen.content.models import Product
 from sitegen.engine.assemble import Assembly, Manifest
 from sitegen.engine.depends import Current, ListMemo, changed, read_lists, stale
 from sitegen.engine.load import Checked, Inputs, check, gather, image_requests, open_store, save_cache
+from sitegen.engine.photomemo import PhotoMemo, stats_of
 from sitegen.engine.planned import Planned
 from sitegen.engine.previous import (
     BuildState,
@@ -122,22 +123,6 @@ def _fewer_collections() -> Iterator[None]:
         gc.set_threshold(*before)
 
 
-def _stat(path: str) -> tuple[int, int, int, int] | None:
-    """A photo file as it is now: (size, mtime, inode) as the image cache's source index tells it, and ctime
-    (a file made unreadable since has a new one)."""
-    try:
-        st = os.stat(path)
-    except OSError:
-        return None
-    return st.st_size, st.st_mtime_ns, st.st_ino, st.st_ctime_ns
-
-
-def _folder(rel: str) -> str:
-    """The content folder a photo's rel is in: 'brands/<id>' or 'products/<brand>/<id>'."""
-    parts = rel.split("/", 3)
-    return "/".join(parts[:2] if parts[0] == "brands" else parts[:3])
-
-
 def _assets(theme: Theme | None) -> dict[str, str]:
     return {name: asset.output for name, asset in theme.assets.items()} if theme is not None else {}
 
@@ -158,7 +143,7 @@ class Session:
         # what the last pass found, for a pass that is told what changed since: the folder tree, and each
         # photo's variants (by rel: the source, the settings' fingerprint, the variants)
         self._tree: SourceTree | None = None
-        self._photos: dict[str, tuple[str, str, ProcessedImage, tuple[int, int, int, int] | None]] = {}
+        self._photos = PhotoMemo()
         self._pictures: dict[str, tuple[ProcessedImage, str]] = {}  # their digests (`Current.image`)
         self._lists = ListMemo()  # lists' digests (`Current.list`)
         self._validated = Validated()  # each product's cross-file problems, for the same record and folder
@@ -189,7 +174,7 @@ class Session:
             raise
 
     def _forget(self) -> None:
-        self._tree, self._photos, self._pictures, self._lists, self._output = None, {}, {}, ListMemo(), None
+        self._tree, self._photos, self._pictures, self._lists, self._output = None, PhotoMemo(), {}, ListMemo(), None
         self._requests, self._drafts = {}, None
         self._stamp = None
 
@@ -329,28 +314,16 @@ class Session:
         for r in requests:  # a file that is a logo and something else is made as a photo (process_images)
             if r.role != "logo" or r.rel not in wanted:
                 wanted[r.rel] = (str(r.source), logo if r.role == "logo" else photo)
-        tree = self._tree
-        # the content folders this pass looked into (a handful, in a preview's pass): photos elsewhere are kept
-        fresh = tuple(f"{rel}/" for rel in tree.scanned.keys() - tree.reused
-                      if rel.count("/") == (1 if rel.startswith("brands/") else 2)) \
-            if tree is not None and tree.reused else ("",)
-        # kept: a photo made with the same settings, in a folder not looked into, or as it was on disk then
-        kept = {rel: memo[2] for rel, want in wanted.items() if (memo := self._photos.get(rel)) is not None
-                and memo[:2] == want and (not rel.startswith(fresh) or _stat(want[0]) == memo[3])}
+        kept = self._photos.kept(wanted, self._tree)
         todo = [r for r in requests if r.rel not in kept]
-        stats = {r.rel: _stat(str(r.source)) for r in todo}  # before it is read: a later change is noticed
+        stats = stats_of(todo)  # before they are read: a change made while they are is noticed next time
         images, problems = process_images(
             todo, settings, cache_dir, self.options.jobs,
             progress=(lambda done, total: progress(done, total, "photos")) if progress else None,
             meanwhile=meanwhile) if todo else ({}, [])
         if errors_only(problems):
             raise ContentError(list(problems))
-        warned = {p.path for p in problems}  # made again each pass, to be warned of again
-        photos = self._photos
-        for rel in [rel for rel in photos if rel not in wanted] + [rel for rel in images if rel in warned]:
-            del photos[rel]
-        photos.update((rel, (*wanted[rel], image, stats.get(rel))) for rel, image in images.items()
-                      if rel in wanted and rel not in warned)
+        self._photos.remember(wanted, images, {p.path for p in problems}, stats)
         images.update(kept)
         return images, problems, early[0] if early else self._previous(store, known)
 
