@@ -113,3 +113,18 @@ def run(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
     """The CLI as a user runs it: a new process, real files, exit status and both streams."""
     return subprocess.run([sys.executable, "-m", "sitegen", *args, "--root", str(root)],
                           capture_output=True, text=True, timeout=120)
+
+
+def run_here(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    """`run` without a new process, for the hundreds of `sitegen check` runs of the problem tables: the same
+    entry point (`sitegen.cli.main`), exit status and both streams, in a tenth of the time. A crash is an
+    exception in the test, not a traceback in stderr."""
+    import contextlib
+    import io
+
+    from sitegen.cli import main
+
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        status = main([*args, "--root", str(root)])
+    return subprocess.CompletedProcess(["sitegen", *args], status, out.getvalue(), err.getvalue())

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from tests.catalog import PRODUCT, Catalog, photo, run
+from tests.catalog import PRODUCT, Catalog, photo, run, run_here
 
 P = "products/lishui/p1/index.md"
 
@@ -64,7 +64,7 @@ CASES = [
 @pytest.mark.parametrize(("text", "code", "line", "params"), CASES, ids=[c[1] + str(i) for i, c in enumerate(CASES)])
 def test_bad_product_is_reported_at_its_line(catalog: Catalog, text: str, code: str, line: int, params: dict) -> None:
     catalog.write(P, text)
-    result = run(catalog.root, "check", "--format", "json")
+    result = run_here(catalog.root, "check", "--format", "json")
     assert result.returncode == 1, result.stderr
     problems = [json.loads(x) for x in result.stdout.splitlines()]
     matching = [p for p in problems if p["code"] == code and p["path"] == P]
@@ -78,7 +78,7 @@ def test_bad_product_is_reported_at_its_line(catalog: Catalog, text: str, code: 
 def test_text_format_is_path_line_message_with_every_problem_in_one_run(catalog: Catalog) -> None:
     catalog.write(P, _product(titel="titel: x", category="category: tee"))
     catalog.write("products/lishui/p2/index.md", _product(season="season: [0]"))
-    result = run(catalog.root, "check")
+    result = run_here(catalog.root, "check")
     assert result.returncode == 1
     lines = [ln for ln in result.stderr.splitlines() if ln.startswith("products/")]
     assert f"{P}:3: unknown field 'titel'; did you mean 'title'?" in lines
@@ -93,14 +93,14 @@ def test_symlink_pointing_outside_is_refused(catalog: Catalog, tmp_path) -> None
     photo(secret)
     os.symlink(secret, catalog.root / "products/lishui/p1/linked.jpg")
     catalog.write(P, _product(images="images: [linked.jpg]"))
-    result = run(catalog.root, "check", "--format", "json")
+    result = run_here(catalog.root, "check", "--format", "json")
     codes = {json.loads(x)["code"] for x in result.stdout.splitlines()}
     assert result.returncode == 1 and "path-escapes" in codes
 
 
 def test_not_utf8_names_the_line(catalog: Catalog) -> None:
     (catalog.root / P).write_bytes("---\ntitle: 菊米\n".encode() + "category: 茶\n".encode("gbk") + b"---\n")
-    result = run(catalog.root, "check")
+    result = run_here(catalog.root, "check")
     assert result.returncode == 1
     assert f"{P}:3: this file is not saved as UTF-8" in result.stderr
 
@@ -108,14 +108,14 @@ def test_not_utf8_names_the_line(catalog: Catalog) -> None:
 def test_bom_and_crlf_are_fine(catalog: Catalog) -> None:
     text = "\ufeff" + PRODUCT.format(title="菊米", category="tea").replace("\n", "\r\n")
     (catalog.root / P).write_bytes(text.encode("utf-8"))
-    result = run(catalog.root, "check")
+    result = run_here(catalog.root, "check")
     assert result.returncode == 0, result.stderr
 
 
 def test_product_under_missing_brand_and_bad_ids(catalog: Catalog) -> None:
     catalog.product("nobrand", "p1")
     catalog.product("lishui", "Bad_ID")
-    result = run(catalog.root, "check", "--format", "json")
+    result = run_here(catalog.root, "check", "--format", "json")
     problems = [json.loads(x) for x in result.stdout.splitlines()]
     assert any(p["code"] == "unknown-brand" and p["path"] == "products/nobrand/p1/index.md"
                and p["params"]["value"] == "nobrand" for p in problems)
@@ -139,7 +139,7 @@ def test_bad_config_is_reported_with_its_line(catalog: Catalog, extra: str, code
     if code != "wrong-type":
         original = 'base_url = "https://shop.example.com/"\n' + original
     config.write_text(extra + original, encoding="utf-8")
-    result = run(catalog.root, "check", "--format", "json")
+    result = run_here(catalog.root, "check", "--format", "json")
     assert result.returncode == 1, result.stdout + result.stderr
     problems = [json.loads(x) for x in result.stdout.splitlines()]
     found = [p for p in problems if p["code"] == code]
@@ -164,7 +164,7 @@ def test_unreadable_config_names_the_line_and_what_to_write_and_content_is_still
     config = catalog.root / "sitegen.toml"
     config.write_text(extra + config.read_text("utf-8"), encoding="utf-8")
     catalog.write(P, _product().replace("title: ", "title：", 1))  # a mistake that needs no settings to be found
-    result = run(catalog.root, "check")
+    result = run_here(catalog.root, "check")
     assert result.returncode == 1 and "Traceback" not in result.stderr, result.stderr
     said = [x for x in result.stderr.splitlines() if x.startswith("sitegen.toml:")]
     assert len(said) == 1 and said[0].startswith(f"sitegen.toml:{line}: sitegen.toml cannot be read (") and \
@@ -182,7 +182,7 @@ def test_pictures_in_the_text_that_cannot_be_shown_are_warned_about_with_their_l
                                                                 .read_bytes())  # present, but not listed
     catalog.write("brands/lishui/index.md", (catalog.root / "brands/lishui/index.md").read_text("utf-8")
                   + "\n![茶园](garden.jpg)\n")
-    result = run(catalog.root, "check", "--format", "json")
+    result = run_here(catalog.root, "check", "--format", "json")
     assert result.returncode == 0, result.stdout  # the pages are whole without them
     found = [json.loads(x) for x in result.stdout.splitlines()]
     start = _product().count("\n") + 1  # the body's first line
@@ -194,21 +194,21 @@ def test_pictures_in_the_text_that_cannot_be_shown_are_warned_about_with_their_l
         ("unlisted-picture", "brands/lishui/index.md",
          (catalog.root / "brands/lishui/index.md").read_text("utf-8").count("\n"), "garden.jpg")}
     assert all(p["severity"] == "warning" for p in found)
-    text = run(catalog.root, "check").stderr
+    text = run_here(catalog.root, "check").stderr
     assert f"{P}:{start + 5}: warning: the text shows the picture 'other.jpg', but only the photos named in " \
            "images: are published, so it is left out of the page" in text
 
 
 def test_a_value_cut_short_by_hash_is_warned_about_and_quotes_keep_it(catalog: Catalog) -> None:
     catalog.write(P, _product(title="title: 遂昌菊米 #1 特级", summary="summary: 好喝 # 编辑备注"))
-    result = run(catalog.root, "check")
+    result = run_here(catalog.root, "check")
     assert result.returncode == 0
     said = (f"{P}:3: warning: 'title' is read as '遂昌菊米': after a space, '#' starts a note for editors, so "
             "'#1 特级' is left out; to keep it, put the whole value in quotes: title: \"遂昌菊米 #1 特级\"")
     assert said in result.stderr
     assert "summary" not in result.stderr  # '# like this' is a note, as the editor meant
     catalog.write(P, _product(title='title: "遂昌菊米 #1 特级"'))
-    result = run(catalog.root, "check")
+    result = run_here(catalog.root, "check")
     assert result.returncode == 0 and "warning" not in result.stderr
     assert run(catalog.root, "build").returncode == 0
     assert "<h1>遂昌菊米 #1 特级</h1>" in (catalog.output / "products/lishui/p1/index.html").read_text("utf-8")
@@ -218,20 +218,20 @@ def test_a_misnamed_index_file_is_an_error_naming_it_and_an_empty_folder_a_warni
     (catalog.root / P).rename(catalog.root / "products/lishui/p1/index.md.txt")  # Notepad's doing
     (catalog.root / "brands/lishui/index.md").rename(catalog.root / "brands/lishui/Index.md")
     (catalog.root / "products/lishui/empty").mkdir()
-    result = run(catalog.root, "check", "--format", "json")
+    result = run_here(catalog.root, "check", "--format", "json")
     assert result.returncode == 1
     found = {(p["code"], p["path"], p["severity"]) for p in map(json.loads, result.stdout.splitlines())}
     assert {("misnamed-index", "products/lishui/p1/index.md.txt", "error"),
             ("misnamed-index", "brands/lishui/Index.md", "error"),
             ("stray-file", "products/lishui/empty", "warning")} <= found
-    text = run(catalog.root, "check").stderr
+    text = run_here(catalog.root, "check").stderr
     assert "brands/lishui/Index.md: this folder has 'Index.md' but no index.md, so it is not read; rename " \
            "'Index.md' to index.md, all in lower case" in text
 
 
 def test_months_and_barcodes_say_how_to_write_them(catalog: Catalog) -> None:
     catalog.write(P, _product(season="season: [10，11]", gtin="gtin: “2000000000039”"))
-    result = run(catalog.root, "check")
+    result = run_here(catalog.root, "check")
     assert result.returncode == 1
     assert "'season' has month 10，11; months are whole numbers from 1 to 12, written as a list with English " \
            "commas, e.g. season: [9, 10, 11]" in result.stderr
@@ -240,7 +240,7 @@ def test_months_and_barcodes_say_how_to_write_them(catalog: Catalog) -> None:
 
 def test_missing_alt_is_a_warning_not_an_error(catalog: Catalog) -> None:
     catalog.write(P, _product(images="images: [photo.jpg]"))
-    result = run(catalog.root, "check")
+    result = run_here(catalog.root, "check")
     assert result.returncode == 0
     assert f"{P}:2: warning: image 'photo.jpg' has no 'alt' text" in result.stderr
 
@@ -248,14 +248,14 @@ def test_missing_alt_is_a_warning_not_an_error(catalog: Catalog) -> None:
 def test_unknown_theme(catalog: Catalog) -> None:
     config = catalog.root / "sitegen.toml"
     config.write_text('theme = "fancy"\n' + config.read_text("utf-8"), encoding="utf-8")
-    result = run(catalog.root, "check")
+    result = run_here(catalog.root, "check")
     assert result.returncode == 1 and "theme 'fancy' was not found" in result.stderr and "default" in result.stderr
 
 
 def test_check_reads_image_headers(catalog: Catalog) -> None:
     (catalog.root / "products/lishui/p1/photo.jpg").write_bytes(b"this is not a photo")
     (catalog.root / "products/lishui/p2/photo.jpg").write_bytes(b"")
-    result = run(catalog.root, "check")
+    result = run_here(catalog.root, "check")
     assert result.returncode == 1 and "Traceback" not in result.stderr
     assert "products/lishui/p1/photo.jpg: 'photo.jpg' cannot be used as an image" in result.stderr
     assert "products/lishui/p2/photo.jpg: 'photo.jpg' cannot be used as an image" in result.stderr
@@ -270,7 +270,7 @@ def test_photo_problems_come_in_the_same_run_as_content_errors(catalog: Catalog)
     cut = (catalog.root / "products/lishui/p1/photo.jpg").read_bytes()
     (catalog.root / "products/lishui/p1/photo.jpg").write_bytes(cut[: len(cut) // 2])
     (catalog.root / "products/lishui/p2/photo.jpg").write_bytes(b"this is not a photo")
-    result = run(catalog.root, "check")
+    result = run_here(catalog.root, "check")
     assert result.returncode == 1 and "Traceback" not in result.stderr
     lines = result.stderr.splitlines()
     assert any(line.startswith(f"{P}:") and "茶叶" in line for line in lines)

@@ -11,7 +11,7 @@ import os
 
 import pytest
 
-from tests.catalog import Catalog, photo, run
+from tests.catalog import Catalog, photo, run_here
 
 P = "products/lishui/p1/index.md"
 HEAD = "---\ntitle: x\ncategory: tea\nimages: [{file: photo.jpg, alt: 一杯茶}]\n"  # valid lines 2-4
@@ -66,20 +66,20 @@ CASES = [
 def test_odd_front_matter_is_reported_not_crashed_on(catalog: Catalog, text: str, code: str, line: int,
                                                      params: dict) -> None:
     catalog.write(P, text)
-    result = run(catalog.root, "check", "--format", "json")
+    result = run_here(catalog.root, "check", "--format", "json")
     assert result.returncode == 1 and "Traceback" not in result.stderr, result.stderr
     problems = [json.loads(x) for x in result.stdout.splitlines()]  # every line is JSON, params included
     found = [p for p in problems if p["code"] == code and p["path"] == P]
     assert found, problems
     assert found[0]["line"] == line
     assert params.items() <= found[0]["params"].items()
-    text_run = run(catalog.root, "check")
+    text_run = run_here(catalog.root, "check")
     assert f"{P}:{line}: " in text_run.stderr and "Traceback" not in text_run.stderr
 
 
 def test_an_unreadable_file_gets_one_problem_not_a_list_of_missing_fields(catalog: Catalog) -> None:
     catalog.write(P, "---\ntitle: x\nsummary:\u3000好喝\ncategory: tea\n---\n")
-    result = run(catalog.root, "check", "--format", "json")
+    result = run_here(catalog.root, "check", "--format", "json")
     codes = [json.loads(x)["code"] for x in result.stdout.splitlines() if P in x]
     assert codes == ["fullwidth-space"]
 
@@ -88,7 +88,7 @@ def test_a_chinese_colon_does_not_hide_the_files_other_problems(catalog: Catalog
     """The fields are read as if '：' were ': ', so one run reports everything, not one problem per run."""
     catalog.write(P, HEAD + "origin：丽水\nseason: [13]\n---\n")
     catalog.write("products/lishui/p2/index.md", "---\ntitle：菊米\ncategory: 茶\n---\n")
-    result = run(catalog.root, "check", "--format", "json")
+    result = run_here(catalog.root, "check", "--format", "json")
     problems = [json.loads(x) for x in result.stdout.splitlines()]
     found = {(p["path"], p["code"], p["line"]) for p in problems}
     assert {(P, "fullwidth-colon", 5), (P, "bad-month", 6), ("products/lishui/p2/index.md", "fullwidth-colon", 2),
@@ -113,7 +113,7 @@ TOGETHER = [
 def test_mistakes_that_come_together_each_get_their_real_message(catalog: Catalog, lines: str,
                                                                  expected: list[tuple[str, int]], advice: str) -> None:
     catalog.write(P, HEAD + lines + "\n---\n")
-    result = run(catalog.root, "check", "--format", "json")
+    result = run_here(catalog.root, "check", "--format", "json")
     problems = [json.loads(x) for x in result.stdout.splitlines() if P in x]
     assert [(p["code"], p["line"]) for p in problems] == expected
     assert advice in problems[-1]["params"]["advice"] and "YAML" not in problems[0]["params"].get("advice", "")
@@ -124,34 +124,34 @@ def test_mistakes_that_come_together_each_get_their_real_message(catalog: Catalo
                                   "traceability_url: https://a.example.cn/x", "summary: '12:30'"])
 def test_a_colon_with_no_space_inside_a_value_is_text_not_a_field(catalog: Catalog, text: str) -> None:
     catalog.write(P, HEAD + text + "\n---\n")
-    result = run(catalog.root, "check")
+    result = run_here(catalog.root, "check")
     assert result.returncode == 0 and "no space after the colon" not in result.stderr, result.stderr
 
 
 def test_a_field_with_no_space_after_its_colon_is_read_and_the_rest_still_checked(catalog: Catalog) -> None:
     catalog.write(P, HEAD + "origin:浙江丽水\nseason: [13]\ntraceability_url: https://a.example.cn/x\n---\n")
-    result = run(catalog.root, "check")
+    result = run_here(catalog.root, "check")
     assert result.returncode == 1
     assert result.stderr.splitlines()[:2] == [
         f"{P}:5: 'origin:浙江丽水' has no space after the colon, so it is not read as the field 'origin'; "
         "write 'origin: 浙江丽水'",
         f"{P}:6: " + result.stderr.splitlines()[1].split(": ", 1)[1]]
-    assert "bad-month" in run(catalog.root, "check", "--format", "json").stdout
+    assert "bad-month" in run_here(catalog.root, "check", "--format", "json").stdout
 
 
 def test_chinese_colon_inside_a_value_is_fine(catalog: Catalog) -> None:
     catalog.write(P, HEAD + "summary: 产地：丽水\n---\n")
-    assert run(catalog.root, "check").returncode == 0
+    assert run_here(catalog.root, "check").returncode == 0
 
 
 @pytest.mark.parametrize("summary", ["|\n  Note：采摘于清明前\n  第二行", ">\n  Tip：冷藏", "'第一行\n  Tip：冷藏'"])
 def test_chinese_colon_after_an_english_word_inside_text_is_fine(catalog: Catalog, summary: str) -> None:
     """Inside a | or > block, or quotes, every line is text; only a plain line like 'summary：…' is a mistake."""
     catalog.write(P, HEAD + f"summary: {summary}\ntags: [a]\n---\n")
-    result = run(catalog.root, "check")
+    result = run_here(catalog.root, "check")
     assert result.returncode == 0, result.stderr
     catalog.write(P, HEAD + "summary: 好喝\n  Tip：冷藏\n---\n")  # plain: YAML would join it to the line above
-    result = run(catalog.root, "check")
+    result = run_here(catalog.root, "check")
     assert result.returncode == 1 and f"{P}:6: 'Tip：' is written with the Chinese colon" in result.stderr
 
 
@@ -159,7 +159,7 @@ def test_binary_junk_and_gbk_files_are_reported(catalog: Catalog) -> None:
     (catalog.root / P).write_bytes(bytes(range(256)) * 4)
     gbk = "products/lishui/p2/index.md"
     (catalog.root / gbk).write_bytes(HEAD.encode() + "summary: 好喝\n---\n".encode("gbk"))
-    result = run(catalog.root, "check")
+    result = run_here(catalog.root, "check")
     assert result.returncode == 1 and "Traceback" not in result.stderr
     assert f"{P}:2: this file is not saved as UTF-8" in result.stderr  # byte 128 is after the one newline
     assert f"{gbk}:5: this file is not saved as UTF-8" in result.stderr
@@ -167,12 +167,12 @@ def test_binary_junk_and_gbk_files_are_reported(catalog: Catalog) -> None:
 
 def test_yaml_error_says_what_to_write(catalog: Catalog) -> None:
     catalog.write(P, "---\ntitle: 菊米: 特级\ncategory: tea\n---\n")
-    result = run(catalog.root, "check")
+    result = run_here(catalog.root, "check")
     assert f"{P}:2: this line cannot be read: a value containing ': ' must be in quotes, e.g. " \
            'title: "菊米: 特级"' in result.stderr
     assert "(in the YAML reader's words: mapping values are not allowed" in result.stderr
     catalog.write(P, "---\n\ttitle: 菊米\n---\n")
-    assert f"{P}:2: " in (tab := run(catalog.root, "check").stderr) and "indent with spaces" in tab
+    assert f"{P}:2: " in (tab := run_here(catalog.root, "check").stderr) and "indent with spaces" in tab
 
 
 PHONE_MISTAKES = [  # (front matter lines after title, line reported, words of the advice)
@@ -191,7 +191,7 @@ PHONE_MISTAKES = [  # (front matter lines after title, line reported, words of t
 def test_a_phone_keyboard_mistake_gets_advice_about_that_mistake(catalog: Catalog, lines: str, line: int,
                                                                  advice: str) -> None:
     catalog.write(P, "---\ntitle: 菊米\n" + lines + "---\n")
-    result = run(catalog.root, "check")
+    result = run_here(catalog.root, "check")
     assert result.returncode == 1 and "Traceback" not in result.stderr
     said = [x for x in result.stderr.splitlines() if x.startswith(P)]
     assert len(said) == 1 and said[0].startswith(f"{P}:{line}: ") and advice in said[0], result.stderr
@@ -200,7 +200,7 @@ def test_a_phone_keyboard_mistake_gets_advice_about_that_mistake(catalog: Catalo
 def test_full_width_spaces_inside_text_are_the_editors_own(catalog: Catalog) -> None:
     """Chinese paragraphs start with two full-width spaces; inside a value they are text, not a mistake."""
     catalog.write(P, HEAD + "summary: |\n  \u3000\u3000第一段。\n  第二段。\norigin: 浙江\u3000丽水\n---\n")
-    assert run(catalog.root, "check").returncode == 0
+    assert run_here(catalog.root, "check").returncode == 0
 
 
 @pytest.mark.parametrize("where", ["subfolder", "file-in-subfolder"])
@@ -214,7 +214,7 @@ def test_symlink_in_a_subfolder_pointing_outside_is_refused(catalog: Catalog, tm
         (folder / "pics").mkdir()
         os.symlink(outside / "x.jpg", folder / "pics/x.jpg")
     catalog.write(P, HEAD.replace("photo.jpg", "pics/x.jpg") + "---\n")
-    result = run(catalog.root, "check", "--format", "json")
+    result = run_here(catalog.root, "check", "--format", "json")
     problems = [json.loads(x) for x in result.stdout.splitlines()]
     assert result.returncode == 1
     link = "products/lishui/p1/pics" + ("" if where == "subfolder" else "/x.jpg")
@@ -229,7 +229,7 @@ def test_content_folder_or_index_linked_from_outside_is_refused(catalog: Catalog
     os.symlink(outside, catalog.root / "products/lishui/p3")
     (catalog.root / "products/lishui/p4").mkdir()
     os.symlink(outside / "index.md", catalog.root / "products/lishui/p4/index.md")
-    result = run(catalog.root, "check", "--format", "json")
+    result = run_here(catalog.root, "check", "--format", "json")
     found = {(p["code"], p["path"], p["severity"]) for p in map(json.loads, result.stdout.splitlines())}
     assert result.returncode == 1
     assert ("link-outside", "products/lishui/p3", "error") in found
@@ -238,5 +238,5 @@ def test_content_folder_or_index_linked_from_outside_is_refused(catalog: Catalog
 
 def test_a_folder_linked_inside_the_catalog_is_fine(catalog: Catalog) -> None:
     os.symlink("p2", catalog.root / "products/lishui/p3")
-    result = run(catalog.root, "check")
+    result = run_here(catalog.root, "check")
     assert result.returncode == 0 and "3 products" in result.stdout
