@@ -18,6 +18,7 @@ from typing import Any
 
 from sitegen.errors import Problem, cannot_read, did_you_mean
 from sitegen.images.settings import ImageSettings, parse_image_settings
+from sitegen.messages import Msg, msg
 from sitegen.publish.settings import PublishSettings, parse_publish_settings
 from sitegen.settings_table import type_word
 from sitegen.tomllines import definitions, key_lines, line_of, long_number_line, toml_error, too_deep
@@ -32,6 +33,7 @@ from sitegen.untrusted import (
 )
 
 CONFIG_FILE = "sitegen.toml"
+DEFAULT_LANGUAGE = "zh-CN"
 CATEGORY_ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 LANGUAGE = re.compile(r"^[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$")
 THEME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")  # a folder name: no '..', no '/', nothing outside themes/
@@ -63,7 +65,7 @@ class SiteConfig:
     root: Path = field(repr=False)  # where the build machine keeps the catalog: not for a template to print
     title: str
     base_url: str
-    language: str = "zh-CN"
+    language: str = DEFAULT_LANGUAGE
     description: str = ""
     theme: str = "default"
     icp_record: str = ""
@@ -130,25 +132,24 @@ def _parse(text: str) -> tuple[dict[str, Any] | None, Problem | None]:
     recursion) and numbers of thousands of digits (Python's int limit) are problems too, not crashes."""
     digits = sys.get_int_max_str_digits() or 4300
 
-    def problem(line: int | None, words: str, advice: str) -> Problem:
+    def problem(line: int | None, words: str | Msg, advice: Msg) -> Problem:
         return Problem("toml-syntax", CONFIG_FILE, line, {"problem": words, "advice": advice})
 
     if (deep := too_deep(text, MAX_DEPTH)) is not None:
-        return None, problem(deep, f"lists or tables nested more than {MAX_DEPTH} levels deep",
-                             "write each setting plainly, e.g. widths = [480, 960, 1600]")
-    number = "write the number as it is meant, e.g. quality = 80"
+        return None, problem(deep, msg("toml-too-deep", depth=MAX_DEPTH), msg("advice-toml-plainly"))
+    number = msg("advice-toml-number")
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         line, words, advice = toml_error(str(exc), text)
         return None, problem(line, words, advice)
     except (ValueError, RecursionError):
-        return None, problem(long_number_line(text, digits), f"a number with more than {digits:,} digits", number)
+        return None, problem(long_number_line(text, digits), msg("toml-long-number", digits=digits), number)
     # TOML's integers are 64-bit, but tomllib reads 0xfff… of any length, which Python cannot print
     huge = next((key for key, value in _values(data) if isinstance(value, int) and not -(2**63) <= value < 2**63),
                 None)
     if huge is not None:
-        return None, problem(line_of(key_lines(text), huge), "a number larger than TOML allows", number)
+        return None, problem(line_of(key_lines(text), huge), msg("toml-huge-number"), number)
     return data, None
 
 
@@ -165,7 +166,7 @@ def _from_data(
     for key in ("title", "base_url", "language", "description", "theme", "icp_record", "police_record"):
         value = data.get(key, "")
         if not isinstance(value, str):
-            add("wrong-type", (key,), field=key, expected="text in quotes", got=type_word(value))
+            add("wrong-type", (key,), field=key, expected=msg("expect-toml-text"), got=type_word(value))
             value = ""
         strings[key] = value.strip()
     for key, example in (("title", 'title = "丽水山耕农产品"'), ("base_url", 'base_url = "https://www.example.cn/"')):
@@ -233,7 +234,7 @@ def _contact(value: Any, key: tuple[str, ...], add: AddProblem) -> Contact:
     if isinstance(value, str):
         return Contact(address=value)
     if not isinstance(value, dict):
-        add("wrong-type", key, field="contact", expected="a table with phone, email, address",
+        add("wrong-type", key, field="contact", expected=msg("expect-contact-table"),
             got=type_word(value))
         return Contact()
     for extra in value.keys() - _CONTACT_KEYS:
@@ -245,7 +246,7 @@ def _text(table: dict[str, Any], name: str, key: tuple[str, ...], add: AddProble
     """A text value of a table; a number or list where text belongs is reported, not turned into text."""
     value = table.get(name, "")
     if not isinstance(value, str):
-        add("wrong-type", key, field=".".join(key), expected="text in quotes", got=type_word(value))
+        add("wrong-type", key, field=".".join(key), expected=msg("expect-toml-text"), got=type_word(value))
         return ""
     return value.strip()
 
@@ -253,7 +254,7 @@ def _text(table: dict[str, Any], name: str, key: tuple[str, ...], add: AddProble
 def _terms(data: dict[str, Any], kind: str, add: AddProblem, slug_ids: bool) -> dict[str, Term]:
     table = data.get(kind, {})
     if not isinstance(table, dict):
-        add("wrong-type", (kind,), field=kind, expected=f"tables such as [{kind}.some-id]",
+        add("wrong-type", (kind,), field=kind, expected=msg("expect-term-tables", kind=kind),
             got=type_word(table))
         return {}
     terms: dict[str, Term] = {}
@@ -265,7 +266,8 @@ def _terms(data: dict[str, Any], kind: str, add: AddProblem, slug_ids: bool) -> 
         if isinstance(spec, str):
             spec = {"zh": spec}
         if not isinstance(spec, dict):
-            add("wrong-type", key, field=f"{kind}.{term_id}", expected="a table with zh and en", got=type_word(spec))
+            add("wrong-type", key, field=f"{kind}.{term_id}", expected=msg("expect-term-table"),
+                got=type_word(spec))
             continue
         for extra in spec.keys() - _TERM_KEYS:
             add("unknown-key", (*key, extra), field=f"{kind}.{term_id}.{extra}",

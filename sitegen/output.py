@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from sitegen.errors import UsageError
+from sitegen.errors import UsageError, os_reason
 from sitegen.fsutil import DIR_MODE, FILE_MODE, atomic_write_bytes, disk_full, real_dirs, remove_tree, safe_rel
 
 __all__ = ["MANIFEST", "MARKER", "PREVIEW", "OutFile", "UnsafeOutput", "WriteFailed", "clean_stale",
@@ -59,12 +59,12 @@ class WriteFailed(UsageError):
     exit_status = 1
 
     def __init__(self, output: Path, exc: OSError):
-        what = "the disk is full" if disk_full(exc) else (exc.strerror or str(exc)).lower()
         where = exc.filename if isinstance(exc.filename, str) else str(output.parent)
-        super().__init__(f"could not write the new site beside {output} ({what}: {where}); nothing was built or "
-                         f"changed: {output} still holds the last complete build; "
-                         + ("free some space on that disk and build again" if disk_full(exc)
-                            else "check that the folder is writable and build again"))
+        if disk_full(exc):
+            super().__init__("build-disk-full", output=str(output), where=where)
+        else:
+            super().__init__("build-write-failed", output=str(output), where=where,
+                             problem=os_reason(exc))
 
 
 class UnsafeOutput(UsageError):
@@ -78,24 +78,19 @@ def guard_output(output: Path, root: Path, cache_dir: Path) -> None:
     from older versions, its manifest) is the build's own, even after a commit was cut short."""
     out, real_root = output.resolve(), root.resolve()
     if out == real_root or out in real_root.parents:
-        raise UnsafeOutput(f"the output folder {output} holds the catalog itself; building there would delete "
-                           "sitegen.toml, brands/ and products/; leave out --output (the site goes to output/) "
-                           "or choose a new folder")
+        raise UnsafeOutput("output-is-catalog", output=str(output))
     for own in (root / "brands", root / "products", root / "themes", root / ".git", cache_dir):
         own = own.resolve()
         if out == (cache_dir / PREVIEW).resolve():
             continue
         if out == own or own in out.parents:
-            raise UnsafeOutput(f"the output folder {output} is inside the catalog's {own.name}/ folder, whose "
-                               "files the build would delete; leave out --output or choose a new folder")
+            raise UnsafeOutput("output-inside-own", output=str(output), own=own.name)
     lexical = Path(os.path.abspath(output))
     base = Path(os.path.abspath(root))
     if lexical.is_relative_to(base) and out != real_root / lexical.relative_to(base):
-        raise UnsafeOutput(f"the output folder {output} is a shortcut (symbolic link) to another folder; the "
-                           "build will not write through it: delete the link, or choose a real folder")
+        raise UnsafeOutput("output-is-link", output=str(output))
     if out.is_dir() and not (out / MARKER).is_file() and not (out / MANIFEST).is_file() and any(out.iterdir()):
-        raise UnsafeOutput(f"the output folder {output} is not empty and was not made by 'sitegen build'; the "
-                           "build would delete what is in it; choose a new or empty folder")
+        raise UnsafeOutput("output-not-empty", output=str(output))
 
 
 def parse_manifest(data: object) -> tuple[str, dict[str, dict[str, Any]], bool]:

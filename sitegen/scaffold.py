@@ -25,32 +25,29 @@ def _yaml_str(text: str) -> str:
     return json.dumps(text, ensure_ascii=False)
 
 
-def _create(folder: Path, text: str, hint: str) -> Path:
+def _create(folder: Path, text: str, exists: str) -> Path:
     """Write folder/index.md; a folder that already holds photos but no index.md is fine."""
     path = folder / "index.md"
-    exists = f"{path} already exists; nothing was changed ({hint})"
     if path.exists() or path.is_symlink() or (folder.exists() and not folder.is_dir()):
-        raise UsageError(exists)
+        raise UsageError(exists, path=str(path))
     folder.mkdir(parents=True, exist_ok=True)
     try:
         with open(path, "x", encoding="utf-8") as handle:  # 'x': fail rather than overwrite, even in a race
             handle.write(text)
     except FileExistsError:
-        raise UsageError(exists) from None
+        raise UsageError(exists, path=str(path)) from None
     return path
 
 
 def new_brand(root: Path, brand_id: str, name: str) -> Path:
     if not name.strip():
-        raise UsageError(f'the brand name is empty; write it in quotes, e.g. sitegen new brand {brand_id} '
-                         '--name "丽水山耕"')
+        raise UsageError("empty-brand-name", id=brand_id)
     if not ID.match(brand_id):
-        raise UsageError(f"'{brand_id}' is not a valid id; use lowercase a-z, digits and hyphens, "
-                         f"e.g. '{slugify(brand_id, 'my-brand')}'")
+        raise UsageError("bad-new-id", id=brand_id, suggestion=slugify(brand_id, "my-brand"))
     certs = _site_ids(root)[1]
     return _create(root / "brands" / brand_id, BRAND_TEMPLATE.format(
         name=_yaml_str(name), cert=certs[0] if certs else "gi", certifications=_choices(certs, "certifications")),
-        "edit that file, or choose another id")
+        "exists")
 
 
 def _site_ids(root: Path) -> tuple[list[str], list[str]]:
@@ -70,21 +67,18 @@ def new_product(root: Path, brand_id: str, title: str, product_id: str | None = 
     import datetime as dt
 
     if not (root / "brands" / brand_id / "index.md").is_file():
-        raise UsageError(f"there is no brand '{brand_id}' (brands/{brand_id}/index.md); create it first with "
-                         f"'sitegen new brand {brand_id} --name …'")
+        raise UsageError("no-brand", id=brand_id)
     if not title.strip():
-        raise UsageError('the title is empty; write the product\'s name in quotes, e.g. '
-                         f'sitegen new product {brand_id} "遂昌菊米"')
+        raise UsageError("empty-title", id=brand_id)
     product_id = product_id or slugify(title, "")
     if not product_id:
-        raise UsageError(f"no id can be made from the title '{title}'; give one with --id, in lowercase a-z, "
-                         "digits and hyphens, e.g. --id my-product")
+        raise UsageError("no-id-from-title", title=title)
     if not ID.match(product_id):
-        raise UsageError(f"'{product_id}' is not a valid id; use lowercase a-z, digits and hyphens")
+        raise UsageError("bad-new-id", id=product_id, suggestion=slugify(product_id, "my-product"))
     categories, certs = _site_ids(root)
     text = PRODUCT_TEMPLATE.format(
         title=_yaml_str(title), category=categories[0] if categories else "tea",
         categories=_choices(categories, "categories"), cert=certs[0] if certs else "gi",
         certifications=_choices(certs, "certifications"), today=dt.date.today().isoformat(),
     )
-    return _create(root / "products" / brand_id / product_id, text, "edit that file, or choose another id with --id")
+    return _create(root / "products" / brand_id / product_id, text, "exists-product")

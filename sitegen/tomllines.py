@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from sitegen.messages import Msg, msg
+
 _HEADER = re.compile(r"^\s*\[\s*([^\[\]]+?)\s*\]\s*(#.*)?$")
 _KEY = re.compile(r"""^\s*("[^"]*"|'[^']*'|[A-Za-z0-9_\-.]+)\s*=""")
 
@@ -73,23 +75,18 @@ def line_of(lines: dict[tuple[str, ...], int], path: tuple[str, ...]) -> int | N
 # tomllib's words → what a county editor should write instead (first match wins)
 _TOML_ADVICE = (
     (("Illegal character '\\n'", "Unterminated string", "Expected '\"'", "Expected \"'\""),
-     "a quote mark opened on this line is never closed; write text between two straight double quotes, "
-     "e.g. title = \"山水好物\""),
-    (("Invalid value",), "text must be between straight double quotes \" \" (not “ ” and not left bare), "
-     "e.g. title = \"山水好物\"; numbers and true/false need no quotes"),
-    (("Expected '=' after a key",), "write the setting's name, then ' = ' (the English equals sign, no colon), "
-     "then the value, e.g. title = \"山水好物\""),
+     msg("advice-toml-quote")),
+    (("Invalid value",), msg("advice-toml-value")),
+    (("Expected '=' after a key",), msg("advice-toml-equals")),
     (("Invalid statement", "Invalid initial character"),
-     "each line is a setting whose name is in English letters, e.g. title = \"…\", or a [section] line; "
-     "Chinese text goes in double quotes after the '='"),
-    (("Cannot overwrite a value",), "this setting is already written above; keep only one of them"),
-    (("Cannot declare",), "this [section] is already written above; keep only one, with all its settings under it"),
-    (("Unclosed array",), "a list opened with '[' here is never closed; end it with ']'"),
-    (("Unclosed inline table",), "a '{' opened here is never closed; end it with '}' on the same line"),
-    (("Expected newline or end of document",), "write one setting per line, with its whole text in one pair of "
-     "double quotes; a date is written 2024-09-01"),
-    (("Expected ']' at the end of a table",), "a section name is written between square brackets, e.g. [contact]"),
-    (("Unescaped '\\'",), "write a backslash inside double quotes twice (\\\\), or use single quotes"),
+     msg("advice-toml-statement")),
+    (("Cannot overwrite a value",), msg("advice-toml-overwrite")),
+    (("Cannot declare",), msg("advice-toml-declare")),
+    (("Unclosed array",), msg("advice-toml-array")),
+    (("Unclosed inline table",), msg("advice-toml-inline")),
+    (("Expected newline or end of document",), msg("advice-toml-newline")),
+    (("Expected ']' at the end of a table",), msg("advice-toml-section")),
+    (("Unescaped '\\'",), msg("advice-toml-backslash")),
 )
 
 
@@ -124,7 +121,7 @@ def long_number_line(text: str, digits: int) -> int | None:
     return text.count("\n", 0, found.start()) + 1 if found else None
 
 
-def toml_error(message: str, text: str) -> tuple[int | None, str, str]:
+def toml_error(message: str, text: str) -> tuple[int | None, str, Msg]:
     """(line, tomllib's words without the position, advice) for a TOMLDecodeError's message.
 
     For a list or string never closed, tomllib names the end of the document or the line where it
@@ -150,5 +147,5 @@ def toml_error(message: str, text: str) -> tuple[int | None, str, str]:
             line = good + 1
             break
     advice = next((a for starts, a in _TOML_ADVICE if problem.startswith(starts)),
-                  "check the quote marks, brackets and '=' on this line")
+                  msg("advice-toml-other"))
     return line, problem, advice

@@ -17,6 +17,7 @@ from sitegen.content.discover import Folder
 from sitegen.content.load import Content
 from sitegen.content.models import CertRef, ImageRef, Product
 from sitegen.errors import Problem
+from sitegen.messages import msg
 from sitegen.untrusted import is_inside
 
 
@@ -74,8 +75,9 @@ def _unknown(code: str, rel: str, line: int | None, value: str, terms: Mapping[s
         close = difflib.get_close_matches(said, list(terms), n=1, cutoff=0.6)
         meant = close[0] if close else None
     return Problem(code, rel, line, {
-        "value": value, "valid": sorted(terms), "names": [f"{t.id} ({t.zh})" for _, t in sorted(terms.items())],
-        "hint": f" (did you mean '{meant}'?)" if meant else ""})
+        "value": value, "valid": sorted(terms),
+        "names": [msg("term-name", id=t.id, zh=t.zh) for _, t in sorted(terms.items())],
+        "hint": msg("hint-term", word=meant) if meant else ""})
 
 
 def _image(rel: str, ref: ImageRef, folder: Folder, want_alt: bool, draft: bool = False) -> list[Problem]:

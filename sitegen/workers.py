@@ -14,7 +14,7 @@ import signal
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures import InvalidStateError, ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
 from typing import Any, TypeVar
 
@@ -31,10 +31,6 @@ class WorkerDied(UsageError):
 
     exit_status = 1
 
-    def __init__(self, doing: str, kept: str = "") -> None:
-        super().__init__(f"a worker process stopped abruptly (it was killed, perhaps for lack of memory) while "
-                         f"{doing}; nothing was built or changed{kept}; run the build again, with --jobs 1 "
-                         "if memory is short")
 
 
 def count(jobs: int) -> int:
@@ -65,8 +61,22 @@ def pool(workers: int, context: multiprocessing.context.BaseContext, start: Call
     """A pool whose workers end with the build: if the build is killed (`kill -9`, the OOM killer, a CI
     runner's timeout), nothing is left running, holding memory or writing into the cache. `start(*args)`
     runs in each worker as it starts (with fork, `args` are not pickled: the worker has them already)."""
+    if threading.excepthook is not _quiet_cancelled_race:
+        threading.excepthook = _quiet_cancelled_race
     return ProcessPoolExecutor(workers, mp_context=context, initializer=_begin,
                                initargs=(os.getpid(), start, args))
+
+
+_DEFAULT_EXCEPTHOOK = threading.excepthook
+
+
+def _quiet_cancelled_race(args: threading.ExceptHookArgs) -> None:
+    """Python 3.11's pool manager fails the pending tasks of a pool whose workers died, the ones an interrupted
+    build cancelled included, and raises InvalidStateError for those in its own thread: a traceback after a clean
+    Ctrl-C or `kill`. Python 3.12 ignores it (python/cpython#107219); so does this."""
+    if isinstance(args.exc_value, InvalidStateError) and type(args.thread).__name__ == "_ExecutorManagerThread":
+        return
+    _DEFAULT_EXCEPTHOOK(args)
 
 
 def _begin(build: int, start: Callable[..., None] | None, args: tuple[Any, ...]) -> None:
@@ -101,7 +111,7 @@ def _alive(pid: int) -> bool:
     return True
 
 
-def finished(pool: ProcessPoolExecutor, fn: Callable[[T], R], items: Iterable[T], doing: str, kept: str = "",
+def finished(pool: ProcessPoolExecutor, fn: Callable[[T], R], items: Iterable[T], died: str,
              meanwhile: Callable[[], None] | None = None) -> Iterator[R]:
     """Each item's result, in the order they finish. `meanwhile` runs here once every item is queued.
 
@@ -115,7 +125,7 @@ def finished(pool: ProcessPoolExecutor, fn: Callable[[T], R], items: Iterable[T]
         for future in as_completed(futures):
             yield future.result()
     except BrokenProcessPool:
-        raise WorkerDied(doing, kept) from None
+        raise WorkerDied(died) from None
     except BaseException:  # Ctrl-C, or the caller stopped reading: leaving the pool would wait for every task
         for future in futures:
             future.cancel()

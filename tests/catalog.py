@@ -7,6 +7,7 @@ import subprocess
 import sys
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from PIL import Image
 
@@ -128,3 +129,17 @@ def run_here(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
     with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
         status = main([*args, "--root", str(root)])
     return subprocess.CompletedProcess(["sitegen", *args], status, out.getvalue(), err.getvalue())
+
+
+def in_english(value: Any) -> Any:
+    """A problem's JSON params with each nested message (a hint, a kind of value: {"code", "params"}) as its
+    English text, so that a table of expected params reads as the message does."""
+    from sitegen.messages import render
+
+    if isinstance(value, dict) and value.keys() == {"code", "params"}:
+        return render(value["code"], in_english(value["params"]))
+    if isinstance(value, dict):
+        return {k: in_english(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [in_english(v) for v in value]
+    return value

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import os
 import signal
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -15,6 +16,10 @@ from tests.unreadable import locked  # noqa: F401 - files nobody may read, also 
 # does every build they start: the Ctrl-C tests need it delivered as a terminal delivers it.
 if signal.getsignal(signal.SIGINT) is signal.SIG_IGN:
     signal.signal(signal.SIGINT, signal.default_int_handler)
+
+# The tests' catalogs are zh-CN, which sitegen would answer in Chinese on a machine with no locale: most tests read
+# the English texts, so every run (and every process a test starts) speaks English unless a test says otherwise.
+os.environ["SITEGEN_LANG"] = "en"
 
 
 @pytest.fixture

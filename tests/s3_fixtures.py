@@ -312,8 +312,8 @@ class Recorder:
     lines: list[str] = field(default_factory=list)
     bars: list[tuple[int, int, str]] = field(default_factory=list)
 
-    def info(self, msg: str) -> None:
-        self.lines.append(msg)
+    def info(self, msg: object) -> None:
+        self.lines.append(str(msg))  # a message in English
 
     def progress(self, done: int, total: int, label: str) -> None:
         self.bars.append((done, total, label))

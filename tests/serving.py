@@ -71,7 +71,7 @@ def start(root: Path, *args: str, timeout: float = 60.0, new_session: bool = Fal
         assert proc.stdout is not None
         for line in proc.stdout:
             server.lines.append(line.rstrip("\n"))
-            m = re.search(r"preview at (http://\S+/)", line)
+            m = re.search(r"(?:preview at |预览地址：)(http://[^\s（]+/)", line)
             if m:
                 found.put(m.group(1))
 

@@ -76,14 +76,14 @@ def test_an_invalid_file_shows_the_lines_check_prints_and_fixing_it_clears_them(
     path = site.root / "products/lishui/p1/index.md"
     good = path.read_text("utf-8")
     edit(path, "price: {amount: 68, unit: 250g}", "price: {amount: 六十八, unit: 250g}")
-    lines = events.wait_for("problems")
+    lines = events.wait_for("problems")["lines"]
     check = run(site.root, "check")
     assert check.returncode == 1
     expected = [line for line in check.stderr.splitlines() if re.match(r"\S+:\d+: ", line)]
     assert expected and lines == expected
     assert "遂昌菊米1" in server.get("/products/lishui/p1/")[2].decode()  # the last good preview stays
     late = Events(server.port)  # a page opened while the catalog is broken shows the problems at once
-    assert late.wait_for("problems") == expected
+    assert late.wait_for("problems")["lines"] == expected
     path.write_text(good, "utf-8")
     events.wait_for("reload")
     assert run(site.root, "check").returncode == 0
@@ -94,7 +94,7 @@ def test_an_invalid_file_shows_the_lines_check_prints_and_fixing_it_clears_them(
 def test_a_template_error_is_shown_with_its_template_and_line(site: Catalog, server: Server) -> None:
     events = Events(server.port)
     site.write("themes/default/templates/partials/card.html", "<li>\n{{ p.title | nosuchfilter }}</li>\n")
-    lines = events.wait_for("problems")
+    lines = events.wait_for("problems")["lines"]
     assert isinstance(lines, list) and len(lines) == 1
     assert lines[0].startswith("themes/default/templates/partials/card.html:2: ")
     (site.root / "themes/default/templates/partials/card.html").unlink()
@@ -303,7 +303,8 @@ def _serve_here(root: Path, during: Callable[[int], None], *, poll: bool = False
     then Ctrl-C reaches the main thread (where serve waits)."""
     said: list[str] = []
     failed: list[BaseException] = []
-    terminal = Terminal(info=said.append, warn=said.append, line=problem_line, qr=said.append)
+    terminal = Terminal(info=lambda m: said.append(str(m)), warn=lambda m: said.append(str(m)), line=problem_line,
+                        text=str, qr=said.append)
 
     def ready(url: str) -> None:
         def act() -> None:
@@ -398,10 +399,10 @@ def test_a_file_name_that_is_not_utf8_is_shown_like_any_problem(site: Catalog, s
     os.mkdir(bad)
     with open(bad + b"/index.md", "w", encoding="utf-8") as f:
         f.write(PRODUCT_TEXT)
-    lines = events.wait_for("problems")
+    lines = events.wait_for("problems")["lines"]
     assert isinstance(lines, list) and any(line.startswith("products/lishui/p") for line in lines)
     late = Events(server.port)
-    assert late.wait_for("problems") == lines
+    assert late.wait_for("problems")["lines"] == lines
     assert not any("Traceback" in line for line in server.lines)
     late.close()
     events.close()

@@ -18,6 +18,7 @@ from typing import Any
 
 from sitegen.content.models import Brand, ImageRef, Product
 from sitegen.errors import Problem
+from sitegen.messages import Msg, plain
 from sitegen.untrusted import CONTROL, is_inside
 
 __all__ = ["Invalid", "clean_json", "decode_entry", "decode_problem", "encode_entry", "encode_problem"]
@@ -159,7 +160,10 @@ def _json_value(value: Any, text: Decoder, depth: int = 0) -> Any:
     if depth < 4 and kind is list:
         return [_json_value(v, text, depth + 1) for v in value]
     if depth < 4 and kind is dict:
-        return {text(k): text(v) if type(v) is str else _json_value(v, text, depth + 1) for k, v in value.items()}
+        params = {text(k): text(v) if type(v) is str else _json_value(v, text, depth + 1) for k, v in value.items()}
+        if params.keys() == {"code", "params"} and type(params["code"]) is str and type(params["params"]) is dict:
+            return Msg(params["code"], params["params"])  # a nested message, as `plain` wrote it
+        return params
     raise Invalid("parameter")
 
 
@@ -178,7 +182,7 @@ def decode_problem(value: Any, rel: str | None = None, clean: bool = False) -> P
 
 
 def encode_problem(p: Problem) -> list[Any]:
-    return [p.code, p.path, p.line, p.params, p.severity]
+    return [p.code, p.path, p.line, {k: plain(v) for k, v in p.params.items()}, p.severity]
 
 
 def encode_entry(record: Brand | Product | None, problems: list[Problem]) -> dict[str, Any]:

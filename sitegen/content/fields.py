@@ -14,6 +14,7 @@ from typing import Any
 from sitegen.content.frontmatter import FrontMatter, field_name
 from sitegen.content.models import CertRef, ImageRef, Price, ProductVariant, ShopLink
 from sitegen.errors import Problem, did_you_mean, type_word
+from sitegen.messages import Msg, msg
 from sitegen.untrusted import url_problem
 
 _MONEY = re.compile(r"[¥￥元$]|rmb|cny", re.I)
@@ -48,7 +49,7 @@ class FieldReader:
         key = next((p for p in reversed(path) if isinstance(p, str)), "?")
         self.problem("missing-field", *path, field=_name(path), key=key)
 
-    def _wrong(self, path: tuple[str | int, ...], expected: str, value: Any) -> None:
+    def _wrong(self, path: tuple[str | int, ...], expected: Msg, value: Any) -> None:
         self.problem("wrong-type", *path, field=_name(path), expected=expected, got=type_word(value))
 
     def get(self, *path: str | int) -> Any:
@@ -71,11 +72,10 @@ class FieldReader:
         if isinstance(value, dt.date):
             return value.isoformat()
         if isinstance(value, bool):  # YAML reads yes, no, on, off, true, false as a switch
-            self._wrong(path, f"text (a word like yes, no, on or off is read as true or false unless it is in "
-                              f"quotes, e.g. {_name(path)}: \"NO\")", value)
+            self._wrong(path, msg("expect-text-not-switch", field=_name(path)), value)
             return ""
         if not isinstance(value, str | int | float):  # lists, groups, !!binary …
-            self._wrong(path, "text", value)
+            self._wrong(path, msg("expect-text"), value)
             return ""
         text = str(value).strip()
         if required and not text:
@@ -91,21 +91,21 @@ class FieldReader:
                 try:
                     value = float(value.replace(",", "").strip())
                 except ValueError:
-                    expected = "a number such as 68 or 12.5"
+                    expected = msg("expect-number")
                     if _MONEY.search(value):  # '¥38', '38元': the currency is its own field
-                        expected = "only the number, without ¥ or 元, such as 68 or 12.5"
+                        expected = msg("expect-number-no-currency")
                     self.problem("wrong-type", *path, field=_name(path), expected=expected,
                                  got=f"'{_as_written(value)}'")
                     return None
             else:
-                self._wrong(path, "a number such as 68 or 12.5", value)
+                self._wrong(path, msg("expect-number"), value)
                 return None
         try:
             number = float(value)
         except OverflowError:  # an integer with hundreds of digits
             number = math.inf
         if not math.isfinite(number):  # .nan, .inf, 1e400: would print as 'nan' or 'inf' on the page
-            self.problem("wrong-type", *path, field=_name(path), expected="a number such as 68 or 12.5",
+            self.problem("wrong-type", *path, field=_name(path), expected=msg("expect-number"),
                          got=f"'{_as_written(original)}'")
             return None
         if number < 0:
@@ -117,7 +117,7 @@ class FieldReader:
         if value is None:
             return default
         if not isinstance(value, bool):
-            self._wrong(path, "true or false", value)
+            self._wrong(path, msg("expect-bool"), value)
             return default
         return value
 
@@ -156,7 +156,7 @@ class FieldReader:
         if isinstance(value, list):
             return value
         if isinstance(value, dict):
-            self._wrong(path, "a list (lines starting with '- ')", value)
+            self._wrong(path, msg("expect-list"), value)
             return []
         return [value]
 
@@ -209,7 +209,7 @@ class FieldReader:
             self.missing(*path)
         return tuple(ref for i, v in enumerate(entries) if (ref := self.image(*path, i, value=v)))
 
-    def body_pictures(self, listed: set[str], listed_in: str) -> None:
+    def body_pictures(self, listed: set[str], listed_in: str | Msg) -> None:
         """Pictures in the text show only as the published copy of a listed photo (the renderer drops the
         rest): say so here, with the line, instead of a page that silently lacks the picture."""
         body = self.fm.body
@@ -257,7 +257,7 @@ class FieldReader:
         if isinstance(value, int | float) and not isinstance(value, bool):
             value = {"amount": value}
         if not isinstance(value, dict):
-            self._wrong(path, 'a number such as 68, or {amount: 68, unit: "500g"}', value)
+            self._wrong(path, msg("expect-price"), value)
             return None
         self.check_keys({"amount", "currency", "unit"}, value, *path)
         amount = self.number(*path, "amount", value=value.get("amount"))
@@ -268,7 +268,7 @@ class FieldReader:
         currency = self.text(*path, "currency", value=value.get("currency")) or "CNY"
         if not re.fullmatch(r"[A-Za-z]{3}", currency):  # shops and search engines read the ISO code
             self.problem("wrong-type", *path, "currency", field=_name((*path, "currency")),
-                         expected="a three-letter currency code such as CNY (人民币), or left out for CNY",
+                         expected=msg("expect-currency"),
                          got=f"'{currency}'")
             currency = "CNY"
         return Price(amount, currency.upper(), self.text(*path, "unit", value=value.get("unit")))
@@ -277,7 +277,7 @@ class FieldReader:
         out: list[ProductVariant] = []
         for i, value in enumerate(self.items(*path)):
             if not isinstance(value, dict):
-                self._wrong((*path, i), "name, price and unit", value)
+                self._wrong((*path, i), msg("expect-variant"), value)
                 continue
             self.check_keys({"name", "price", "unit"}, value, *path, i)
             name = self.text(*path, i, "name", value=value.get("name"), required=True)
@@ -289,7 +289,7 @@ class FieldReader:
         out: list[ShopLink] = []
         for i, value in enumerate(self.items(*path)):
             if not isinstance(value, dict):
-                self._wrong((*path, i), "platform and url", value)
+                self._wrong((*path, i), msg("expect-shop-link"), value)
                 continue
             self.check_keys({"platform", "url"}, value, *path, i)
             platform = self.text(*path, i, "platform", value=value.get("platform"), required=True)

@@ -60,7 +60,7 @@ def _read_many(folders: list[Folder], jobs: int) -> list[Entry]:
         return [read_folder(f) for f in folders]
     chunks = [(i, folders[i : i + 250]) for i in range(0, len(folders), 250)]
     with fork_pool(workers) as pool:
-        done = dict(finished(pool, _read_chunk, chunks, "reading the content files"))
+        done = dict(finished(pool, _read_chunk, chunks, "worker-died-content"))
     return [entry for _, entries in sorted(done.items()) for entry in entries]
 
 

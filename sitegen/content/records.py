@@ -16,6 +16,7 @@ from sitegen.content.frontmatter import decode, split
 from sitegen.content.models import Brand, Product
 from sitegen.content.schema import BRAND, PRODUCT, Field, names
 from sitegen.errors import Problem, cannot_read
+from sitegen.messages import msg
 from sitegen.untrusted import MAX_FILE_BYTES
 
 BRAND_FIELDS = names(BRAND)
@@ -48,7 +49,7 @@ def _gtin(reader: FieldReader, name: str) -> str:
     gtin = reader.text(name)
     if gtin and not (gtin.isdigit() and len(gtin) in (8, 12, 13, 14)):
         reader.problem("wrong-type", name, field=name,
-                       expected='8, 12, 13 or 14 digits in straight quotes, e.g. gtin: "6901234567892"',
+                       expected=msg("expect-gtin"),
                        got=f"'{gtin}'")
     return gtin
 
@@ -59,8 +60,7 @@ def _contact(reader: FieldReader, name: str) -> Contact:
         reader.check_keys({"phone", "email", "address"}, values, name)
         return Contact(*(reader.text(name, k) for k in ("phone", "email", "address")))
     if values is not None:
-        reader.problem("wrong-type", name, field=name, expected="phone, email and address lines",
-                       got="a single value")
+        reader.problem("wrong-type", name, field=name, expected=msg("expect-contact"), got=msg("type-single-value"))
     return Contact()
 
 
@@ -101,7 +101,7 @@ def read_brand(brand_id: str, raw: bytes, rel: str) -> tuple[Brand | None, list[
     reader.check_keys(BRAND_FIELDS, reader.fm.values)
     brand = Brand(id=brand_id, rel=rel, body=reader.fm.body, digest=hashlib.blake2b(raw, digest_size=12).hexdigest(),
                   line=reader.fm.start_line, **_read(reader, BRAND))
-    reader.body_pictures({ref.file for ref in (brand.logo, brand.banner) if ref}, "logo: or banner:")
+    reader.body_pictures({ref.file for ref in (brand.logo, brand.banner) if ref}, msg("listed-in-brand"))
     return brand, reader.problems
 
 

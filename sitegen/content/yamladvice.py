@@ -11,6 +11,7 @@ import re
 import yaml
 
 from sitegen.errors import Problem
+from sitegen.messages import Msg, msg
 
 
 def syntax_problem(error: yaml.YAMLError | RecursionError, lines: list[str], rel: str) -> Problem:
@@ -69,35 +70,31 @@ def yaml_error(exc: yaml.YAMLError | RecursionError, yaml_text: str) -> tuple[in
 
 
 _ADVICE = (  # the parser's words → what a county editor should do about them
-    ("tab character", "indent with spaces; the Tab key cannot be used in the front matter"),
-    ("mapping values are not allowed", "a value containing ': ' must be in quotes, e.g. title: \"菊米: 特级\"; "
-     "or this line is indented differently from the lines around it"),
-    ("quoted scalar", "a quote mark \" or ' is opened here but never closed"),
-    ("cannot start any token", "a value starting with @, ` or % must be in quotes"),
-    ("an alias", "a value starting with * or & must be in quotes, e.g. title: \"*特级*菊米\""),
-    ("an anchor", "a value starting with * or & must be in quotes, e.g. title: \"*特级*菊米\""),
-    ("a tag", "a value starting with ! must be in quotes, e.g. title: \"!好茶\""),
-    ("flow sequence", "a list opened with [ is not closed with ]"),
-    ("flow mapping", "a group opened with { is not closed with }"),
+    ("tab character", msg("advice-yaml-tab")),
+    ("mapping values are not allowed", msg("advice-yaml-colon")),
+    ("quoted scalar", msg("advice-yaml-quote")),
+    ("cannot start any token", msg("advice-yaml-reserved")),
+    ("an alias", msg("advice-yaml-alias")),
+    ("an anchor", msg("advice-yaml-alias")),
+    ("a tag", msg("advice-yaml-tag")),
+    ("flow sequence", msg("advice-yaml-list")),
+    ("flow mapping", msg("advice-yaml-group")),
 )
 _VALUE = re.compile(r"^\s*(?:-\s+)?[^\s:#][^:#]*:\s+(.)")  # the first character of a 'key: value' line's value
 
 
-def _advice(problem: str, source: str) -> str:
+def _advice(problem: str, source: str) -> Msg:
     """What to write instead, from the parser's words and the line itself (the parser's words alone
     describe its own state, not the editor's mistake)."""
     if "\t" in source[: len(source) - len(source.lstrip())]:  # the C parser does not always say 'tab'
         problem = "tab character"
     if any(c in source for c in "【】，"):
-        return "use the English [ ] and , in a list, e.g. season: [10, 11], not 【 】 or ，"
+        return msg("advice-yaml-chinese-brackets")
     first = m.group(1) if (m := _VALUE.match(source)) else ""
     if "expected key" in problem and first in "[{" and first:
-        return ("a value starting with [ or { is read as a list or group; if it is text, put all of it in quotes, "
-                "e.g. title: \"[特级] 菊米\"")
+        return msg("advice-yaml-bracket-value")
     if "expected key" in problem and first in "\"'" and first:
-        return ("a value that starts with a quote mark must end with the same mark; to show quote marks inside, "
-                "wrap the whole value in the other kind, e.g. title: '\"遂昌\"菊米'")
+        return msg("advice-yaml-quote-value")
     if "could not find expected ':'" in problem and ":" not in source:
-        return ("this line has no 'field:' in front; if it continues the value on the line above, join the two "
-                "lines into one")
-    return next((advice for words, advice in _ADVICE if words in problem), "check the indentation and quotes here")
+        return msg("advice-yaml-no-key")
+    return next((advice for words, advice in _ADVICE if words in problem), msg("advice-yaml-other"))

@@ -19,7 +19,7 @@ from sitegen.content.models import Product
 from sitegen.engine.parsecache import ParseCache
 from sitegen.engine.previous import code_digest
 from sitegen.engine.state import StateStore
-from sitegen.errors import ContentError, Problem, errors_only
+from sitegen.errors import ContentError, Problem, errors_only, os_reason
 from sitegen.fsutil import inside
 from sitegen.images.model import ImageRequest
 from sitegen.render.theme import Theme, available_themes, load_theme
@@ -113,7 +113,7 @@ def save_cache(save: Callable[[], None], cache_dir: Path) -> list[Problem]:
         save()
     except OSError as exc:
         return [Problem("image-cache", str(cache_dir), None, {"value": str(cache_dir),
-                                                              "problem": exc.strerror or str(exc)}, "warning")]
+                                                              "problem": os_reason(exc)}, "warning")]
     return []
 
 

@@ -143,7 +143,7 @@ def _render_chunks(job: RenderJob, chunks: list[list[tuple[Page, str]]], workers
             context, start, args = multiprocessing.get_context("forkserver"), _start_fresh, (recipe,)
         try:
             with pool(workers, context, start, args) as workers_pool:
-                for results, made in finished(workers_pool, render_chunk, chunks, "rendering the pages",
+                for results, made in finished(workers_pool, render_chunk, chunks, "worker-died-pages",
                                               meanwhile=meanwhile):
                     new_bodies.update(made)
                     done += len(results)

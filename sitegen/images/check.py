@@ -14,10 +14,11 @@ from typing import BinaryIO
 
 from PIL import Image
 
-from sitegen.errors import Problem
+from sitegen.errors import Problem, os_reason
 from sitegen.images.decode import BadImage, load, open_image, pixel_cap
 from sitegen.images.model import ImageRequest
 from sitegen.images.settings import ImageSettings
+from sitegen.messages import Msg, msg
 
 _TAIL = 64 * 1024
 
@@ -39,7 +40,7 @@ def check_images(requests: Iterable[ImageRequest], settings: ImageSettings,
     return problems
 
 
-def check_one(source: Path, max_pixels: int, decode: bool = False) -> str | None:
+def check_one(source: Path, max_pixels: int, decode: bool = False) -> Msg | None:
     """The plain-words reason `source` cannot be used, or None when it looks fine. `decode`: read its pixels
     too (at 1/8 scale where the format allows), as a build that makes its variants would."""
     try:
@@ -49,9 +50,9 @@ def check_one(source: Path, max_pixels: int, decode: bool = False) -> str | None
                 im.draft(im.mode, (max(1, im.width // 8), max(1, im.height // 8)))
                 load(im, im.size)
     except BadImage as exc:
-        return str(exc)
+        return exc.reason
     except OSError as exc:
-        return f"the file cannot be read ({exc.strerror or exc})"
+        return msg("image-unreadable", problem=os_reason(exc))
     return None
 
 

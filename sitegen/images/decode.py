@@ -15,6 +15,8 @@ from typing import IO
 
 from PIL import Image, ImageCms, UnidentifiedImageError
 
+from sitegen.messages import Msg, msg
+
 # What editors drop beside a product. MPO is how Pillow names many camera JPEGs.
 SUPPORTED = {"JPEG": "JPEG", "MPO": "JPEG", "PNG": "PNG", "WEBP": "WebP", "GIF": "GIF", "TIFF": "TIFF",
              "HEIF": "HEIC", "AVIF": "AVIF"}
@@ -26,7 +28,11 @@ _SRGB = ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB"))
 
 
 class BadImage(Exception):
-    """A file that cannot become an image; the message is for the editor."""
+    """A file that cannot become an image; `reason` is for the editor."""
+
+    def __init__(self, reason: Msg) -> None:
+        super().__init__(reason)
+        self.reason = reason
 
 
 @functools.cache
@@ -50,24 +56,24 @@ def pixel_cap(max_pixels: int) -> Iterator[None]:
         Image.MAX_IMAGE_PIXELS = old
 
 
-def describe_non_image(head: bytes) -> str:
+def describe_non_image(head: bytes) -> Msg:
     """Why the bytes are not a picture we take, in words an editor understands."""
     if not head:
-        return "the file is empty (0 bytes); copy the photo again from the phone or camera"
+        return msg("image-empty")
     kind = _looks_like(head)
     if kind:
-        return f"it starts like a {kind} file but the rest is damaged; copy it again from the original"
+        return msg("image-damaged-rest", kind=kind)
     if head[4:8] == b"ftyp":
-        return "it is a video (MP4 or MOV), not a photo; use a still picture taken from it"
+        return msg("image-video")
     if head.startswith(b"%PDF"):
-        return f"it is a PDF document, not a picture; save the picture as {_NAMES}"
+        return msg("image-pdf", formats=_NAMES)
     try:
         text = head.decode("utf-8")
     except UnicodeDecodeError:
         text = ""
     if text and "\x00" not in text:
-        return f"it contains text, not a picture, whatever its name says; use a {_NAMES} file"
-    return f"it is not a picture in a format sitegen reads ({_NAMES}), whatever its name says"
+        return msg("image-text", formats=_NAMES)
+    return msg("image-unknown-format", formats=_NAMES)
 
 
 def _looks_like(head: bytes) -> str | None:
@@ -97,20 +103,17 @@ def open_image(fp: IO[bytes], max_pixels: int) -> Image.Image:
     except UnidentifiedImageError:
         raise BadImage(describe_non_image(head)) from None
     except Exception as exc:  # a decoder's header parser rejects bad bytes in many ways
-        raise BadImage(f"the file is damaged ({_reason(exc)}); copy it again from the original") from None
+        raise BadImage(msg("image-damaged", problem=_reason(exc))) from None
     finally:
         Image.MAX_IMAGE_PIXELS = cap
     if im.format not in SUPPORTED:
-        raise BadImage(f"{im.format} pictures are not supported; save it as JPEG (photos) or PNG "
-                       f"(logos, cut-outs)")
+        raise BadImage(msg("image-format-unsupported", format=im.format))
     width, height = im.size
     if width * height > max_pixels:
-        raise BadImage(f"it declares {width} × {height} pixels ({width * height / 1e6:.0f} megapixels), "
-                       f"more than the limit of {max_pixels // 1_000_000}; this is usually a damaged file; "
-                       "for a real giant picture, make it smaller or raise max_megapixels under [images] "
-                       "in sitegen.toml")
+        raise BadImage(msg("image-too-many-pixels", width=width, height=height,
+                           megapixels=f"{width * height / 1e6:.0f}", limit=max_pixels // 1_000_000))
     if width < 1 or height < 1:
-        raise BadImage("it declares a size of 0 pixels")
+        raise BadImage(msg("image-zero-size"))
     return im
 
 
@@ -130,8 +133,7 @@ def load(im: Image.Image, decode_size: tuple[int, int]) -> Image.Image:
     try:
         im.load()
     except Exception as exc:
-        raise BadImage(f"the file is cut short or damaged ({_reason(exc)}); copy it again from the phone "
-                       "or camera") from None
+        raise BadImage(msg("image-cut-short", problem=_reason(exc))) from None
     return im
 
 

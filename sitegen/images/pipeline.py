@@ -233,8 +233,7 @@ def _run(jobs: list[worker.Job], workers: int, progress: Progress | None = None,
         return outcomes, 0
     with workers_pool(n, _context()) as pool:  # one photo per task: big ones first
         outcomes = []
-        for out in finished(pool, worker.run, jobs, "making the photos",
-                            ", and the photos finished so far are kept in the cache", meanwhile):
+        for out in finished(pool, worker.run, jobs, "worker-died-photos", meanwhile):
             outcomes.append(out)
             tell(len(outcomes), len(jobs))
         return outcomes, n

@@ -14,6 +14,7 @@ from io import BytesIO
 from typing import Any
 
 from sitegen.errors import Problem
+from sitegen.messages import Msg, msg
 from sitegen.settings_table import LineOf, check_table
 
 FORMATS = ("avif", "webp", "jpeg")  # in the order browsers should prefer them
@@ -56,37 +57,33 @@ _RANGES = {"quality": (1, 100), "max_megapixels": (1, 10_000), "webp_method": (0
 def parse_image_settings(table: Any, line: LineOf) -> tuple[ImageSettings, list[Problem]]:
     kept, problems = check_table("images", table, _SPEC, line)
 
-    def bad(key: str, problem: str) -> None:
+    def bad(key: str, problem: Msg) -> None:
         problems.append(Problem("bad-setting", "", line(("images", key)), {"field": f"images.{key}",
                                                                            "problem": problem}))
         kept.pop(key, None)
 
     for key, (low, high) in _RANGES.items():
         if key in kept and not low <= kept[key] <= high:
-            bad(key, f"must be a whole number from {low} to {high}, not {kept[key]}")
+            bad(key, msg("setting-range", low=low, high=high, value=kept[key]))
     if "widths" in kept:
         widths = kept["widths"]
         if not widths or not all(isinstance(w, int) and not isinstance(w, bool) and 0 < w <= 10_000
                                  for w in widths):
-            bad("widths", "must be a list of widths in pixels, whole numbers from 1 to 10000, "
-                          "e.g. [480, 960, 1600]")
+            bad("widths", msg("setting-widths"))
         else:
             kept["widths"] = tuple(sorted(set(widths)))
     if "formats" in kept:
         formats = kept["formats"]
         unknown = [f for f in formats if f not in FORMATS]
         if not formats or unknown:
-            bad("formats", f"must list some of {', '.join(FORMATS)}"
-                           + (f"; '{unknown[0]}' is not one of them" if unknown else ""))
+            bad("formats", msg("setting-formats-unknown", formats=list(FORMATS), value=unknown[0]) if unknown
+                else msg("setting-formats", formats=list(FORMATS)))
         elif "avif" in formats and not can_write_avif():
-            bad("formats", 'includes "avif", but the installed Pillow cannot write AVIF pictures; upgrade it '
-                           "(pip install -U pillow) or install pillow-avif-plugin, or remove \"avif\" from the list")
+            bad("formats", msg("setting-no-avif"))
         else:
             kept["formats"] = tuple(f for f in FORMATS if f in formats)
     if "cache_dir" in kept and not _inside(kept["cache_dir"]):
-        bad("cache_dir", "must be a folder inside the catalog, written relative to sitegen.toml without '..', "
-                         "e.g. \".sitegen-cache\" (the build reads and writes there, so sitegen.toml may not "
-                         "send it elsewhere)")
+        bad("cache_dir", msg("setting-cache-dir"))
     return ImageSettings(**kept), problems
 
 

@@ -15,6 +15,7 @@ from typing import Any
 
 from PIL import Image
 
+from sitegen.errors import os_reason
 from sitegen.images import geometry
 from sitegen.images.cache import (
     Layout,
@@ -38,6 +39,7 @@ from sitegen.images.decode import (
 )
 from sitegen.images.geometry import MAX_SIDE
 from sitegen.images.settings import ImageSettings
+from sitegen.messages import Msg, msg
 
 REDUCING_GAP = 3.0  # reduce() by whole factors first while ≥3× larger: same quality, less work
 
@@ -58,7 +60,7 @@ class Outcome:
     key: str | None = None
     record: dict[str, Any] | None = None
     decoded: bool = False
-    bad: str | None = None  # plain-words reason when the photo cannot be used
+    bad: Msg | None = None  # plain-words reason when the photo cannot be used
     cache_error: str | None = None
     warnings: list[tuple[str, str]] = field(default_factory=list)  # (code, problem)
 
@@ -69,7 +71,7 @@ def run(job: Job) -> Outcome:
     try:
         data = job.source.read_bytes()
     except OSError as exc:
-        out.bad = f"the file cannot be read ({exc.strerror or exc})"
+        out.bad = msg("image-unreadable", problem=os_reason(exc))
         return out
     out.digest = source_digest(data)
     out.key = image_key(out.digest, job.settings.fingerprint())
@@ -80,7 +82,7 @@ def run(job: Job) -> Outcome:
     try:
         files, record, warning = render(data, out.key, job.settings)
     except BadImage as exc:
-        out.bad = str(exc)
+        out.bad = exc.reason
         return out
     finally:
         out.decoded = True
@@ -107,7 +109,7 @@ def render(data: bytes, key: str, settings: ImageSettings) -> tuple[dict[str, by
     try:
         im = eight_bit(im)  # resize needs plain 8-bit modes; the colour profile rides along in info
     except ValueError as exc:  # e.g. a LAB TIFF
-        raise BadImage(f"its colour mode {im.mode} is not supported ({exc}); save it as an RGB JPEG") from None
+        raise BadImage(msg("image-mode", mode=im.mode, problem=str(exc))) from None
     top = im
     if im.size != plan.decode_size:
         top = im.resize(plan.decode_size, Image.Resampling.LANCZOS, reducing_gap=REDUCING_GAP)

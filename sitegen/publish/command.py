@@ -12,11 +12,13 @@ import argparse
 import json
 import sys
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol, TextIO
 
 from sitegen.config import SiteConfig
+from sitegen.messages import DEFAULT, Msg, msg, render
 from sitegen.publish.errors import PublishError
 from sitegen.publish.headers import HeaderRules
 from sitegen.publish.local import LocalStore
@@ -42,7 +44,7 @@ DRY_RUN_LIMIT = 10  # paths shown per kind of change
 class Reporter(Protocol):
     """What publish needs from the CLI's console (the progress bar it draws itself, see ConsoleReporter)."""
 
-    def info(self, msg: str) -> None: ...
+    def info(self, message: Msg | str) -> None: ...
 
 
 @dataclass
@@ -55,8 +57,13 @@ class ConsoleReporter:
     stream: TextIO = field(default_factory=lambda: sys.stderr)
     _drawn: float = field(default=-1.0, init=False, repr=False)
 
-    def info(self, msg: str) -> None:
-        print(msg, file=self.stream, flush=True)
+    lang: str = "en"
+
+    def text(self, message: Msg | str) -> str:
+        return message.text(self.lang) if isinstance(message, Msg) else message
+
+    def info(self, message: Msg | str) -> None:
+        print(self.text(message), file=self.stream, flush=True)
 
     def progress(self, done: int, total: int, label: str) -> None:
         if not self.stream.isatty():
@@ -78,41 +85,39 @@ class ConsoleReporter:
             self._drawn = -1.0
 
 
-def add_arguments(parser: argparse.ArgumentParser) -> None:
-    """Publish's own flags; each target flag overrides the same key of [publish] in sitegen.toml."""
-    where = parser.add_argument_group("where to publish (override [publish] in sitegen.toml)")
-    where.add_argument("--bucket", help="bucket name")
-    where.add_argument("--prefix", help="folder inside the bucket (default: the bucket root)")
-    where.add_argument("--endpoint-url", dest="endpoint_url", metavar="URL",
-                       help="S3-compatible endpoint, e.g. https://oss-cn-hangzhou.aliyuncs.com")
-    where.add_argument("--region", help="region, e.g. cn-hangzhou or ap-guangzhou")
+def add_arguments(parser: argparse.ArgumentParser, h: Callable[..., str] | None = None) -> None:
+    """Publish's own flags; each target flag overrides the same key of [publish] in sitegen.toml.
+    `h(code, **params)`: the help text of `help-<code>` in the chosen language (English unless given)."""
+    if h is None:
+        def h(code: str, **params: Any) -> str:
+            return render(f"help-{code}", params)
+
+    where = parser.add_argument_group(h("publish-where"))
+    where.add_argument("--bucket", help=h("publish-bucket"))
+    where.add_argument("--prefix", help=h("publish-prefix"))
+    where.add_argument("--endpoint-url", dest="endpoint_url", metavar="URL", help=h("publish-endpoint-url"))
+    where.add_argument("--region", help=h("publish-region"))
     where.add_argument("--addressing-style", dest="addressing_style", choices=ADDRESSING_STYLES,
-                       help="virtual (bucket.host, needed by OSS and COS) or path (host/bucket, MinIO)")
+                       help=h("publish-addressing-style"))
     where.add_argument("--signature-version", dest="signature_version", metavar="VERSION",
-                       help="request signing: s3v4 (default) or s3 (OSS's S3-compatible API)")
-    where.add_argument("--profile", help="credentials profile from ~/.aws/credentials")
-    where.add_argument("--target", metavar="URL",
-                       help="file:///a/folder (write the site there) or s3://bucket/prefix")
-    how = parser.add_argument_group("how")
-    how.add_argument("--workers", type=int, metavar="N", help="parallel uploads (default 8)")
+                       help=h("publish-signature-version"))
+    where.add_argument("--profile", help=h("publish-profile"))
+    where.add_argument("--target", metavar="URL", help=h("publish-target"))
+    how = parser.add_argument_group(h("publish-how"))
+    how.add_argument("--workers", type=int, metavar="N", help=h("publish-workers"))
     how.add_argument("--connect-timeout", dest="connect_timeout", type=float, metavar="S",
-                     help=f"seconds to connect, and to send each 128 KiB (default {DEFAULT_CONNECT_TIMEOUT})")
+                     help=h("publish-connect-timeout", default=DEFAULT_CONNECT_TIMEOUT))
     how.add_argument("--read-timeout", dest="read_timeout", type=float, metavar="S",
-                     help=f"seconds to wait for an answer (default {DEFAULT_READ_TIMEOUT})")
-    how.add_argument("--attempts", type=int, metavar="N",
-                     help=f"tries of each request before publish gives up (default {DEFAULT_ATTEMPTS})")
-    how.add_argument("--gzip", action=argparse.BooleanOptionalAction, default=None,
-                     help="store text files gzip-compressed with Content-Encoding: gzip")
-    how.add_argument("--dry-run", dest="dry_run", action="store_true",
-                     help="show what would be uploaded and deleted, and why; change nothing")
-    how.add_argument("--json", action="store_true", help="print the plan or the result as one JSON object")
-    how.add_argument("--no-delete", dest="no_delete", action="store_true",
-                     help="keep remote files that the build no longer has")
+                     help=h("publish-read-timeout", default=DEFAULT_READ_TIMEOUT))
+    how.add_argument("--attempts", type=int, metavar="N", help=h("publish-attempts", default=DEFAULT_ATTEMPTS))
+    how.add_argument("--gzip", action=argparse.BooleanOptionalAction, default=None, help=h("publish-gzip"))
+    how.add_argument("--dry-run", dest="dry_run", action="store_true", help=h("publish-dry-run"))
+    how.add_argument("--json", action="store_true", help=h("publish-json"))
+    how.add_argument("--no-delete", dest="no_delete", action="store_true", help=h("publish-no-delete"))
     how.add_argument("--max-deletes", dest="max_deletes", type=int, default=DEFAULT_MAX_DELETES, metavar="N",
-                     help=f"refuse to delete more than N files (default {DEFAULT_MAX_DELETES})")
-    how.add_argument("--force", action="store_true", help="delete even more than --max-deletes files")
-    how.add_argument("--allow-drafts", dest="allow_drafts", action="store_true",
-                     help="publish a site built with --drafts (products marked draft: true are then public)")
+                     help=h("publish-max-deletes", default=DEFAULT_MAX_DELETES))
+    how.add_argument("--force", action="store_true", help=h("publish-force"))
+    how.add_argument("--allow-drafts", dest="allow_drafts", action="store_true", help=h("publish-allow-drafts"))
 
 
 def run(args: argparse.Namespace, config: SiteConfig, output_dir: Path, ui: Reporter) -> int:
@@ -131,9 +136,15 @@ def run(args: argparse.Namespace, config: SiteConfig, output_dir: Path, ui: Repo
 def _run(args: argparse.Namespace, config: SiteConfig, output_dir: Path, ui: Reporter,
          report: dict[str, Any]) -> int:
     as_json = bool(args.json)
-    say = ui.info if not as_json else _to_stderr
+    lang = getattr(ui, "lang", DEFAULT)  # the CLI's language; English for a Reporter that has none
+
+    def words(message: Msg | str) -> str:
+        return message.text(lang) if isinstance(message, Msg) else message
+
+    say = ui.info if not as_json else (lambda m: _to_stderr(words(m)))
     if args.max_deletes < 0:
-        raise PublishError("bad-option", option="--max-deletes", expected="0 or more", value=args.max_deletes)
+        raise PublishError("bad-option", option="--max-deletes", expected=msg("expect-zero-or-more"),
+                           value=args.max_deletes)
     target = resolve_target(config.publish, vars(args), args.target)
     report["target"] = target.describe()
     manifest = read_manifest(output_dir)
@@ -145,9 +156,9 @@ def _run(args: argparse.Namespace, config: SiteConfig, output_dir: Path, ui: Rep
     if any(o.path == INDEX_NAME for o in local):
         raise PublishError("index-in-output", key=INDEX_NAME)
     warnings = target_warnings(target, config.base_url)
-    report["warnings"] = warnings
+    report["warnings"] = [w.text() for w in warnings]
     for warning in warnings:
-        say(f"warning: {warning}")
+        say(msg("warning-prefix", text=warning))
     store = open_store(target, output_dir)
     delete = not args.no_delete
     if args.dry_run:
@@ -162,14 +173,14 @@ def _run(args: argparse.Namespace, config: SiteConfig, output_dir: Path, ui: Rep
             for line in plan_lines(outcome.plan, DRY_RUN_LIMIT):
                 ui.info(line)
         if refusal:
-            say(f"warning: a real publish would stop here: {refusal.message}")
+            say(msg("publish-would-stop", text=refusal.as_msg()))
         say(summary_line(outcome, target.describe(), dry_run=True))
         return refusal.exit_status if refusal else 0
     bar = ConsoleReporter(sys.stderr)
     show = not as_json and getattr(ui, "verbosity", 0) >= 0
     try:
         outcome = execute(store, local, output_dir, workers=target.workers, delete=delete,
-                          max_deletes=args.max_deletes, force=args.force, progress=_progress(bar, show))
+                          max_deletes=args.max_deletes, force=args.force, progress=_progress(bar, show, words))
     finally:
         bar.end_line()
     report.update(status="ok", plan=outcome.plan.as_json(), result=outcome.as_json())
@@ -199,12 +210,12 @@ def _refusal(outcome: Outcome, args: argparse.Namespace) -> PublishError | None:
     return None
 
 
-def _progress(bar: ConsoleReporter, show: bool) -> Progress:
+def _progress(bar: ConsoleReporter, show: bool, text: Callable[[Msg], str]) -> Progress:
     """Files and bytes while uploading, when a person is watching (the bar draws only on a terminal)."""
 
     def report(done: int, total: int, done_bytes: int, total_bytes: int) -> None:
         if show and total:
-            bar.progress(done, total, progress_label(done_bytes, total_bytes))
+            bar.progress(done, total, text(progress_label(done_bytes, total_bytes)))
     return report
 
 
@@ -213,5 +224,5 @@ def _print_json(report: dict[str, Any]) -> None:
     print(json_safe(json.dumps(report, ensure_ascii=False, sort_keys=True)), flush=True)
 
 
-def _to_stderr(msg: str) -> None:
-    print(visible(msg), file=sys.stderr, flush=True)
+def _to_stderr(line: str) -> None:
+    print(visible(line), file=sys.stderr, flush=True)

@@ -25,6 +25,7 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager, suppress
 from pathlib import Path
 
+from sitegen.errors import os_reason
 from sitegen.fsutil import read_regular
 from sitegen.publish.errors import PublishError
 from sitegen.publish.manifest import read_built, valid_path
@@ -106,7 +107,7 @@ class LocalStore:
                     pass
                 except OSError as exc:
                     raise PublishError("write-failed", path=str(self.folder / path),
-                                       detail=exc.strerror or str(exc)) from None
+                                       detail=os_reason(exc)) from None
             for depth in range(len(parent), 0, -1):  # folders left empty go too
                 with self._folder(parent[:depth - 1], create=False) as up:
                     try:
@@ -139,7 +140,7 @@ class LocalStore:
                     raise
                 return os.stat(name, dir_fd=fd, follow_symlinks=False)
         except OSError as exc:
-            raise PublishError("write-failed", path=str(self.folder / path), detail=exc.strerror or str(exc)) from None
+            raise PublishError("write-failed", path=str(self.folder / path), detail=os_reason(exc)) from None
 
     @contextmanager
     def _folder(self, parts: Sequence[str], create: bool) -> Iterator[int | None]:

@@ -14,6 +14,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from sitegen.errors import os_reason
 from sitegen.fsutil import safe_rel
 from sitegen.output import MANIFEST, parse_manifest
 from sitegen.publish.errors import PublishError, examples
@@ -87,7 +88,7 @@ def read_built(path: Path, rel: str, sha256: str) -> bytes:
     try:
         data = path.read_bytes()
     except OSError as exc:
-        raise PublishError("read-failed", path=str(path), detail=exc.strerror or str(exc)) from None
+        raise PublishError("read-failed", path=str(path), detail=os_reason(exc)) from None
     if hashlib.sha256(data).hexdigest() != sha256:
         raise PublishError("manifest-mismatch", count=1, examples=rel)
     return data

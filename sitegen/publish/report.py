@@ -1,8 +1,8 @@
-"""Plans and outcomes as the lines a person reads. Pure: text in, text out, no printing."""
+"""Plans and outcomes as messages a person reads. Pure: data in, messages out, no printing."""
 
 from __future__ import annotations
 
-from sitegen.errors import counted
+from sitegen.messages import Msg, msg
 from sitegen.publish.plan import REASONS, Plan, first
 from sitegen.publish.sync import Outcome
 
@@ -15,45 +15,44 @@ def human_bytes(size: float) -> str:
     return f"{size:.1f} GB"  # pragma: no cover - the loop always returns
 
 
-def counts_text(plan: Plan) -> str:
+def counts_text(plan: Plan) -> Msg:
     counts = plan.counts()
-    why = ", ".join(f"{counts[r]} {r}" for r in REASONS if counts[r])
-    upload = f"upload {counted(counts['upload'], 'file')} ({human_bytes(plan.upload_bytes)}"
-    upload += f": {why})" if why else ")"
-    return f"{upload}; delete {counts['delete']:,}; {counts['unchanged']:,} unchanged"
+    why = [msg(f"publish-reason-{r.replace(' ', '-')}", count=counts[r]) for r in REASONS if counts[r]]
+    return msg("publish-counts-why" if why else "publish-counts", files=counts["upload"],
+               size=human_bytes(plan.upload_bytes), why=why, delete=counts["delete"], unchanged=counts["unchanged"])
 
 
-def plan_lines(plan: Plan, limit: int = 10) -> list[str]:
-    """The dry-run listing: counts, then the first `limit` paths of each kind of change."""
-    lines = ["plan: " + counts_text(plan)]
+def plan_lines(plan: Plan, limit: int = 10) -> list[Msg | str]:
+    """The dry-run listing: counts, then the first `limit` paths of each kind of change (paths as they are)."""
+    lines: list[Msg | str] = [msg("publish-plan", counts=counts_text(plan))]
     for kind, paths in plan.by_reason().items():
         if not paths:
             continue
         shown, more = first(paths, limit)
-        lines.append(f"  {kind} ({len(paths):,}):")
+        lines.append(msg("publish-plan-kind", kind=msg(f"publish-kind-{kind.replace(' ', '-')}"), count=len(paths)))
         lines += [f"    {path}" for path in shown]
         if more:
-            lines.append(f"    … and {more:,} more")
+            lines.append(msg("publish-plan-more", count=more))
     return lines
 
 
-def requests_text(outcome: Outcome) -> str:
+def requests_text(outcome: Outcome) -> Msg:
     if not outcome.requests:
-        return "no network"
-    return counted(sum(outcome.requests.values()), "request")
+        return msg("publish-no-network")
+    return msg("publish-requests", count=sum(outcome.requests.values()))
 
 
-def summary_line(outcome: Outcome, where: str, dry_run: bool) -> str:
+def summary_line(outcome: Outcome, where: str, dry_run: bool) -> Msg:
     plan = outcome.plan
     if dry_run:
-        return (f"dry run for {where}: would {counts_text(plan)}; nothing was changed "
-                f"({outcome.seconds:.1f} s, {requests_text(outcome)})")
+        return msg("publish-dry-run-summary", where=where, counts=counts_text(plan), seconds=f"{outcome.seconds:.1f}",
+                   requests=requests_text(outcome))
     uploaded = sum(s.size for s in outcome.stored.values())
-    return (f"published to {where}: {len(outcome.stored):,} uploaded ({human_bytes(uploaded)}), "
-            f"{outcome.deleted:,} deleted, {len(plan.unchanged):,} unchanged "
-            f"in {outcome.seconds:.1f} s ({requests_text(outcome)})")
+    return msg("publish-summary", where=where, uploaded=len(outcome.stored), size=human_bytes(uploaded),
+               deleted=outcome.deleted, unchanged=len(plan.unchanged), seconds=f"{outcome.seconds:.1f}",
+               requests=requests_text(outcome))
 
 
-def progress_label(done_bytes: int, total_bytes: int) -> str:
+def progress_label(done_bytes: int, total_bytes: int) -> Msg:
     """Follows the Reporter's "done/total": e.g. "12/100 files, 1.2 MB / 3.4 MB"."""
-    return f"files, {human_bytes(done_bytes)} / {human_bytes(total_bytes)}"
+    return msg("publish-progress", done=human_bytes(done_bytes), total=human_bytes(total_bytes))

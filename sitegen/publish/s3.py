@@ -26,6 +26,7 @@ import boto3
 import botocore.exceptions as bx
 from botocore.config import Config
 
+from sitegen.errors import os_reason
 from sitegen.publish.errors import PublishError, redact
 from sitegen.publish.manifest import read_built
 from sitegen.publish.plan import LocalObject, RemoteObject, plain_path
@@ -327,7 +328,7 @@ def _open(source: Path) -> BinaryIO:
     try:
         return source.open("rb")
     except OSError as exc:
-        raise PublishError("read-failed", path=str(source), detail=exc.strerror or str(exc)) from None
+        raise PublishError("read-failed", path=str(source), detail=os_reason(exc)) from None
 
 
 def _chunks(stream: BinaryIO, size: int) -> Iterator[bytes]:

@@ -20,6 +20,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from sitegen.errors import Problem
+from sitegen.messages import Msg, msg
 from sitegen.settings_table import LineOf, check_table
 
 ADDRESSING_STYLES = ("virtual", "path")
@@ -33,11 +34,11 @@ DEFAULT_CONNECT_TIMEOUT = 10
 DEFAULT_READ_TIMEOUT = 20
 DEFAULT_ATTEMPTS = 3
 # (lowest, highest, what to write) of each number in [publish]; also the bounds of its command-line flag
-LIMITS: dict[str, tuple[float, float, str]] = {
-    "workers": (1, MAX_WORKERS, f"a whole number from 1 to {MAX_WORKERS}"),
-    "connect_timeout": (1, 300, "a number of seconds from 1 to 300"),
-    "read_timeout": (1, 600, "a number of seconds from 1 to 600"),
-    "attempts": (1, 10, "a whole number from 1 to 10"),
+LIMITS: dict[str, tuple[float, float, Msg]] = {
+    "workers": (1, MAX_WORKERS, msg("expect-whole-range", low=1, high=MAX_WORKERS)),
+    "connect_timeout": (1, 300, msg("expect-seconds-range", low=1, high=300)),
+    "read_timeout": (1, 600, msg("expect-seconds-range", low=1, high=600)),
+    "attempts": (1, 10, msg("expect-whole-range", low=1, high=10)),
 }
 # What botocore itself accepts: anything else fails deep inside boto3 with a traceback.
 _BUCKET = re.compile(r"[a-zA-Z0-9._-]{1,255}")
@@ -73,7 +74,7 @@ def parse_publish_settings(table: Any, line: LineOf) -> tuple[PublishSettings, l
     """Check `[publish]`; every problem comes back with its line, like the rest of the config."""
     kept, problems = check_table("publish", table, _SPEC, line)
 
-    def wrong(key: tuple[str, ...], expected: str, got: Any) -> None:
+    def wrong(key: tuple[str, ...], expected: Msg, got: Any) -> None:
         problems.append(Problem("wrong-type", "", line(key), {
             "field": ".".join(key), "expected": expected, "got": repr(got)}))
 
@@ -88,11 +89,11 @@ def parse_publish_settings(table: Any, line: LineOf) -> tuple[PublishSettings, l
     for glob, value in kept.pop("headers", {}).items():
         key = ("publish", "headers", glob)
         if not isinstance(value, str):
-            wrong(key, "a Cache-Control value in quotes, e.g. \"public, max-age=300\"", value)
+            wrong(key, msg("expect-cache-control"), value)
         elif not value.strip() or not glob.strip():
             problems.append(Problem("empty-value", "", line(key), {"field": ".".join(key)}))
         elif "\n" in value or "\r" in value:
-            wrong(key, "a single-line header value", value)
+            wrong(key, msg("expect-one-line"), value)
         else:
             rules.append((glob.strip(), value.strip()))
     kept["headers"] = tuple(rules)
@@ -102,13 +103,13 @@ def parse_publish_settings(table: Any, line: LineOf) -> tuple[PublishSettings, l
 def out_of_range(name: str, value: object) -> bool:
     """Whether a number of [publish] (or its flag) is outside LIMITS (or not a number at all)."""
     low, high, words = LIMITS[name]
-    whole = words.startswith("a whole")
+    whole = words.code == "expect-whole-range"
     if isinstance(value, bool) or not isinstance(value, int if whole else int | float):
         return True
     return not low <= value <= high
 
 
-def expected_for(name: str, value: str) -> str | None:
+def expected_for(name: str, value: str) -> Msg | None:
     """What a [publish] value (or its flag) should look like, when `value` cannot work; None when it can.
 
     Checked before boto3 sees the value, so that a typo is one line naming the setting instead of
@@ -116,27 +117,27 @@ def expected_for(name: str, value: str) -> str | None:
     if not value:
         return None
     if name == "bucket" and not _BUCKET.fullmatch(value):
-        return "a bucket name of lowercase letters, digits and '-', e.g. \"lishui-catalog\""
+        return msg("expect-bucket")
     if name == "region" and not _REGION.fullmatch(value):
-        return "a region id such as \"cn-hangzhou\" or \"ap-guangzhou\""
+        return msg("expect-region")
     if name == "addressing_style" and value not in ADDRESSING_STYLES:
-        return "\"virtual\" or \"path\""
+        return msg("expect-addressing-style")
     if name == "signature_version" and value not in SIGNATURE_VERSIONS:
-        return "\"s3v4\" (the default) or \"s3\" (Alibaba Cloud OSS)"
+        return msg("expect-signature-version")
     if name == "endpoint_url":
         return _endpoint_problem(value)
     return None
 
 
-def _endpoint_problem(url: str) -> str | None:
-    expected = "an address such as \"https://oss-cn-hangzhou.aliyuncs.com\""
+def _endpoint_problem(url: str) -> Msg | None:
+    expected = msg("expect-endpoint")
     try:
         parts = urlsplit(url)
         port_ok = parts.port is None or parts.port > 0
     except ValueError:  # a port that is not a number from 1 to 65535
         return expected
     if parts.username is not None or parts.password is not None:
-        return "an address without a user name or password (credentials go in the environment, see docs/hosting.md)"
+        return msg("expect-endpoint-no-user")
     if parts.scheme not in ("http", "https") or not parts.hostname or not port_ok or any(c.isspace() for c in url):
         return expected
     return None

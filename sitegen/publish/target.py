@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
+from sitegen.messages import Msg, msg
 from sitegen.publish.errors import PublishError
 from sitegen.publish.settings import (
     CHECKED,
@@ -69,7 +70,7 @@ def normalize_prefix(prefix: str) -> str:
     The trailing slash is what keeps prefix 'tea' from also matching the keys of 'tea-2023/'."""
     parts = [p for p in prefix.replace("\\", "/").split("/") if p]
     if any(p in (".", "..") for p in parts):
-        raise PublishError("bad-option", option="--prefix", expected="a folder path without '.' or '..'",
+        raise PublishError("bad-option", option="--prefix", expected=msg("expect-prefix"),
                            value=prefix)
     return "/".join(parts) + "/" if parts else ""
 
@@ -111,7 +112,7 @@ def _host(url: str) -> str:
     return (urlsplit(url).hostname or "").lower()
 
 
-def target_warnings(target: Target, base_url: str) -> list[str]:
+def target_warnings(target: Target, base_url: str) -> list[Msg]:
     """Things that will not fail the publish but will break the site for shoppers."""
     if isinstance(target, LocalTarget):
         return []
@@ -121,12 +122,8 @@ def target_warnings(target: Target, base_url: str) -> list[str]:
     for host in {site, _host(target.bucket)} - {""}:
         if host.endswith((_OSS, _COS)):
             cloud = "OSS" if host.endswith(_OSS) else "COS"
-            warnings.append(
-                f"{host} is a {cloud} default domain, which makes browsers download HTML pages instead "
-                "of showing them; serve the site from your own domain (with its ICP filing) and set "
-                "base_url to it (see docs/hosting.md)")
+            warnings.append(msg("publish-default-domain", host=host, cloud=cloud))
     if target.addressing_style == "path" and endpoint.endswith((_OSS, _COS)):
         cloud = "OSS" if endpoint.endswith(_OSS) else "COS"
-        warnings.append(f"{cloud} refuses path-style requests (COS for buckets created since 2024); "
-                        "set addressing_style = \"virtual\"")
+        warnings.append(msg("publish-path-style", cloud=cloud))
     return warnings

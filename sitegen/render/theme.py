@@ -22,9 +22,6 @@ if TYPE_CHECKING:
     import jinja2
 
 PACKAGE_THEMES = Path(__file__).resolve().parent.parent / "themes"
-_OWN_HINT = "fix this template, or delete it to use the one sitegen ships"
-
-
 class ThemeError(UsageError):
     """A template that cannot be rendered (a site's own override, usually): `path:line: what`, exit 1, no
     traceback. Built from plain strings so that it crosses from a render worker to the main process intact."""
@@ -61,8 +58,8 @@ class Theme:
     def error(self, exc: Exception) -> ThemeError:
         """Where in which template `exc` happened (site-relative for a site's own theme), and what."""
         where, line, message, own = self._locate(exc)
-        hint = f"; {_OWN_HINT}" if own else ""
-        return ThemeError(f"{where}{f':{line}' if line else ''}: {message}{hint}")
+        place = f"{where}:{line}" if line else where
+        return ThemeError("template-failed-own" if own else "template-failed", where=place, problem=message)
 
     def problems(self) -> list[Problem]:
         """Syntax errors and unknown filters in the site's own templates, found without rendering anything,

@@ -43,7 +43,7 @@ class Hub:
         self._cond = threading.Condition()
         self.version = 0
         self.event: tuple[str, str] = ("hello", "")
-        self.problems: list[str] = []
+        self.problems = ""  # the last problems event's data (JSON), while the catalog is broken
         self.closed = False
         self._open: Counter[str] = Counter()  # the URL path of each page open now, as its stream gave it
 
@@ -64,9 +64,9 @@ class Hub:
             # ASCII: a file name that is not UTF-8 (a lone surrogate here) must not break the stream
             self.event = (kind, json.dumps(data))
             if kind == "problems":
-                self.problems = list(data) if isinstance(data, list) else []
+                self.problems = self.event[1]
             elif kind in ("reload", "css"):
-                self.problems = []
+                self.problems = ""
             self._cond.notify_all()
 
     def close(self) -> None:
@@ -87,7 +87,7 @@ class Hub:
             return self.version, self.event
 
     def catch_up(self) -> tuple[str, str]:
-        return ("problems", json.dumps(self.problems)) if self.problems else ("reload", '""')
+        return ("problems", self.problems) if self.problems else ("reload", '""')
 
 
 def resolve(folder: Path, url_path: str) -> Path | None:
@@ -229,7 +229,7 @@ class Handler(BaseHTTPRequestHandler):
             if last.isdigit() and int(last) != seen:  # the browser reconnected after missing something
                 first = hub.catch_up()
             else:
-                first = ("problems", json.dumps(hub.problems)) if hub.problems else ("hello", '""')
+                first = ("problems", hub.problems) if hub.problems else ("hello", '""')
             self.wfile.write(f"id: {seen}\nevent: {first[0]}\ndata: {first[1]}\n\n".encode())
             self.wfile.flush()
             quiet = 0.0

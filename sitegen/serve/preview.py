@@ -19,7 +19,8 @@ from pathlib import Path
 
 from sitegen.config import load_config
 from sitegen.engine.session import BuildOptions, BuildResult, Session
-from sitegen.errors import ContentError, Problem, UsageError, by_place
+from sitegen.errors import ContentError, Problem, UsageError, by_place, os_reason
+from sitegen.messages import Msg, msg
 from sitegen.output import PREVIEW
 from sitegen.serve.http import Hub, PreviewServer, output_file
 from sitegen.serve.watch import Changes, Watcher
@@ -42,9 +43,10 @@ class ServeOptions:
 class Terminal:
     """How the preview talks to the editor; the CLI decides the words' look (the only place that does)."""
 
-    info: Callable[[str], None]
-    warn: Callable[[str], None]
+    info: Callable[[Msg | str], None]  # a message, or a line already in the editor's language
+    warn: Callable[[Msg | str], None]
     line: Callable[[Problem], str]  # one problem as `path:line: message`
+    text: Callable[[Msg], str]  # a message in the editor's language
     qr: Callable[[str], None]  # a URL as a QR code an editor's phone can scan
 
 
@@ -93,7 +95,7 @@ class Preview:
             self._broken([self.terminal.line(p) for p in sorted(exc.problems, key=by_place)])
             return None
         except UsageError as exc:  # a template that fails as it renders, a full disk, a killed worker
-            self._broken([str(exc)])
+            self._broken([self.terminal.text(exc.as_msg())])
             return None
         before, self.assets = self.assets, result.assets
         was_broken, self.broken = self.broken, False
@@ -108,11 +110,12 @@ class Preview:
         self.later, self.shown = result.later, open_now
         seconds = time.perf_counter() - started
         if changed:
-            what = ", ".join(sorted(changed)[:3]) + (f" and {len(changed) - 3} more" if len(changed) > 3 else "")
-            more = f"; the other {result.later:,} next" if result.later else ""
-            self.terminal.info(f"{what}: {result.rendered:,} page(s) rendered in {seconds:.2f} s{more}")
+            names = sorted(changed)[:3]
+            what = msg("serve-and-more", names=names, more=len(changed) - 3) if len(changed) > 3 else names
+            self.terminal.info(msg("serve-rendered-later" if result.later else "serve-rendered", what=what,
+                                   rendered=result.rendered, seconds=f"{seconds:.2f}", later=result.later))
         elif rest:
-            self.terminal.info(f"the other {result.rendered:,} page(s) rendered in {seconds:.2f} s")
+            self.terminal.info(msg("serve-rest-rendered", rendered=result.rendered, seconds=f"{seconds:.2f}"))
         self._warn([self.terminal.line(p) for p in sorted(result.warnings, key=by_place)])
         return result
 
@@ -122,15 +125,15 @@ class Preview:
         for line in new[:10]:
             self.terminal.warn(line)
         if len(new) > 10:
-            self.terminal.warn(f"… and {len(new) - 10:,} more warnings (run 'sitegen check' to see all)")
+            self.terminal.warn(msg("more-warnings", count=len(new) - 10))
         self.warned = set(lines)
 
     def _broken(self, lines: list[str]) -> None:
         self.broken = True
         for line in lines:
             self.terminal.warn(line)
-        self.terminal.warn(f"{len(lines)} problem(s): the preview shows the last good build until they are fixed")
-        self.hub.publish("problems", lines)
+        self.terminal.warn(msg("serve-problems", count=len(lines)))
+        self.hub.publish("problems", {"title": self.terminal.text(msg("overlay-title")), "lines": lines})
 
 
 def serve(options: ServeOptions, terminal: Terminal, ready: Callable[[str], None] | None = None) -> int:
@@ -138,7 +141,7 @@ def serve(options: ServeOptions, terminal: Terminal, ready: Callable[[str], None
     root = options.root
     folder = preview_folder(root)
     preview = Preview(options, terminal, folder)
-    terminal.info(f"building the preview of {root} …")
+    terminal.info(msg("serve-building", root=str(root)))
     preview.rebuild()  # before any thread starts: this first pass may fork workers (a cold build)
     server = _listen(options, folder, preview.hub)
     changes = Changes(root)
@@ -148,8 +151,7 @@ def serve(options: ServeOptions, terminal: Terminal, ready: Callable[[str], None
     try:
         watcher = Watcher(root, changes, poll=options.poll)
         if watcher.fell_back:
-            terminal.warn("this system's limit of watched folders (fs.inotify.max_user_watches) is reached: "
-                          "watching by polling instead, which notices changes within a second")
+            terminal.warn(msg("serve-watch-limit"))
         preview.rebuild(changed=set(), whole=True)  # what changed while the first pass ran, before any page opens
         # what an edit's pass needs, imported before the first edit (a `sitegen build` with nothing to do never
         # imports them)
@@ -168,13 +170,13 @@ def serve(options: ServeOptions, terminal: Terminal, ready: Callable[[str], None
             polling = watcher.polling
             watcher.refresh()
             if watcher.polling and not polling:
-                terminal.warn("the limit of watched folders is reached: watching by polling instead")
+                terminal.warn(msg("serve-watch-limit-later"))
             if batch:
                 preview.rebuild(batch)
             elif preview.later:
                 preview.rebuild(set())
     except KeyboardInterrupt as exc:  # Ctrl-C is how an editor stops it: 0; SIGTERM (`kill`): 143, as for a build
-        terminal.info("stopped")
+        terminal.info(msg("serve-stopped"))
         return 0 if type(exc) is KeyboardInterrupt else 143
     finally:
         changes.close()
@@ -196,9 +198,10 @@ def _listen(options: ServeOptions, folder: Path, hub: Hub) -> PreviewServer:
         return PreviewServer((options.host, options.port), folder, hub, hosts)
     except OSError as exc:
         if exc.errno == errno.EADDRINUSE:
-            raise UsageError(f"port {options.port} on {options.host} is in use (another 'sitegen serve'?): "
-                             f"choose another, e.g. --port {options.port + 1}") from None
-        raise UsageError(f"cannot serve on {options.host}:{options.port} ({exc.strerror or exc})") from None
+            raise UsageError("serve-port-in-use", port=str(options.port), host=options.host,
+                             next=str(options.port + 1)) from None  # a port is a name: no thousands separator
+        raise UsageError("serve-cannot-bind", host=options.host, port=str(options.port),
+                         problem=os_reason(exc)) from None
 
 
 def _urls(options: ServeOptions, server: PreviewServer, terminal: Terminal) -> str:
@@ -207,15 +210,14 @@ def _urls(options: ServeOptions, server: PreviewServer, terminal: Terminal) -> s
     port = server.server_address[1]
     local = f"http://127.0.0.1:{port}/" if not _loopback(options.host) or options.host == "127.0.0.1" \
         else f"http://{_url_host(options.host)}:{port}/"
-    terminal.info(f"preview at {local} (Ctrl-C to stop); watching sitegen.toml, brands/, products/ and themes/")
+    terminal.info(msg("serve-at", url=local))
     if _loopback(options.host):
         return local
-    terminal.warn(f"--host {options.host}: other computers and phones on this network can see the preview "
-                  "(drafts included)")
+    terminal.warn(msg("serve-lan-warning", host=options.host))
     lan = _lan_address() if options.host in ("0.0.0.0", "::") else options.host
     if lan is not None:
         url = f"http://{_url_host(lan)}:{port}/"
-        terminal.info(f"on a phone on the same network: {url}")
+        terminal.info(msg("serve-phone", url=url))
         terminal.qr(url)
     return local
 

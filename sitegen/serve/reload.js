@@ -3,7 +3,7 @@
 (function () {
   "use strict";
   var box = null;
-  function overlay(lines) {
+  function overlay(lines, title) {
     if (!lines || !lines.length) { if (box) { box.remove(); box = null; } return; }
     if (!box) {
       box = document.createElement("div");
@@ -13,8 +13,7 @@
         "background:rgba(40,0,0,.93);color:#fff;font:14px/1.5 monospace;white-space:pre-wrap;";
       document.body.appendChild(box);
     }
-    box.textContent = "sitegen: 预览未更新，请修改以下问题 (the preview is not updated until these are fixed)\n\n" +
-      lines.join("\n");
+    box.textContent = title + "\n\n" + lines.join("\n");
   }
   function swapCss(renamed) {  // {"/assets/style.OLD.css": "/assets/style.NEW.css"}: names carry a hash
     var links = document.querySelectorAll('link[rel="stylesheet"]');
@@ -31,5 +30,8 @@
     if (!(data && data.except && data.except.indexOf(location.pathname) >= 0)) { location.reload(); }
   });
   source.addEventListener("css", function (e) { swapCss(JSON.parse(e.data)); });
-  source.addEventListener("problems", function (e) { overlay(JSON.parse(e.data)); });
+  source.addEventListener("problems", function (e) {  // {"title": in the editor's language, "lines": [...]}
+    var data = JSON.parse(e.data);
+    overlay(data.lines, data.title);
+  });
 })();
