@@ -77,3 +77,43 @@ def test_a_stylesheet_change_applies_without_a_reload(page: Page, preview: tuple
     page.wait_for_function("getComputedStyle(document.querySelector('h1')).color === 'rgb(1, 2, 3)'",
                            timeout=20_000)
     assert page.evaluate("window.sitegenMark") == 1
+
+
+REPO = Path(__file__).resolve().parent.parent
+GUIDE_IMAGES = REPO / "docs/zh/img"  # the guide's screenshots: SITEGEN_GUIDE_IMAGES=1 pytest -k guide
+
+
+def test_the_guide_s_phone_page_and_a_problem_over_it_in_chinese(browser: Browser, tmp_path: Path) -> None:
+    """A zh-CN catalog's preview speaks Chinese: the overlay's title and each line, as `sitegen check` prints them.
+    The screenshots of docs/zh/README.md are taken here (and kept in tests/artifacts/ on every run)."""
+    import os
+    import shutil
+
+    site = tmp_path / "sample"
+    site.mkdir()
+    shutil.copy(REPO / "sitegen.toml", site)
+    for folder in ("brands/lishui-shangeng", "products/lishui-shangeng"):
+        shutil.copytree(REPO / folder, site / folder)
+    shots = [REPO / "tests/artifacts"] + ([GUIDE_IMAGES] if os.environ.get("SITEGEN_GUIDE_IMAGES") else [])
+    for folder in shots:
+        folder.mkdir(parents=True, exist_ok=True)
+    server = start(site, env={"SITEGEN_LANG": "zh-CN"})
+    context = browser.new_context(viewport={"width": 390, "height": 760}, device_scale_factor=1)
+    try:
+        page = context.new_page()
+        page.goto(server.url + "products/lishui-shangeng/suichang-jumi/")
+        page.wait_for_function("window.__sitegen && window.__sitegen.readyState === EventSource.OPEN")
+        page.wait_for_load_state("networkidle")
+        for folder in shots:
+            page.screenshot(path=str(folder / "phone-product.png"))
+        _set(site / "products/lishui-shangeng/suichang-jumi/index.md", "category: tea", "category: 茶叶")
+        box = page.locator("#sitegen-problems")
+        box.wait_for(state="visible", timeout=20_000)
+        text = box.inner_text()
+        assert text.startswith("sitegen：预览没有更新，请先改好下面这些问题")
+        assert "products/lishui-shangeng/suichang-jumi/index.md:4: 分类 \"茶叶\" 不存在。请填写分类的英文代号" in text
+        for folder in shots:
+            page.screenshot(path=str(folder / "preview-problem.png"))
+    finally:
+        context.close()
+        server.stop()
