@@ -48,6 +48,7 @@ class Term:
     en: str
     description: str = ""
     url: str = ""  # where shoppers can verify a certificate (e.g. the registry's lookup page)
+    number_format: str = ""  # a public format the certificate numbers must have (CERT_FORMATS), or any
 
     def name(self, language: str) -> str:
         return self.en if language.startswith("en") and self.en else self.zh
@@ -85,7 +86,9 @@ _TOP_KEYS = {
     "title", "base_url", "language", "description", "theme", "icp_record", "police_record",
     "contact", "categories", "certifications", "images", "publish",
 }
-_TERM_KEYS = {"zh", "en", "description", "url"}
+_TERM_KEYS = {"zh", "en", "description", "url", "number_format"}
+# The public formats of certificate numbers: 绿色食品 GF + 12 digits (older certificates: LB-…), 有机码 17 digits
+CERT_FORMATS = {"green-food": re.compile(r"GF\d{12}|LB(?:-[0-9A-Z]+){2,}"), "organic": re.compile(r"\d{17}")}
 _CONTACT_KEYS = {"phone", "email", "address"}
 
 
@@ -279,8 +282,13 @@ def _terms(data: dict[str, Any], kind: str, add: AddProblem, slug_ids: bool) -> 
             add("empty-value", (*key, "zh"), field=f"{kind}.{term_id}.zh")
         if texts["url"] and url_problem(texts["url"]) is not None:
             add("bad-url", (*key, "url"), field=f"{kind}.{term_id}.url", value=texts["url"])
+        number_format = texts["number_format"]
+        if number_format and number_format not in CERT_FORMATS:
+            add("bad-setting", (*key, "number_format"), field=f"{kind}.{term_id}.number_format",
+                problem=msg("setting-number-format", value=number_format, valid=sorted(CERT_FORMATS)))
+            number_format = ""
         terms[term_id] = Term(id=term_id, zh=texts["zh"] or term_id, en=texts["en"],
-                              description=texts["description"], url=texts["url"])
+                              description=texts["description"], url=texts["url"], number_format=number_format)
     return terms
 
 

@@ -12,7 +12,7 @@ import difflib
 import os
 from collections.abc import Iterable, Mapping
 
-from sitegen.config import SiteConfig, Term
+from sitegen.config import CERT_FORMATS, SiteConfig, Term
 from sitegen.content.discover import Folder
 from sitegen.content.load import Content
 from sitegen.content.models import CertRef, ImageRef, Product
@@ -64,7 +64,17 @@ def validate(config: SiteConfig, content: Content, folders: Mapping[str, Folder]
 
 
 def _certs(rel: str, refs: Iterable[CertRef], terms: Mapping[str, Term]) -> list[Problem]:
-    return [_unknown("unknown-certification", rel, ref.line, ref.id, terms) for ref in refs if ref.id not in terms]
+    """Certifications sitegen.toml defines, with numbers in their public format where it names one: a number
+    shoppers cannot find in the registry does the brand more harm than none."""
+    problems = []
+    for ref in refs:
+        term = terms.get(ref.id)
+        if term is None:
+            problems.append(_unknown("unknown-certification", rel, ref.line, ref.id, terms))
+        elif ref.number and term.number_format and not CERT_FORMATS[term.number_format].fullmatch(ref.number):
+            problems.append(Problem("bad-cert-number", rel, ref.line, {
+                "value": ref.number, "name": term.zh, "format": msg(f"cert-format-{term.number_format}")}))
+    return problems
 
 
 def _unknown(code: str, rel: str, line: int | None, value: str, terms: Mapping[str, Term]) -> Problem:

@@ -83,6 +83,8 @@ PROBLEMS: dict[str, str] = {
     "unknown-category": "category '{value}' is not defined in sitegen.toml{hint}; write the id of one of: {names}",
     "unknown-certification": "certification '{value}' is not defined in sitegen.toml{hint}; write the id of one "
     "of: {names}",
+    "bad-cert-number": "'{value}' is not a {name} certificate number, which is {format}; copy it exactly as the "
+    "certificate shows it (shoppers look it up in the registry), or leave out number until you have it",
     "unknown-brand": "this product is in products/{value}/, but there is no brand folder brands/{value}/; "
     "create it with 'sitegen new brand {value} --name …' or move the product",
     "duplicate-id": "{kind} id '{value}' is defined twice in sitegen.toml; keep only one",
@@ -221,6 +223,10 @@ WORDS: dict[str, str] = {
     "image-cut-short": "the file is cut short or damaged ({problem}); copy it again from the phone or camera",
     "image-unreadable": "the file cannot be read ({problem})",
     "image-mode": "its colour mode {mode} is not supported ({problem}); save it as an RGB JPEG",
+    "setting-number-format": "'{value}' is not a known format of certificate numbers; use one of: {valid}, or "
+    "leave number_format out",
+    "cert-format-green-food": "GF followed by 12 digits (e.g. GF330102240567), or an older LB-… number",
+    "cert-format-organic": "17 digits (the 有机码 on the label)",
     "setting-range": "must be a whole number from {low} to {high}, not {value}",
     "setting-widths": "must be a list of widths in pixels, whole numbers from 1 to 10000, e.g. [480, 960, 1600]",
     "setting-formats": "must list some of {formats}",
