@@ -44,7 +44,7 @@ def test_product_page_has_seo_basics_and_json_ld(catalog: Catalog) -> None:
     assert "<title>遂昌菊米1 - 测试品牌目录</title>" in html
     assert '<link rel="canonical" href="https://shop.example.com/products/lishui/p1/">' in html
     assert '<meta name="description" content="' in html and 'property="og:image"' in html
-    data = json.loads(re.search(r'<script type="application/ld\+json">(.*?)</script>', html).group(1))
+    data = json.loads(re.search(r'<script type="application/ld\+json">(.*?)</script>', html).group(1))["@graph"][0]
     assert data["@type"] == "Product" and data["name"] == "遂昌菊米1"
     assert data["brand"]["name"] == "丽水山耕"
     assert data["offers"]["price"] == "68.00" and data["offers"]["priceCurrency"] == "CNY"
@@ -69,7 +69,7 @@ def test_untrusted_markdown_and_front_matter_are_made_safe(catalog: Catalog) -> 
     assert '<a href="https://example.org/" rel="noopener nofollow">ok</a>' in html
     ld = html.split('<script type="application/ld+json">')[1].split("</script>")[0]
     assert "<" not in ld
-    assert json.loads(ld)["manufacturer"]["name"] == breakout  # escaped for HTML, the same string for JSON
+    assert json.loads(ld)["@graph"][0]["manufacturer"]["name"] == breakout  # escaped for HTML, the same string for JSON
     assert html.count("<script") == 1 and "<svg" not in html and "<!--" not in html
     assert "&lt;/script&gt;&lt;script&gt;alert(5)" in main and 'content="&#34;&gt;&lt;svg onload' in html
 

@@ -158,7 +158,7 @@ def test_variants_at_different_prices_are_one_aggregate_offer(catalog: Catalog) 
         html = (catalog.output / f"products/lishui/{pid}/index.html").read_text("utf-8")
         ld = re.search(r'<script type="application/ld\+json">(.*?)</script>', html)
         assert ld
-        return html, json.loads(ld.group(1))["offers"]
+        return html, json.loads(ld.group(1))["@graph"][0]["offers"]
 
     html, offers = page("p1")
     assert offers == {"@type": "AggregateOffer", "lowPrice": "68.00", "highPrice": "128.00", "offerCount": 3,

@@ -1,6 +1,6 @@
 """Assemble: the new output/ as a map of files, each placed from where its bytes are now.
 
-Pages were rendered into the staging area; the sitemap and robots.txt are small and written there;
+Pages were rendered into the staging area; the feeds, the sitemap and robots.txt are small and written there;
 theme assets and photos come from the theme folder and the image cache. A file whose bytes the last
 build already put in output/ (and that is still intact there) is kept as it is.
 """
@@ -15,7 +15,7 @@ from typing import Any
 from sitegen.config import SiteConfig
 from sitegen.engine.previous import BuildState, Written
 from sitegen.output import OutFile
-from sitegen.render.seo import robots, sitemap
+from sitegen.render.seo import robots
 from sitegen.structure import Page
 
 Manifest = dict[str, dict[str, Any]]
@@ -79,8 +79,5 @@ class Assembly:
 
 
 def extras(config: SiteConfig, pages: Iterable[Page]) -> dict[str, bytes]:
-    """The files for search engines: every page but the 404 in the sitemap, and robots.txt pointing at it."""
-    return {
-        "sitemap.xml": sitemap(config.url(p.url) for p in pages if p.kind != "404").encode(),
-        "robots.txt": robots(config.url("/sitemap.xml")).encode(),
-    }
+    """robots.txt, pointing at the sitemap (which render/feeds.py makes, with the products' photos)."""
+    return {"robots.txt": robots(config.url("/sitemap.xml")).encode()}

@@ -51,8 +51,9 @@ from sitegen.output import (
     read_manifest,
     staging_dir,
 )
+from sitegen.render.feeds import Feeds
 from sitegen.render.theme import Theme
-from sitegen.structure import Page, Site
+from sitegen.structure import Page, Site, Urls
 from sitegen.validate import Validated, published_products
 
 if TYPE_CHECKING:  # the image and render steps (Pillow, process pools) are imported when a pass needs them:
@@ -150,7 +151,8 @@ class Session:
         self._inputs: dict[str, str] = {}  # every input's digest, as the last pass saved them
         self._compiled: dict[tuple[str, str], Any] = {}  # templates, by name and source (`CompiledTemplates`)
         self._requests: dict[str, tuple[Product, list[ImageRequest]]] = {}  # each product's photos (by folder)
-        self._planned = Planned()  # the pages, their fingerprints and the sitemap, while the catalog's shape holds
+        self._planned = Planned()  # the pages and their fingerprints, while the catalog's shape holds
+        self._feeds = Feeds()  # each product's part of the feeds and the sitemap, while it is the same
         # what the last pass left in the output folder: its files as the state store has them, the source
         # hashes, the manifest, and the manifest's (size, mtime) then
         self._output: tuple[str, dict[str, Written], dict[tuple[str, int, int], str], Manifest,
@@ -382,6 +384,9 @@ class Session:
                images: dict[str, ProcessedImage], assembly: Assembly) -> None:
         """Everything else the site needs, then the swap into output/: all of it, or none of it."""
         for rel, data in self._planned.extras(checked.config, plan.now["c"], plan.pages).items():
+            assembly.small(rel, data)
+        language = checked.config.language
+        for rel, data in self._feeds.files(plan.site, plan.pages, Urls.for_language(language, language)).items():
             assembly.small(rel, data)
         for asset in checked.theme.assets.values():  # copied: a theme file edited in place must not leak
             assembly.source(asset.output, asset.source, link=False)

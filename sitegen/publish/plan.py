@@ -23,7 +23,7 @@ REASONS: tuple[Reason, ...] = ("new", "changed", "headers changed")
 # Upload phases in order; each finishes completely before the next starts.
 PHASES = ("assets", "other", "html", "feeds")
 _FEED_SUFFIXES = {".xml", ".rss", ".atom"}
-_FEED_NAMES = {"feed.json"}
+_FEED_NAMES = {"feed.json", "products.json"}
 
 
 @dataclass(frozen=True, slots=True)

@@ -23,7 +23,7 @@ from sitegen.render.markdown import body_key, plain_text, render_markdown, resan
 from sitegen.render.picture import picture
 from sitegen.render.reads import Reads, Recorder, Tracked, untracked
 from sitegen.render.sandbox import MAX_RENDER_MEMORY, CatalogSandbox, CompiledTemplates
-from sitegen.render.seo import json_ld, price_range, product_ld
+from sitegen.render.seo import brand_ld, breadcrumb_ld, graph, json_ld, price_range, product_ld
 from sitegen.render.theme import Theme
 from sitegen.structure import Page, Site, Urls, paged_url
 
@@ -176,6 +176,10 @@ class Renderer:
             self.new_bodies[key] = html
         return html
 
+    def _crumbs(self, *trail: tuple[str, str]) -> list[tuple[str, str]]:
+        """(name, site path) from the home page to this page: shown above its title, and in its JSON-LD."""
+        return [(self._("home"), self.urls.home()), *trail]
+
     def _og(self, image: ProcessedImage | None) -> str:
         if image is None:
             return ""
@@ -183,11 +187,14 @@ class Renderer:
 
     # -- one context per page kind
     def _home(self, page: Page) -> dict[str, Any]:
+        site = {"@type": "WebSite", "name": self.config.title, "url": self.config.url(page.url)}
         return {"title": self.config.title, "brands": self._list("brands"), "new_products": self._list("new"),
-                "in_season": self._list("season")}
+                "in_season": self._list("season"), "json_ld": json_ld(graph(site))}
 
     def _brands(self, page: Page) -> dict[str, Any]:
-        return {"title": self._("all_brands"), "brands": self._list("brands")}
+        crumbs = self._crumbs((self._("all_brands"), page.url))
+        return {"title": self._("all_brands"), "brands": self._list("brands"), "crumbs": crumbs,
+                "json_ld": json_ld(graph(breadcrumb_ld(self.config, crumbs)))}
 
     def _brand(self, page: Page) -> dict[str, Any]:
         brand = self._record(f"brand:{page.subject}")
@@ -196,9 +203,13 @@ class Renderer:
         items = self._list(f"brand:{page.subject}@{page.number}")
         banner = self.image(brand.folder, brand.banner.file) if brand.banner else None
         logo = self.image(brand.folder, brand.logo.file) if brand.logo else None
+        description = brand.summary or plain_text(body) or brand.name
+        crumbs = self._crumbs((self._("brands"), self.urls.brands()), (brand.name, page.url))
+        ld = graph(brand_ld(self.config, brand, self.config.url(self.urls.brand(page.subject)), logo, description),
+                   breadcrumb_ld(self.config, crumbs))
         return {"title": brand.name, "brand": brand, "body": body, "products": items, "banner": banner,
                 "logo": logo, "pager": _pager(page), "og_image": self._og(banner or logo),
-                "description": brand.summary or plain_text(body) or brand.name}
+                "description": description, "crumbs": crumbs, "json_ld": json_ld(ld)}
 
     def _product(self, page: Page) -> dict[str, Any]:
         product = self._record(f"product:{page.subject}")
@@ -210,24 +221,32 @@ class Renderer:
         description = product.summary or plain_text(body) or product.title
         canonical = self.config.url(page.url)
         categories = self.config.categories
+        crumbs = self._crumbs(*([(brand.name, self.urls.brand(product.brand_id))] if brand else []),
+                              (product.title, page.url))
         return {
+            "crumbs": crumbs,
             "title": product.title, "product": product, "brand": brand, "body": body, "images": images,
             "category": categories.get(product.category), "description": description,
             "related": self._list(f"related:{product.key}"), "canonical": canonical,
             "price_range": price_range(product), "currency": product.price.currency if product.price else "CNY",
             "og_image": self._og(images[0][0] if images else None),
-            "json_ld": json_ld(product_ld(self.config, self.image, product, brand, description, canonical)),
+            "json_ld": json_ld(graph(product_ld(self.config, self.image, product, brand, description, canonical),
+                                     breadcrumb_ld(self.config, crumbs))),
         }
 
     def _categories(self, page: Page) -> dict[str, Any]:
-        return {"title": self._("all_categories")}
+        crumbs = self._crumbs((self._("all_categories"), page.url))
+        return {"title": self._("all_categories"), "crumbs": crumbs,
+                "json_ld": json_ld(graph(breadcrumb_ld(self.config, crumbs)))}
 
     def _category(self, page: Page) -> dict[str, Any]:
         term = self.config.categories[page.subject]
         items = self._list(f"category:{page.subject}@{page.number}")
         cover = self.image(items[0].folder, items[0].cover.file) if items else None
+        crumbs = self._crumbs((self._("categories"), self.urls.categories()), (self.term_name(term), page.url))
         return {"title": self.term_name(term), "term": term, "products": items, "pager": _pager(page),
-                "description": term.description or self.term_name(term), "og_image": self._og(cover)}
+                "description": term.description or self.term_name(term), "og_image": self._og(cover),
+                "crumbs": crumbs, "json_ld": json_ld(graph(breadcrumb_ld(self.config, crumbs)))}
 
     def _not_found(self, page: Page) -> dict[str, Any]:
         # Served at every missing URL, so it has no URL of its own: no canonical link and no og:url.

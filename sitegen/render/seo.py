@@ -1,10 +1,9 @@
-"""Machine-readable page data: schema.org JSON-LD, sitemap.xml and robots.txt."""
+"""Machine-readable page data: schema.org JSON-LD, and robots.txt."""
 
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable
-from html import escape
+from collections.abc import Callable
 from typing import Any
 
 from markupsafe import Markup
@@ -28,15 +27,36 @@ def price_range(product: Product) -> tuple[float, float, int] | None:
     return min(prices), max(prices), len(prices)
 
 
+def graph(*nodes: dict[str, Any]) -> dict[str, Any]:
+    """A page's schema.org nodes in one JSON-LD document (search engines read one script per page best)."""
+    return {"@context": "https://schema.org", "@graph": list(nodes)}
+
+
+def breadcrumb_ld(config: Any, crumbs: list[tuple[str, str]]) -> dict[str, Any]:
+    """The trail the page shows above its title, from the home page to the page itself."""
+    return {"@type": "BreadcrumbList", "itemListElement": [
+        {"@type": "ListItem", "position": n, "name": name, "item": config.url(url)}
+        for n, (name, url) in enumerate(crumbs, 1)]}
+
+
+def brand_ld(config: Any, brand: Any, url: str, logo: ProcessedImage | None, description: str) -> dict[str, Any]:
+    """A regional public brand (区域公用品牌) as schema.org sees it: a Brand with its page, logo and story."""
+    data: dict[str, Any] = {"@type": "Brand", "name": brand.name, "url": url, "description": description}
+    if logo is not None:
+        data["logo"] = config.url(logo.fallback.url)
+    return data
+
+
 def product_ld(config: Any, image: Callable[[str, str], ProcessedImage | None], product: Any, brand: Any,
                description: str, url: str) -> dict[str, Any]:
-    """schema.org Product. `config`, `product`, `brand`: the records as the page reads them (tracked)."""
+    """schema.org Product, or a ProductGroup with a Product per priced variant (varying by size: the jar, the
+    box, the weight). `config`, `product`, `brand`: the records as the page reads them (tracked)."""
     images = [config.url(img.fallback.url) for ref in product.images if (img := image(product.folder, ref.file))]
     data: dict[str, Any] = {
-        "@context": "https://schema.org",
         "@type": "Product",
         "name": product.title,
         "url": url,
+        "sku": f"{product.brand_id}-{product.id}",
         "image": images,
         "description": description,
         "category": config.categories[product.category].zh if product.category in config.categories
@@ -58,16 +78,15 @@ def product_ld(config: Any, image: Callable[[str, str], ProcessedImage | None], 
     elif product.price:
         data["offers"] = {"@type": "Offer", "price": f"{product.price.amount:.2f}", "priceCurrency": currency,
                           "availability": availability, "url": url}
+    priced = [(n, v) for n, v in enumerate(product.variants, 1) if v.price is not None]
+    if len(priced) >= 2:
+        data.update({"@type": "ProductGroup", "productGroupID": data["sku"], "variesBy": ["https://schema.org/size"],
+                     "hasVariant": [{
+                         "@type": "Product", "name": f"{product.title} {v.name}", "sku": f"{data['sku']}-{n}",
+                         "size": v.unit or v.name, "image": images[:1],
+                         "offers": {"@type": "Offer", "price": f"{v.price:.2f}", "priceCurrency": currency,
+                                    "availability": availability, "url": url}} for n, v in priced]})
     return data
-
-
-def sitemap(urls: Iterable[str]) -> str:
-    rows = "".join(f"<url><loc>{escape(u, quote=False)}</loc></url>\n" for u in urls)
-    return (
-        '<?xml version="1.0" encoding="UTF-8"?>\n'
-        '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n'
-        f"{rows}</urlset>\n"
-    )
 
 
 def robots(sitemap_url: str) -> str:
