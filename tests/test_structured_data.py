@@ -88,3 +88,17 @@ def test_brand_category_and_index_pages(catalog: Catalog) -> None:
     home = (output / "index.html").read_text("utf-8")
     assert _ld(home) == [{"@type": "WebSite", "name": "测试品牌目录", "url": f"{SITE}/"}]
     assert 'class="crumbs"' not in home and 'class="crumbs"' not in (output / "404.html").read_text("utf-8")
+
+
+def test_the_site_has_an_icon_and_a_web_app_manifest(catalog: Catalog) -> None:
+    config = catalog.root / "sitegen.toml"
+    config.write_text(config.read_text("utf-8").replace('title = "测试品牌目录"', 'title = "<丽水> & 山耕"'), "utf-8")
+    output = _build(catalog)
+    icon = (output / "favicon.svg").read_text("utf-8")
+    assert icon.startswith('<svg xmlns="http://www.w3.org/2000/svg"') and ">&lt;</text>" in icon
+    manifest = json.loads((output / "manifest.webmanifest").read_text("utf-8"))
+    assert manifest["name"] == "<丽水> & 山耕" and manifest["start_url"] == "/" and manifest["lang"] == "zh-CN"
+    assert manifest["icons"] == [{"src": "/favicon.svg", "sizes": "any", "type": "image/svg+xml", "purpose": "any"}]
+    head = (output / "products/lishui/p1/index.html").read_text("utf-8").split("</head>")[0]
+    assert '<link rel="icon" href="/favicon.svg" type="image/svg+xml">' in head
+    assert '<link rel="manifest" href="/manifest.webmanifest">' in head and 'data:,' not in head

@@ -15,7 +15,7 @@ from typing import Any
 from sitegen.config import SiteConfig
 from sitegen.engine.previous import BuildState, Written
 from sitegen.output import OutFile
-from sitegen.render.seo import robots
+from sitegen.render.seo import icon_svg, robots, web_manifest
 from sitegen.structure import Page
 
 Manifest = dict[str, dict[str, Any]]
@@ -79,5 +79,7 @@ class Assembly:
 
 
 def extras(config: SiteConfig, pages: Iterable[Page]) -> dict[str, bytes]:
-    """robots.txt, pointing at the sitemap (which render/feeds.py makes, with the products' photos)."""
-    return {"robots.txt": robots(config.url("/sitemap.xml")).encode()}
+    """robots.txt, pointing at the sitemap (which render/feeds.py makes, with the products' photos); the site's
+    icon and its web app manifest."""
+    return {"robots.txt": robots(config.url("/sitemap.xml")).encode(), "favicon.svg": icon_svg(config.title).encode(),
+            "manifest.webmanifest": web_manifest(config).encode()}
