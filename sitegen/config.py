@@ -118,7 +118,7 @@ def load_config(root: Path) -> tuple[SiteConfig | None, list[Problem]]:
     except UnicodeDecodeError as exc:
         return None, [Problem("not-utf8", CONFIG_FILE, 1, {"offset": exc.start})]
     duplicates = [
-        Problem("duplicate-id", CONFIG_FILE, line, {"kind": kind, "value": term_id})
+        Problem("duplicate-id", CONFIG_FILE, line, {"kind": msg(f"kind-{kind}"), "value": term_id})
         for kind, term_id, line in _duplicate_ids(text)
     ]
     if duplicates:  # tomllib would stop at the first with a message that names no id
@@ -183,20 +183,17 @@ def _from_data(
     if why == NOT_A_WEB_ADDRESS:
         add("bad-url", ("base_url",), field="base_url", value=strings["base_url"])
     elif why:
-        add("bad-setting", ("base_url",), field="base_url", problem=why)
+        add("bad-setting", ("base_url",), field="base_url", problem=msg(why))
     elif re.match(r"^https?://[^/\s]+/.*[^/\s]", strings["base_url"]) or re.search(r"[?#]", strings["base_url"]):
         # the site's links start at "/": a catalog in a sub-folder of a domain would have broken links
-        add("bad-setting", ("base_url",), field="base_url",
-            problem=f"must be the address of the site's root, such as https://www.example.cn/, not "
-                    f"'{strings['base_url']}': the catalog is served from the root of its own (sub)domain")
+        add("bad-setting", ("base_url",), field="base_url", problem=msg("setting-base-url-root",
+                                                                        value=strings["base_url"]))
     language = strings["language"] or "zh-CN"
     if not LANGUAGE.match(language):
         add("bad-language", ("language",), value=language)
     theme = strings["theme"] or "default"
     if not THEME.match(theme):
-        add("bad-setting", ("theme",), field="theme",
-            problem=f"must be the name of a folder in themes/ (or of a theme sitegen ships), such as \"default\", "
-                    f"not '{theme}': a theme cannot come from outside the catalog")
+        add("bad-setting", ("theme",), field="theme", problem=msg("setting-theme", value=theme))
         theme = "default"
 
     contact = _contact(data.get("contact", {}), ("contact",), add)
@@ -207,7 +204,7 @@ def _from_data(
     problems += [Problem(p.code, CONFIG_FILE, p.line, p.params) for p in image_problems + publish_problems]
     if not is_inside(images.cache_dir):  # the build writes there, and reads back what it finds
         add("bad-setting", ("images", "cache_dir"), field="images.cache_dir",
-            problem=f"must be a folder inside the catalog, such as \".sitegen-cache\", not '{images.cache_dir}'")
+            problem=msg("setting-cache-dir-inside", value=images.cache_dir))
         images = replace(images, cache_dir=ImageSettings().cache_dir)
     base_url = strings["base_url"].rstrip("/") + "/"
     return (

@@ -76,22 +76,21 @@ NOT_A_WEB_ADDRESS = "not a web address"
 
 def url_problem(url: str) -> str | None:
     """What is wrong with `url` as a link on a page: None when nothing is, NOT_A_WEB_ADDRESS when it is not
-    an http(s) address of a web site at all, else the reason in an editor's words."""
+    an http(s) address of a web site at all, else the message code of the reason."""
     if not re.match(r"(?i)https?://", url) or any(c.isspace() for c in url) or CONTROL.search(url):
         return NOT_A_WEB_ADDRESS
-    port_words = "has an impossible port number after the ':' (it must be a whole number from 1 to 65535)"
+    port_words = "setting-url-port"
     try:
         parts = urlsplit(url)
         port = parts.port  # reading it checks it: ':99999' and ':abc' raise ValueError
     except ValueError as exc:
-        return "has a '[' or ']' that does not belong in a web address" if "IPv6" in str(exc) else port_words
+        return "setting-url-brackets" if "IPv6" in str(exc) else port_words
     if not parts.hostname:
         return NOT_A_WEB_ADDRESS
     if port == 0:
         return port_words
     if "@" in parts.netloc:
-        return ("must not contain a user name or password (the 'name:password@' part): every visitor "
-                "could read it")
+        return "setting-url-password"
     return None
 
 

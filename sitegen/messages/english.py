@@ -194,6 +194,8 @@ WORDS: dict[str, str] = {
     "hint-allowed-commands": "; allowed commands are: {choices}",
     "hint-term": " (did you mean '{word}'?)",
     "term-name": "{id} ({zh})",
+    "kind-category": "category",
+    "kind-certification": "certification",
     "listed-in-brand": "logo: or banner:",
     "none-defined": "(none defined)",
     # the operating system's reasons (os_reason)
@@ -227,6 +229,15 @@ WORDS: dict[str, str] = {
     "leave number_format out",
     "cert-format-green-food": "GF followed by 12 digits (e.g. GF330102240567), or an older LB-… number",
     "cert-format-organic": "17 digits (the 有机码 on the label)",
+    "setting-base-url-root": "must be the address of the site's root, such as https://www.example.cn/, not "
+    "'{value}': the catalog is served from the root of its own (sub)domain",
+    "setting-theme": "must be the name of a folder in themes/ (or of a theme sitegen ships), such as \"default\", "
+    "not '{value}': a theme cannot come from outside the catalog",
+    "setting-cache-dir-inside": "must be a folder inside the catalog, such as \".sitegen-cache\", not '{value}'",
+    "setting-url-port": "has an impossible port number after the ':' (it must be a whole number from 1 to 65535)",
+    "setting-url-brackets": "has a '[' or ']' that does not belong in a web address",
+    "setting-url-password": "must not contain a user name or password (the 'name:password@' part): every "
+    "visitor could read it",
     "setting-range": "must be a whole number from {low} to {high}, not {value}",
     "setting-widths": "must be a list of widths in pixels, whole numbers from 1 to 10000, e.g. [480, 960, 1600]",
     "setting-formats": "must list some of {formats}",
