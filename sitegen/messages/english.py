@@ -194,6 +194,7 @@ WORDS: dict[str, str] = {
     "hint-allowed-commands": "; allowed commands are: {choices}",
     "hint-term": " (did you mean '{word}'?)",
     "term-name": "{id} ({zh})",
+    "example-under-this-line": "{example} (under this line)",
     "kind-category": "category",
     "kind-certification": "certification",
     "listed-in-brand": "logo: or banner:",
