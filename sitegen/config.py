@@ -274,7 +274,8 @@ def _terms(data: dict[str, Any], kind: str, add: AddProblem, slug_ids: bool) -> 
                 hint=did_you_mean(extra, _TERM_KEYS))
         texts = {name: _text(spec, name, (*key, name), add) for name in sorted(_TERM_KEYS)}
         if "zh" not in spec:
-            add("missing-setting", key, field=f"{kind}.{term_id}.zh", example=msg("example-under-this-line", example='zh = "中文名称"'))
+            add("missing-setting", key, field=f"{kind}.{term_id}.zh",
+                example=msg("example-under-this-line", example='zh = "中文名称"'))
         elif not texts["zh"] and isinstance(spec["zh"], str):
             add("empty-value", (*key, "zh"), field=f"{kind}.{term_id}.zh")
         if texts["url"] and url_problem(texts["url"]) is not None:

@@ -293,10 +293,18 @@ class FieldReader:
                 continue
             self.check_keys({"platform", "url"}, value, *path, i)
             platform = self.text(*path, i, "platform", value=value.get("platform"), required=True)
-            url = self.url(*path, i, "url", value=value.get("url"), required=True)
+            link = value.get("url")
+            if isinstance(link, str) and _MINI_PROGRAM.fullmatch(link.strip()):
+                url = link.strip()  # opens the shop's WeChat mini-program, with no server of ours in between
+            else:
+                url = self.url(*path, i, "url", value=link, required=True)
             if platform and url:
                 out.append(ShopLink(platform, url))
         return tuple(out)
+
+
+# A WeChat mini-program's URL Scheme (weixin://dl/business/?appid=…&path=…): nothing but the app id and path
+_MINI_PROGRAM = re.compile(r"weixin://dl/business/\?[A-Za-z0-9_.~%&=/-]+")
 
 
 def _as_written(value: Any) -> str:

@@ -76,8 +76,11 @@ PRODUCT: tuple[Field, ...] = (
     Field("certifications", "certifications", "认证", "Certifications",
           "认证编号，或 {{id: {cert}, number: \"证书编号\"}}；可选：{certifications}",
           "ids from [certifications] in sitegen.toml, each alone or with its number: {id, number}", "[{cert}]"),
-    Field("shop_links", "shop_links", "购买渠道", "Where to buy", "购买链接，必须以 https:// 开头",
-          "a list of {platform, url}; http:// or https:// only", "\n  - {{platform: 淘宝, url: \"https://…\"}}"),
+    Field("shop_links", "shop_links", "购买渠道", "Where to buy",
+          "购买链接，以 https:// 开头（天猫、京东、拼多多、淘宝、抖音小店），"
+          "或微信小程序的 weixin://dl/business/?appid=…&path=…",
+          "a list of {platform, url}: an http(s):// shop page, or a WeChat mini-program's weixin://dl/business/ link",
+          "\n  - {{platform: 淘宝, url: \"https://…\"}}"),
     Field("traceability_url", "url", "溯源", "Traceability", "溯源查询网址",
           "the http(s):// address of the traceability record", '""'),
     Field("available", "boolean", "有货", "Available", "缺货时写 false", "false: shown as out of stock", "true",

@@ -22,7 +22,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "address": "地址", "related": "同品牌产品", "page_n": "第 {n} 页", "prev": "上一页", "next": "下一页",
         "not_found": "页面不存在", "not_found_text": "您访问的页面不存在或已下架。", "back_home": "返回首页",
         "products_count": "{n} 款产品", "from_brand": "品牌：", "skip": "跳到正文", "menu": "导航",
-        "pagination": "分页", "breadcrumbs": "当前位置",
+        "pagination": "分页", "breadcrumbs": "当前位置", "service": "客服：",
     },
     "en": {
         "home": "Home", "brands": "Brands", "categories": "Categories", "products": "Products",
@@ -35,7 +35,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "next": "Next", "not_found": "Page not found",
         "not_found_text": "This page does not exist or the product was withdrawn.", "back_home": "Back to home",
         "products_count": "{n} products", "from_brand": "Brand: ", "skip": "Skip to content", "menu": "Menu",
-        "pagination": "Pages", "breadcrumbs": "Breadcrumb",
+        "pagination": "Pages", "breadcrumbs": "Breadcrumb", "service": "Customer service:",
     },
 }
 
