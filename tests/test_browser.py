@@ -10,6 +10,7 @@ Skips when /usr/bin/chromium is missing, unless CI is set: CI must prove the the
 
 from __future__ import annotations
 
+import re
 import urllib.error
 import urllib.request
 import xml.etree.ElementTree as ET
@@ -334,3 +335,21 @@ def test_phone_screenshots(phone: tuple[BrowserContext, Watch], served: Served) 
         assert shot.size == (390 * 2, 844 * 2)
         # 300×300 CSS px of cover colour (at 2× device pixels) is ~27% of the first screen.
         assert _share(shot, COVER_RGB) >= 300 * 300 / (390 * 844), "the cover photo is not painted in the first screen"
+
+
+def test_a_printed_product_page_is_one_sheet(browser: Browser, served: Served) -> None:
+    """Printed on A4, a product page is one page: photo, name, price and facts; no menu, buttons or other
+    products."""
+    context = browser.new_context()
+    page = open_page(context, served.url(PRODUCT_ITEM.url))
+    page.emulate_media(media="print")
+    hidden = page.evaluate("""() => ['.top nav', '.buy', 'main > section', '.crumbs']
+        .map(s => [...document.querySelectorAll(s)].every(e => getComputedStyle(e).display === 'none'))""")
+    assert hidden == [True, True, True, True]
+    assert page.locator("h1").is_visible() and page.locator(".gallery .photo").first.is_visible()
+    pdf = page.pdf(format="A4")
+    ARTIFACTS.mkdir(exist_ok=True)
+    (ARTIFACTS / "print-product.pdf").write_bytes(pdf)
+    pages = len(re.findall(rb"/Type\s*/Page[^s]", pdf))  # each page object; the tree is /Type /Pages
+    assert pages == 1, f"{pages} pages (tests/artifacts/print-product.pdf)"
+    context.close()
