@@ -69,7 +69,7 @@ class Site:
         if kind == "brands":
             items = tuple(self.brands.values())
         elif kind == "new":
-            items = self.new_products()
+            items = self.new_products(besides=self.in_season())  # the home page shows "in season" above it
         elif kind == "season":
             items = self.in_season()
         elif kind == "brand":
@@ -103,8 +103,11 @@ class Site:
                     return image
         return None
 
-    def new_products(self, limit: int = 8) -> tuple[Product, ...]:
-        dated = sorted((p for p in self.products if p.date), key=lambda p: (p.date, p.id), reverse=True)
+    def new_products(self, limit: int = 8, besides: tuple[Product, ...] = ()) -> tuple[Product, ...]:
+        """The newest products by date; `besides`: ones shown just before them, which are not repeated."""
+        shown = {p.key for p in besides}
+        dated = sorted((p for p in self.products if p.date and p.key not in shown), key=lambda p: (p.date, p.id),
+                       reverse=True)
         return tuple(dated[:limit])
 
     def in_season(self, limit: int = 8) -> tuple[Product, ...]:

@@ -71,6 +71,7 @@ def test_home_shows_brands_in_season_and_new_products(catalog: Catalog) -> None:
     catalog.write("products/lishui/p1/index.md", _product("冬笋", "[12, 1]", "2024-01-05"))
     catalog.write("products/lishui/p2/index.md", _product("春茶", "[3, 4]", "2024-03-20"))
     catalog.product("lishui", "p3", text=_product("秋梨", "[9, 10]", None))
+    catalog.product("lishui", "p4", text=_product("夏蜜", "[7]", "2024-02-01"))
     build(BuildOptions(catalog.root, catalog.output, jobs=1, today=dt.date(2024, 12, 15)))
     html = (catalog.output / "index.html").read_text("utf-8")
     sections = {m.group(1): m.group(2) for m in re.finditer(r"<h2>(.*?)</h2>(.*?)</section>", html, re.S)}
@@ -78,7 +79,8 @@ def test_home_shows_brands_in_season_and_new_products(catalog: Catalog) -> None:
     in_season = sections["当季好物"]
     assert "冬笋" in in_season and "春茶" not in in_season and "秋梨" not in in_season
     new = sections["新品上架"]
-    assert new.index("春茶") < new.index("冬笋"), "newest first"
+    assert new.index("春茶") < new.index("夏蜜"), "newest first"
+    assert "冬笋" not in new, "shown in season just above: not twice in adjacent sections"
     assert "秋梨" not in new, "a product without a date is not new"
     assert 'href="/categories/tea/"' in sections["分类"]
     # Another month, another season: the stamp of a build includes the month.

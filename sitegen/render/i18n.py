@@ -23,6 +23,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "not_found": "页面不存在", "not_found_text": "您访问的页面不存在或已下架。", "back_home": "返回首页",
         "products_count": "{n} 款产品", "from_brand": "品牌：", "skip": "跳到正文", "menu": "导航",
         "pagination": "分页", "breadcrumbs": "当前位置", "service": "客服：",
+        "all_of_brand": "{name}的全部产品 →", "photo_n": "第 {n} 张照片",
     },
     "en": {
         "home": "Home", "brands": "Brands", "categories": "Categories", "products": "Products",
@@ -36,6 +37,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "not_found_text": "This page does not exist or the product was withdrawn.", "back_home": "Back to home",
         "products_count": "{n} products", "from_brand": "Brand: ", "skip": "Skip to content", "menu": "Menu",
         "pagination": "Pages", "breadcrumbs": "Breadcrumb", "service": "Customer service:",
+        "all_of_brand": "All products of {name} →", "photo_n": "Photo {n}",
     },
 }
 

@@ -20,7 +20,7 @@ from sitegen.content.models import CertRef
 from sitegen.images.model import ProcessedImage
 from sitegen.render.i18n import texts, translator
 from sitegen.render.markdown import body_key, plain_text, render_markdown, resanitized
-from sitegen.render.picture import picture
+from sitegen.render.picture import largest, picture, smallest
 from sitegen.render.reads import Reads, Recorder, Tracked, untracked
 from sitegen.render.sandbox import MAX_RENDER_MEMORY, CatalogSandbox, CompiledTemplates
 from sitegen.render.seo import brand_ld, breadcrumb_ld, graph, json_ld, price_range, product_ld
@@ -53,7 +53,8 @@ class Renderer:
         self._ = translator(lang)
         self.urls = Urls.for_language(site.config.language, lang)
         self.env.globals.update(
-            site=self.config, _=self._, t=texts(lang), asset=self.asset, picture=picture, lang=lang,
+            site=self.config, _=self._, t=texts(lang), asset=self.asset, picture=picture, largest=largest,
+            smallest=smallest, lang=lang,
             urls=self.urls, product_url=self.urls.product, brand_url=self.urls.brand,
             category_url=self.urls.category, image=self.image, term_name=self.term_name,
             month_names=self.month_names, cert_terms=self.cert_terms, money=money, card=self.card,
