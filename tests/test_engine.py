@@ -69,19 +69,20 @@ def test_a_card_override_showing_another_field_is_rendered_again_when_that_field
     assert 1 < result.rendered < 10  # the product, and the listings and pages showing its card; not all 13
 
 
-@pytest.mark.parametrize(("edit", "rendered"), [
-    (("products/lishui/p1/index.md", "香气清雅。", "香气清雅，回味甘甜。"), {"products/lishui/p1/index.html"}),
-    (("products/lishui/p1/index.md", "老张合作社", "老李合作社"), {"products/lishui/p1/index.html"}),
+@pytest.mark.parametrize(("edit", "rendered", "feeds"), [
+    (("products/lishui/p1/index.md", "香气清雅。", "香气清雅，回味甘甜。"), {"products/lishui/p1/index.html"}, set()),
+    (("products/lishui/p1/index.md", "老张合作社", "老李合作社"), {"products/lishui/p1/index.html"},
+     {"products.json"}),  # the producer is a public field of the feed; the text below the fields is not
 ])
 def test_an_edit_renders_only_the_pages_that_read_what_changed(catalog: Catalog, tmp_path: Path, edit: tuple,
-                                                               rendered: set[str]) -> None:
+                                                               rendered: set[str], feeds: set[str]) -> None:
     """The body and the producer are read by the product's own page only (the default card shows neither)."""
     build(_options(catalog))
     before = _tree(catalog.output)
     _edit(catalog, *edit)
     result = build(_options(catalog))
     after = _tree(catalog.output)
-    assert {rel for rel in after if after[rel] != before.get(rel)} - {".sitegen-manifest.json"} == rendered
+    assert {rel for rel in after if after[rel] != before.get(rel)} - {".sitegen-manifest.json"} == rendered | feeds
     assert result.rendered == len(rendered)
     assert after == _clean(catalog, tmp_path)
 

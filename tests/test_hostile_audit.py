@@ -47,7 +47,7 @@ def test_a_theme_file_nobody_may_read_is_one_problem(locked: Locked, rel: str) -
 
 PHOTO = "products/lishui/p1/photo.jpg"
 INDEX = "products/lishui/p1/index.md"
-SAYS = {PHOTO: f"{PHOTO}: 'photo.jpg' cannot be used as an image: the file cannot be read (Permission denied)",
+SAYS = {PHOTO: f"{PHOTO}: 'photo.jpg' cannot be used as an image: the file cannot be read (permission denied)",
         INDEX: f"{INDEX}: cannot be read (permission denied)"}
 
 

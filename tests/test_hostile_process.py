@@ -108,7 +108,7 @@ def small_disk(tmp_path: Path):
 def _fill(disk: Path, leave: int) -> Path:
     """Fill `disk` until only `leave` bytes are free."""
     filler = disk / "filler"
-    with open(filler, "wb") as handle:
+    with open(filler, "wb", buffering=0) as handle:  # unbuffered: closing it has nothing left to write
         try:
             while True:
                 handle.write(b"\0" * (1 << 16))

@@ -190,7 +190,7 @@ def test_an_unreadable_photo_is_one_line_in_check_and_build(shared_tmp: Path) ->
         assert "Traceback" not in result.stderr, result.stderr
         lines = result.stderr.strip().splitlines()
         for rel in ("products/lishui/p1/photo.jpg", "products/lishui/p2/photo.jpg"):
-            assert (f"{rel}: 'photo.jpg' cannot be used as an image: the file cannot be read (Permission denied)"
+            assert (f"{rel}: 'photo.jpg' cannot be used as an image: the file cannot be read (permission denied)"
                     in lines), result.stderr
         assert len(lines) == 3 and lines[-1].startswith("2 errors"), result.stderr
     assert not cat.output.exists()
