@@ -123,13 +123,15 @@ def run_here(root: Path, *args: str, timeout: float = 120) -> subprocess.Complet
 
     As close to `run` as one process allows: file descriptors 1 and 2 go to files for the run (so what a forked
     worker writes is there too), sys.stdout and sys.stderr have the encoding and error handlers this Python
-    gives a process's streams, warnings are shown on stderr with Python's default filters (not collected by
-    pytest), and the streams are read back as `run` reads them (decoded, universal newlines). Like `run`, a run
+    gives a process's streams, warnings and log records are shown on stderr as Python shows them (Python's
+    default warning filters, logging's last-resort handler; not collected by pytest), and the streams are read
+    back as `run` reads them (decoded, universal newlines). Like `run`, a run
     that goes on for `timeout` seconds fails the test; one stuck where Python cannot interrupt it ends pytest
     with every thread's traceback a minute later, rather than hanging CI. A crash is an exception in the test,
     not a traceback in stderr. Not for anything about signals, the environment, stdin/tty or a real process.
     """
     import faulthandler
+    import logging
     import signal
     import tempfile
     import warnings
@@ -145,6 +147,8 @@ def run_here(root: Path, *args: str, timeout: float = 120) -> subprocess.Complet
     streams = sys.stdout, sys.stderr
     backstop = open(os.dup(saved[2]), "w")  # noqa: SIM115 - faulthandler writes to the real stderr
     previous = signal.signal(signal.SIGALRM, expired)
+    root_logger = logging.getLogger()
+    handlers, root_logger.handlers = root_logger.handlers, []  # pytest's: without them, logging.lastResort
     with tempfile.TemporaryFile() as out_file, tempfile.TemporaryFile() as err_file:
         try:
             os.dup2(out_file.fileno(), 1)
@@ -163,6 +167,7 @@ def run_here(root: Path, *args: str, timeout: float = 120) -> subprocess.Complet
             signal.setitimer(signal.ITIMER_REAL, 0)
             faulthandler.cancel_dump_traceback_later()
             signal.signal(signal.SIGALRM, previous)
+            root_logger.handlers = handlers
             for stream in (sys.stdout, sys.stderr):
                 if stream not in streams:
                     stream.close()
