@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import os
 import subprocess
 import sys
@@ -116,19 +117,91 @@ def run(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
                           capture_output=True, text=True, timeout=120)
 
 
-def run_here(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    """`run` without a new process, for the hundreds of `sitegen check` runs of the problem tables: the same
-    entry point (`sitegen.cli.main`), exit status and both streams, in a tenth of the time. A crash is an
-    exception in the test, not a traceback in stderr."""
-    import contextlib
-    import io
+def run_here(root: Path, *args: str, timeout: float = 120) -> subprocess.CompletedProcess[str]:
+    """`run` without a new process, for tests where the process boundary is not what they are about: the same
+    entry point (`sitegen.cli.main`), exit status and both streams, in a tenth of the time.
+
+    As close to `run` as one process allows: file descriptors 1 and 2 go to files for the run (so what a forked
+    worker writes is there too), sys.stdout and sys.stderr have the encoding and error handlers this Python
+    gives a process's streams, warnings and log records are shown on stderr as Python shows them (Python's
+    default warning filters, logging's last-resort handler; not collected by pytest), and the streams are read
+    back as `run` reads them (decoded, universal newlines). Like `run`, a run
+    that goes on for `timeout` seconds fails the test; one stuck where Python cannot interrupt it ends pytest
+    with every thread's traceback a minute later, rather than hanging CI. A crash is an exception in the test,
+    not a traceback in stderr. Not for anything about signals, the environment, stdin/tty or a real process.
+    """
+    import faulthandler
+    import logging
+    import signal
+    import tempfile
+    import warnings
 
     from sitegen.cli import main
 
-    out, err = io.StringIO(), io.StringIO()
-    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-        status = main([*args, "--root", str(root)])
-    return subprocess.CompletedProcess(["sitegen", *args], status, out.getvalue(), err.getvalue())
+    def expired(signum: int, frame: object) -> None:
+        raise RunTimedOut(f"sitegen {' '.join(args)} ran for more than {timeout} s")
+
+    sys.stdout.flush()
+    sys.stderr.flush()
+    saved = {fd: os.dup(fd) for fd in (1, 2)}
+    streams = sys.stdout, sys.stderr
+    backstop = open(os.dup(saved[2]), "w")  # noqa: SIM115 - faulthandler writes to the real stderr
+    previous = signal.signal(signal.SIGALRM, expired)
+    root_logger = logging.getLogger()
+    handlers, root_logger.handlers = root_logger.handlers, []  # pytest's: without them, logging.lastResort
+    with tempfile.TemporaryFile() as out_file, tempfile.TemporaryFile() as err_file:
+        try:
+            os.dup2(out_file.fileno(), 1)
+            os.dup2(err_file.fileno(), 2)
+            sys.stdout = open(1, "w", encoding=_ENCODING[0], errors=_ENCODING[1], closefd=False)  # noqa: SIM115
+            sys.stderr = open(2, "w", encoding=_ENCODING[0], errors=_ENCODING[2], closefd=False)  # noqa: SIM115
+            faulthandler.dump_traceback_later(timeout + 60, exit=True, file=backstop)
+            signal.setitimer(signal.ITIMER_REAL, timeout)
+            with warnings.catch_warnings():  # Python's own filters: pytest's would collect warnings instead
+                warnings.resetwarnings()
+                for category in (DeprecationWarning, PendingDeprecationWarning, ImportWarning, ResourceWarning):
+                    warnings.simplefilter("ignore", category)
+                warnings.showwarning = _show_warning
+                status = main([*args, "--root", str(root)])
+        finally:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+            faulthandler.cancel_dump_traceback_later()
+            signal.signal(signal.SIGALRM, previous)
+            root_logger.handlers = handlers
+            for stream in (sys.stdout, sys.stderr):
+                if stream not in streams:
+                    stream.close()
+            sys.stdout, sys.stderr = streams
+            for fd, copy in saved.items():
+                os.dup2(copy, fd)
+                os.close(copy)
+            backstop.close()
+        out, err = (_read_back(f) for f in (out_file, err_file))
+    return subprocess.CompletedProcess(["sitegen", *args], status, out, err)
+
+
+class RunTimedOut(BaseException):  # not an Exception: nothing in sitegen may take it for a problem of its own
+    pass
+
+
+# What `python -m sitegen` gets here (the same locale as this process): its streams' encoding and error handlers.
+_ENCODING = (sys.__stdout__.encoding if sys.__stdout__ else "utf-8",
+             sys.__stdout__.errors if sys.__stdout__ else "strict",
+             sys.__stderr__.errors if sys.__stderr__ else "backslashreplace")
+
+
+def _show_warning(message: Warning | str, category: type[Warning], filename: str, lineno: int,
+                  file: Any = None, line: str | None = None) -> None:
+    """Python's way of showing a warning: one formatted line on (the current) sys.stderr."""
+    import warnings
+
+    sys.stderr.write(warnings.formatwarning(message, category, filename, lineno, line))
+
+
+def _read_back(file: Any) -> str:
+    """As subprocess.run(text=True) reads a child's output: the locale's encoding, universal newlines."""
+    file.seek(0)
+    return io.TextIOWrapper(io.BytesIO(file.read())).read()
 
 
 def in_english(value: Any) -> Any:

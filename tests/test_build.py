@@ -8,7 +8,7 @@ import os
 import re
 from pathlib import Path
 
-from tests.catalog import PRODUCT, Catalog, run
+from tests.catalog import PRODUCT, Catalog, run, run_here
 
 
 def _tree(output: Path) -> dict[str, tuple[bytes, int]]:
@@ -23,7 +23,7 @@ def _rendered(result) -> int:
 
 
 def test_build_writes_pretty_urls_sitemap_and_robots(catalog: Catalog) -> None:
-    result = run(catalog.root, "build")
+    result = run_here(catalog.root, "build")
     assert result.returncode == 0, result.stderr
     assert re.search(r"^built \d+ pages in [\d.]+ s", result.stdout, re.M)
     out = catalog.output
@@ -38,7 +38,7 @@ def test_build_writes_pretty_urls_sitemap_and_robots(catalog: Catalog) -> None:
 
 
 def test_product_page_has_seo_basics_and_json_ld(catalog: Catalog) -> None:
-    assert run(catalog.root, "build").returncode == 0
+    assert run_here(catalog.root, "build").returncode == 0
     html = (catalog.output / "products/lishui/p1/index.html").read_text("utf-8")
     assert '<html lang="zh-CN">' in html
     assert "<title>遂昌菊米1 - 测试品牌目录</title>" in html
@@ -60,7 +60,7 @@ def test_untrusted_markdown_and_front_matter_are_made_safe(catalog: Catalog) -> 
     text = text.replace("category: tea", f"category: tea\nproducer: '{breakout}'\n"
                         "summary: '\"><svg onload=alert(6)>'")
     catalog.write("products/lishui/p1/index.md", text)
-    assert run(catalog.root, "build").returncode == 0
+    assert run_here(catalog.root, "build").returncode == 0
     html = (catalog.output / "products/lishui/p1/index.html").read_text("utf-8")
     main = html.split('<script type="application/ld+json">')[1].split("</script>", 1)[1]
     assert "<script" not in main
@@ -77,18 +77,18 @@ def test_untrusted_markdown_and_front_matter_are_made_safe(catalog: Catalog) -> 
 def test_drafts_only_with_flag(catalog: Catalog) -> None:
     catalog.write("products/lishui/p2/index.md", PRODUCT.format(title="草稿", category="tea") .replace(
         "category: tea", "category: tea\ndraft: true"))
-    assert run(catalog.root, "build").returncode == 0
+    assert run_here(catalog.root, "build").returncode == 0
     assert not (catalog.output / "products/lishui/p2").exists()
     assert "草稿" not in (catalog.output / "brands/lishui/index.html").read_text("utf-8")
-    assert run(catalog.root, "build", "--drafts").returncode == 0
+    assert run_here(catalog.root, "build", "--drafts").returncode == 0
     assert (catalog.output / "products/lishui/p2/index.html").is_file()
 
 
 def test_failed_build_leaves_previous_output_untouched(catalog: Catalog) -> None:
-    assert run(catalog.root, "build").returncode == 0
+    assert run_here(catalog.root, "build").returncode == 0
     before = _tree(catalog.output)
     catalog.write("products/lishui/p1/index.md", "---\ntitle: [broken\n---\n")
-    result = run(catalog.root, "build")
+    result = run_here(catalog.root, "build")
     assert result.returncode == 1
     assert "products/lishui/p1/index.md:2:" in result.stderr and "nothing was built" in result.stderr
     assert _tree(catalog.output) == before
@@ -97,19 +97,19 @@ def test_failed_build_leaves_previous_output_untouched(catalog: Catalog) -> None
 
 
 def test_noop_rebuild_renders_and_writes_nothing(catalog: Catalog) -> None:
-    assert run(catalog.root, "build").returncode == 0
+    assert run_here(catalog.root, "build").returncode == 0
     before = _tree(catalog.output)
-    result = run(catalog.root, "build")
+    result = run_here(catalog.root, "build")
     assert result.returncode == 0 and _rendered(result) == 0
     assert _tree(catalog.output) == before
 
 
 def test_body_edit_rerenders_only_that_product(catalog: Catalog) -> None:
-    assert run(catalog.root, "build").returncode == 0
+    assert run_here(catalog.root, "build").returncode == 0
     before = _tree(catalog.output)
     path = catalog.root / "products/lishui/p1/index.md"
     path.write_text(path.read_text("utf-8") + "\n新增一句介绍。\n", encoding="utf-8")
-    result = run(catalog.root, "build")
+    result = run_here(catalog.root, "build")
     assert result.returncode == 0 and _rendered(result) == 1
     after = _tree(catalog.output)
     changed = {k for k in after if after[k] != before.get(k)}
@@ -119,14 +119,14 @@ def test_body_edit_rerenders_only_that_product(catalog: Catalog) -> None:
 
 def test_an_edit_that_keeps_the_file_size_is_still_seen(catalog: Catalog) -> None:
     """68 → 98 changes no byte count: the change must be noticed by its time stamp, not only its size."""
-    assert run(catalog.root, "build").returncode == 0
+    assert run_here(catalog.root, "build").returncode == 0
     path = catalog.root / "products/lishui/p1/index.md"
     size = path.stat().st_size
     path.write_text(path.read_text("utf-8").replace("amount: 68", "amount: 98"), encoding="utf-8")
     stat = path.stat()
     assert stat.st_size == size
     os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns + 10**9))  # a later save, even on a coarse clock
-    result = run(catalog.root, "build")
+    result = run_here(catalog.root, "build")
     assert result.returncode == 0 and _rendered(result) >= 1
     page = (catalog.output / "products/lishui/p1/index.html").read_text("utf-8")
     own = page.split('<script type="application/ld+json">')[1].split("</script>")[0]  # p2 at ¥68 is on it too
@@ -134,20 +134,20 @@ def test_an_edit_that_keeps_the_file_size_is_still_seen(catalog: Catalog) -> Non
 
 
 def test_title_edit_updates_listings_too(catalog: Catalog) -> None:
-    assert run(catalog.root, "build").returncode == 0
+    assert run_here(catalog.root, "build").returncode == 0
     path = catalog.root / "products/lishui/p1/index.md"
     path.write_text(path.read_text("utf-8").replace("遂昌菊米1", "新名字"), encoding="utf-8")
-    assert run(catalog.root, "build").returncode == 0
+    assert run_here(catalog.root, "build").returncode == 0
     for rel in ["brands/lishui/index.html", "categories/tea/index.html", "products/lishui/p2/index.html"]:
         assert "新名字" in (catalog.output / rel).read_text("utf-8"), rel
 
 
 def test_removed_product_page_disappears_and_manifest_matches_files(catalog: Catalog) -> None:
-    assert run(catalog.root, "build").returncode == 0
+    assert run_here(catalog.root, "build").returncode == 0
     import shutil
 
     shutil.rmtree(catalog.root / "products/lishui/p2")
-    assert run(catalog.root, "build").returncode == 0
+    assert run_here(catalog.root, "build").returncode == 0
     assert not (catalog.output / "products/lishui/p2").exists()
     manifest = json.loads((catalog.output / ".sitegen-manifest.json").read_text("utf-8"))["files"]
     files = {p.relative_to(catalog.output).as_posix() for p in catalog.output.rglob("*") if p.is_file()}
@@ -158,16 +158,16 @@ def test_removed_product_page_disappears_and_manifest_matches_files(catalog: Cat
 
 
 def test_tampered_output_file_is_restored(catalog: Catalog) -> None:
-    assert run(catalog.root, "build").returncode == 0
+    assert run_here(catalog.root, "build").returncode == 0
     page = catalog.output / "products/lishui/p1/index.html"
     good = page.read_bytes()
     page.write_text("defaced", encoding="utf-8")
-    assert run(catalog.root, "build").returncode == 0
+    assert run_here(catalog.root, "build").returncode == 0
     assert page.read_bytes() == good
 
 
 def test_static_assets_have_content_hash_names_and_pages_load_nothing_external(catalog: Catalog) -> None:
-    assert run(catalog.root, "build").returncode == 0
+    assert run_here(catalog.root, "build").returncode == 0
     assets = list((catalog.output / "assets").iterdir())
     assert assets and all(re.match(r"^[\w-]+\.[0-9a-f]{10}\.\w+$", a.name) for a in assets)
     assert sum(a.stat().st_size for a in assets if a.suffix in (".css", ".js")) < 30_000
@@ -181,7 +181,7 @@ def test_static_assets_have_content_hash_names_and_pages_load_nothing_external(c
 def test_site_theme_overrides_one_template(catalog: Catalog) -> None:
     catalog.write("themes/default/templates/404.html",
                   '{% extends "base.html" %}{% block main %}<h1>这里什么都没有</h1>{% endblock %}')
-    assert run(catalog.root, "build").returncode == 0
+    assert run_here(catalog.root, "build").returncode == 0
     assert "这里什么都没有" in (catalog.output / "404.html").read_text("utf-8")
     assert "遂昌菊米1" in (catalog.output / "products/lishui/p1/index.html").read_text("utf-8")
 
@@ -189,7 +189,7 @@ def test_site_theme_overrides_one_template(catalog: Catalog) -> None:
 def test_long_listings_are_paginated(catalog: Catalog) -> None:
     for i in range(3, 52):
         catalog.product("lishui", f"p{i}", title=f"产品{i}")
-    assert run(catalog.root, "build").returncode == 0
+    assert run_here(catalog.root, "build").returncode == 0
     page2 = catalog.output / "categories/tea/page/2/index.html"
     assert page2.is_file()
     first = (catalog.output / "categories/tea/index.html").read_text("utf-8")
@@ -203,25 +203,25 @@ def test_usage_errors_exit_2(catalog: Catalog) -> None:
 
 
 def test_new_creates_brand_and_product_without_overwriting(catalog: Catalog) -> None:
-    result = run(catalog.root, "new", "brand", "wuchang", "--name", "五常大米")
+    result = run_here(catalog.root, "new", "brand", "wuchang", "--name", "五常大米")
     assert result.returncode == 0, result.stderr
     assert (catalog.root / "brands/wuchang/index.md").read_text("utf-8").startswith('---\nname: "五常大米"')
-    result = run(catalog.root, "new", "product", "wuchang", "遂昌菊米")
+    result = run_here(catalog.root, "new", "product", "wuchang", "遂昌菊米")
     assert result.returncode == 0 and (catalog.root / "products/wuchang/suichang-jumi/index.md").is_file()
     text = (catalog.root / "products/wuchang/suichang-jumi/index.md").read_text("utf-8")
     for field in ("title:", "category:", "images:", "# price:", "# season:", "# shop_links:", "# gtin:"):
         assert field in text
-    again = run(catalog.root, "new", "product", "wuchang", "遂昌菊米")
+    again = run_here(catalog.root, "new", "product", "wuchang", "遂昌菊米")
     assert again.returncode == 2 and "already exists" in again.stderr
     assert (catalog.root / "products/wuchang/suichang-jumi/index.md").read_text("utf-8") == text
     (catalog.root / "products/wuchang/suichang-jumi/photo-1.jpg").write_bytes(
         (catalog.root / "products/lishui/p1/photo.jpg").read_bytes())
-    assert run(catalog.root, "check").returncode == 0
+    assert run_here(catalog.root, "check").returncode == 0
 
 
 def test_editing_a_theme_file_in_place_does_not_change_the_built_site(catalog: Catalog) -> None:
     css = catalog.write("themes/default/static/style.css", "body { color: black; }\n")
-    assert run(catalog.root, "build").returncode == 0
+    assert run_here(catalog.root, "build").returncode == 0
     built = next((catalog.output / "assets").glob("style.*.css"))
     with open(css, "r+", encoding="utf-8") as handle:  # same inode, new bytes: as some editors save
         handle.write("body { color: red;   }\n")
@@ -231,10 +231,10 @@ def test_editing_a_theme_file_in_place_does_not_change_the_built_site(catalog: C
 def test_replaced_photo_is_picked_up_even_with_the_same_name(catalog: Catalog) -> None:
     from tests.catalog import photo
 
-    assert run(catalog.root, "build").returncode == 0
+    assert run_here(catalog.root, "build").returncode == 0
     before = _tree(catalog.output)
     photo(catalog.root / "products/lishui/p1/photo.jpg", size=(900, 700), color=(10, 20, 200))
-    result = run(catalog.root, "build")
+    result = run_here(catalog.root, "build")
     assert result.returncode == 0
     after = _tree(catalog.output)
     changed = {k for k in after if after[k][0] != before.get(k, (b"",))[0]}
@@ -247,7 +247,7 @@ def test_replaced_photo_is_picked_up_even_with_the_same_name(catalog: Catalog) -
 def test_second_build_reports_the_same_warnings(catalog: Catalog) -> None:
     catalog.write("products/lishui/p1/index.md", PRODUCT.format(title="菊米", category="tea").replace(
         "{file: photo.jpg, alt: 一杯茶}", "photo.jpg"))
-    first = run(catalog.root, "build")
-    second = run(catalog.root, "build")
+    first = run_here(catalog.root, "build")
+    second = run_here(catalog.root, "build")
     assert _rendered(second) == 0
     assert "has no 'alt' text" in first.stderr and first.stderr == second.stderr

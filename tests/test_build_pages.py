@@ -15,7 +15,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 from sitegen.build import BuildOptions, build
-from tests.catalog import PRODUCT, Catalog, make_catalog, photo, run
+from tests.catalog import PRODUCT, Catalog, make_catalog, photo, run, run_here
 
 
 def _product(title: str, season: str, date: str | None) -> str:
@@ -94,7 +94,7 @@ def test_every_page_has_lang_title_description_canonical_and_open_graph(catalog:
     photo(catalog.root / "brands/lishui/banner.jpg", size=(1600, 600))
     catalog.write("brands/lishui/index.md", (catalog.root / "brands/lishui/index.md").read_text("utf-8").replace(
         "summary:", "banner: banner.jpg\nsummary:"))
-    result = run(catalog.root, "build")
+    result = run_here(catalog.root, "build")
     assert result.returncode == 0, result.stderr
     pages = sorted(catalog.output.rglob("*.html"))
     assert len(pages) == 9
@@ -122,7 +122,7 @@ def test_every_page_has_lang_title_description_canonical_and_open_graph(catalog:
 def test_listing_page_2_has_its_own_title_and_the_pager_speaks_the_page_language(catalog: Catalog) -> None:
     for i in range(3, 51):
         catalog.product("lishui", f"p{i}", title=f"遂昌菊米{i}")
-    assert run(catalog.root, "build").returncode == 0
+    assert run_here(catalog.root, "build").returncode == 0
     first, second = (_head(catalog.output / f"categories/tea/{rel}index.html") for rel in ("", "page/2/"))
     assert (first.title, second.title) == ("茶叶 - 测试品牌目录", "茶叶 · 第 2 页 - 测试品牌目录")
     assert _head(catalog.output / "brands/lishui/page/2/index.html").title == "丽水山耕 · 第 2 页 - 测试品牌目录"
@@ -130,7 +130,7 @@ def test_listing_page_2_has_its_own_title_and_the_pager_speaks_the_page_language
     assert '<nav class="pager" aria-label="分页">' in html
     config = catalog.root / "sitegen.toml"
     config.write_text('language = "en"\n' + config.read_text("utf-8"), encoding="utf-8")
-    assert run(catalog.root, "build").returncode == 0
+    assert run_here(catalog.root, "build").returncode == 0
     assert _head(catalog.output / "categories/tea/page/2/index.html").title == "Tea · Page 2 - 测试品牌目录"
     assert '<nav class="pager" aria-label="Pages">' in (catalog.output / "categories/tea/index.html").read_text()
 
@@ -154,7 +154,7 @@ def test_variants_at_different_prices_are_one_aggregate_offer(catalog: Catalog) 
         "season:", variants))
     catalog.write("products/lishui/p2/index.md", PRODUCT.format(title="菊米2", category="tea").replace(
         "season:", "variants:\n  - {name: 小罐, price: 68}\n  - {name: 旧包装, price: 68}\nseason:"))
-    assert run(catalog.root, "build").returncode == 0
+    assert run_here(catalog.root, "build").returncode == 0
 
     def page(pid: str) -> tuple[str, dict]:
         html = (catalog.output / f"products/lishui/{pid}/index.html").read_text("utf-8")
@@ -176,7 +176,7 @@ def test_photos_in_the_text_show_the_published_copy_and_never_another_host(catal
     body = ("\n![杯中的菊米](photo.jpg)\n\n![远程图片](https://cdn.example.net/tracker.gif)\n\n"
             '<img src="//cdn.example.net/x.png" alt="协议相对">\n\n![不在列表](other.jpg)\n')
     catalog.write("products/lishui/p1/index.md", PRODUCT.format(title="菊米", category="tea") + body)
-    assert run(catalog.root, "build").returncode == 0
+    assert run_here(catalog.root, "build").returncode == 0
     html = (catalog.output / "products/lishui/p1/index.html").read_text("utf-8")
     text = html.split('<section class="body">')[1].split("</section>")[0]
     shown = re.findall(r"<img [^>]*>", text)

@@ -13,7 +13,7 @@ import pytest
 
 import sitegen.output
 from sitegen.build import BuildOptions, build
-from tests.catalog import Catalog, make_catalog, photo, run
+from tests.catalog import Catalog, make_catalog, photo, run, run_here
 
 
 def _tree(output: Path) -> dict[str, bytes]:
@@ -50,7 +50,7 @@ sys.exit(main())
 
 def test_ctrl_c_while_rendering_leaves_output_as_it_was(tmp_path: Path) -> None:
     catalog = _many(tmp_path / "site", 400)
-    assert run(catalog.root, "build").returncode == 0
+    assert run_here(catalog.root, "build").returncode == 0
     before = _tree(catalog.output)
     config = catalog.root / "sitegen.toml"
     config.write_text(config.read_text("utf-8").replace("测试品牌目录", "新的目录"), encoding="utf-8")  # every page
@@ -151,13 +151,13 @@ def test_rebuild_of_every_page_links_unchanged_files(tmp_path: Path) -> None:
     catalog = _many(tmp_path / "site", 100)  # over 64 changed pages: the new-tree path, not the in-place one
     for i in range(3):
         photo(catalog.root / "products" / "lishui" / f"q{i}" / "photo.jpg", color=(30 * i, 90, 200))
-    assert run(catalog.root, "build").returncode == 0
+    assert run_here(catalog.root, "build").returncode == 0
     images = {p.relative_to(catalog.output): p.stat().st_ino for p in (catalog.output / "img").iterdir()}
     assert len(images) > 3
     folder = catalog.output.stat().st_ino
     config = catalog.root / "sitegen.toml"
     config.write_text(config.read_text("utf-8").replace("测试品牌目录", "新的目录"), encoding="utf-8")
-    result = run(catalog.root, "build")
+    result = run_here(catalog.root, "build")
     assert result.returncode == 0 and "新的目录" in (catalog.output / "index.html").read_text("utf-8")
     assert catalog.output.stat().st_ino != folder  # a new tree took output/'s name in one step
     assert {rel: (catalog.output / rel).stat().st_ino for rel in images} == images
@@ -171,7 +171,7 @@ def test_rebuild_of_every_page_links_unchanged_files(tmp_path: Path) -> None:
 ])
 def test_broken_site_template_is_reported_with_its_line(tmp_path: Path, template: str, line: int, says: str) -> None:
     catalog = _many(tmp_path / "site", 140)  # past 128 pages: the error comes back from a worker process
-    assert run(catalog.root, "build").returncode == 0
+    assert run_here(catalog.root, "build").returncode == 0
     before = _tree(catalog.output)
     catalog.write("themes/default/templates/product.html", template)
     result = run(catalog.root, "build", "--jobs", "2")
@@ -191,13 +191,13 @@ def test_check_finds_template_mistakes_beside_content_mistakes(catalog: Catalog)
     catalog.write("themes/default/templates/home.html", '{% extends "base.html" %}{% block main %}ok{% endblock %}')
     p1 = catalog.root / "products/lishui/p1/index.md"
     p1.write_text(p1.read_text("utf-8").replace("title: ", "title：", 1), encoding="utf-8")
-    result = run(catalog.root, "check")
+    result = run_here(catalog.root, "check")
     assert result.returncode == 1 and "Traceback" not in result.stderr, result.stderr
     assert "themes/default/templates/partials/card.html:1: No filter named 'shout'; fix this template" in result.stderr
     assert "themes/default/templates/brand.html:3: Expected an expression" in result.stderr
     assert "home.html" not in result.stderr  # a good override is fine
     assert "products/lishui/p1/index.md:2: 'title：'" in result.stderr and "3 errors" in result.stderr
-    found = [json.loads(line) for line in run(catalog.root, "check", "--format", "json").stdout.splitlines()]
+    found = [json.loads(line) for line in run_here(catalog.root, "check", "--format", "json").stdout.splitlines()]
     assert {(p["code"], p["path"], p["line"]) for p in found} == {
         ("template-error", "themes/default/templates/partials/card.html", 1),
         ("template-error", "themes/default/templates/brand.html", 3),
@@ -229,7 +229,7 @@ sys.exit(main())
 def test_killed_worker_is_one_clear_line_and_output_is_untouched(tmp_path: Path, module: str, function: str,
                                                                   doing: str) -> None:
     catalog = _many(tmp_path / "site", 1000)  # enough folders for content to be read in workers too
-    assert run(catalog.root, "build", "--jobs", "1").returncode == 0
+    assert run_here(catalog.root, "build", "--jobs", "1").returncode == 0
     before = _tree(catalog.output)
     (catalog.root / ".sitegen-cache").rename(tmp_path / "old-cache")  # every file read and every page rendered
     config = catalog.root / "sitegen.toml"
@@ -291,10 +291,9 @@ def test_build_refuses_an_output_folder_whose_files_it_would_delete(tmp_path: Pa
     empty, new = tmp_path / "empty", tmp_path / "new" / "site"
     empty.mkdir()
     for folder in (empty, new, empty):  # an empty or new folder, and one sitegen built before, are fine
-        result = subprocess.run([sys.executable, "-m", "sitegen", "build", "--root", str(catalog.root),
-                                 "--output", str(folder)], capture_output=True, text=True, timeout=120)
+        result = run_here(catalog.root, "build", "--output", str(folder))
         assert result.returncode == 0 and (folder / "index.html").is_file(), result.stderr
     (empty / ".sitegen-manifest.json").unlink()  # as an interrupted commit leaves it: the build's records vouch
     (empty / "stray.html").write_text("x")
-    assert run(catalog.root, "build", "--output", str(empty)).returncode == 0
+    assert run_here(catalog.root, "build", "--output", str(empty)).returncode == 0
     assert (empty / ".sitegen-manifest.json").is_file() and not (empty / "stray.html").exists()

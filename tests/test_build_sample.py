@@ -9,7 +9,7 @@ from pathlib import Path
 
 import yaml
 
-from tests.catalog import run
+from tests.catalog import run_here
 
 REPO = Path(__file__).resolve().parent.parent
 PHOTO_SUFFIXES = {".jpg", ".jpeg", ".png", ".webp", ".gif"}
@@ -54,10 +54,10 @@ def test_sample_catalog_checks_clean_and_builds(tmp_path: Path) -> None:
     shutil.copy(REPO / "sitegen.toml", site)
     for folder in ("brands", "products"):
         shutil.copytree(REPO / folder, site / folder)
-    check = run(site, "check")
+    check = run_here(site, "check")
     assert check.returncode == 0 and check.stderr == "", check.stderr
     assert "no errors, 0 warnings" in check.stdout
-    result = run(site, "build")
+    result = run_here(site, "build")
     assert result.returncode == 0, result.stderr
     home = (site / "output/index.html").read_text("utf-8")
     for section in ("<h2>品牌</h2>", "<h2>新品上架</h2>", "<h2>分类</h2>"):

@@ -9,7 +9,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from tests.catalog import Catalog, photo, run
+from tests.catalog import Catalog, photo, run, run_here
 
 
 def _uncomment(path: Path) -> None:
@@ -20,8 +20,8 @@ def _uncomment(path: Path) -> None:
 def test_new_files_with_every_field_filled_in_pass_check(catalog: Catalog) -> None:
     catalog.write("sitegen.toml", catalog.root.joinpath("sitegen.toml").read_text("utf-8")
                   + '\n[certifications.green-food]\nzh = "绿色食品"\n')
-    assert run(catalog.root, "new", "brand", "wuchang", "--name", '五常"大米"').returncode == 0
-    result = run(catalog.root, "new", "product", "wuchang", "五常大米（稻花香）")
+    assert run_here(catalog.root, "new", "brand", "wuchang", "--name", '五常"大米"').returncode == 0
+    result = run_here(catalog.root, "new", "product", "wuchang", "五常大米（稻花香）")
     assert result.returncode == 0 and "created products/wuchang/wuchang-dami-daohua-xiang/index.md" in result.stdout
     brand = catalog.root / "brands/wuchang/index.md"
     product = catalog.root / "products/wuchang/wuchang-dami-daohua-xiang/index.md"
@@ -37,7 +37,7 @@ def test_new_files_with_every_field_filled_in_pass_check(catalog: Catalog) -> No
     for name in ("logo.png", "banner.jpg"):
         photo(brand.parent / name)
     photo(product.parent / "photo-1.jpg")
-    result = run(catalog.root, "check")
+    result = run_here(catalog.root, "check")
     assert result.returncode == 0, result.stderr
     assert "warning" not in result.stderr
 
@@ -45,29 +45,29 @@ def test_new_files_with_every_field_filled_in_pass_check(catalog: Catalog) -> No
 def test_new_never_overwrites_but_fills_a_folder_of_photos(catalog: Catalog) -> None:
     catalog.write("brands/lishui/index.md.bak", "")
     before = (catalog.root / "brands/lishui/index.md").read_text("utf-8")
-    again = run(catalog.root, "new", "brand", "lishui", "--name", "别的")
+    again = run_here(catalog.root, "new", "brand", "lishui", "--name", "别的")
     assert again.returncode == 2 and "already exists; nothing was changed" in again.stderr
     assert (catalog.root / "brands/lishui/index.md").read_text("utf-8") == before
     photo(catalog.root / "products/lishui/jumi/photo-1.jpg")  # photos first, then the file
-    result = run(catalog.root, "new", "product", "lishui", "菊米", "--id", "jumi")
+    result = run_here(catalog.root, "new", "product", "lishui", "菊米", "--id", "jumi")
     assert result.returncode == 0 and (catalog.root / "products/lishui/jumi/index.md").is_file()
     assert (catalog.root / "products/lishui/jumi/photo-1.jpg").is_file()
 
 
 def test_new_refuses_bad_ids_and_missing_brands_with_exit_2(catalog: Catalog) -> None:
-    bad = run(catalog.root, "new", "brand", "Wu Chang", "--name", "五常")
+    bad = run_here(catalog.root, "new", "brand", "Wu Chang", "--name", "五常")
     assert bad.returncode == 2 and "e.g. 'wu-chang'" in bad.stderr
-    nobrand = run(catalog.root, "new", "product", "nowhere", "菊米")
+    nobrand = run_here(catalog.root, "new", "product", "nowhere", "菊米")
     assert nobrand.returncode == 2 and "sitegen new brand nowhere" in nobrand.stderr
     assert not (catalog.root / "brands/wu-chang").exists() and not (catalog.root / "products/nowhere").exists()
     before = sorted(p.relative_to(catalog.root) for p in catalog.root.rglob("*"))
     for args, says in [(("brand", "wuchang", "--name", " "), 'the brand name is empty; write it in quotes'),
                        (("product", "lishui", ""), "the title is empty; write the product's name in quotes"),
                        (("product", "lishui", "!!!"), "no id can be made from the title '!!!'; give one with --id")]:
-        result = run(catalog.root, "new", *args)
+        result = run_here(catalog.root, "new", *args)
         assert result.returncode == 2 and says in result.stderr, result.stderr
     assert sorted(p.relative_to(catalog.root) for p in catalog.root.rglob("*")) == before
-    full_width = run(catalog.root, "new", "product", "lishui", "Ａ级大米")
+    full_width = run_here(catalog.root, "new", "product", "lishui", "Ａ级大米")
     assert full_width.returncode == 0 and "products/lishui/a-jida-mi/index.md" in full_width.stdout
 
 
@@ -121,21 +121,21 @@ def test_a_new_product_is_a_draft_that_builds_before_its_photo_is_there(catalog:
     """The first edit: `sitegen new product`, then build, before any photo is taken. The draft's missing photo
     is a warning (the build goes on, the draft is left out, or shown without the photo with --drafts); once
     `draft: true` is removed, the same missing photo is an error."""
-    assert run(catalog.root, "new", "product", "lishui", "高山云雾茶", "--id", "yunwu").returncode == 0
+    assert run_here(catalog.root, "new", "product", "lishui", "高山云雾茶", "--id", "yunwu").returncode == 0
     path = catalog.root / "products/lishui/yunwu/index.md"
     assert re.search(r"(?m)^draft: true\b", path.read_text("utf-8"))
     warning = ("products/lishui/yunwu/index.md:5: warning: the image 'photo-1.jpg' is not in this folder yet; this "
                "product is a draft (draft: true), so it is previewed without it; add the photo before you remove "
                "'draft: true'")
-    built = run(catalog.root, "build")
+    built = run_here(catalog.root, "build")
     assert built.returncode == 0 and warning in built.stderr.splitlines()
     assert not (catalog.output / "products/lishui/yunwu").exists()
-    drafts = run(catalog.root, "build", "--drafts")
+    drafts = run_here(catalog.root, "build", "--drafts")
     assert drafts.returncode == 0 and warning in drafts.stderr.splitlines()
     page = (catalog.output / "products/lishui/yunwu/index.html").read_text("utf-8")
     assert "高山云雾茶" in page and "photo-1" not in page  # no broken image: the photo is left out
     path.write_text(re.sub(r"(?m)^draft: true.*\n", "", path.read_text("utf-8")), "utf-8")
-    published = run(catalog.root, "build")
+    published = run_here(catalog.root, "build")
     assert published.returncode == 1 and published.stderr.splitlines()[0] == (
         "products/lishui/yunwu/index.md:5: the image 'photo-1.jpg' is not in this folder; check the file name "
         "(letters, upper/lower case and extension must match exactly)")

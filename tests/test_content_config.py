@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from tests.catalog import Catalog, in_english, run
+from tests.catalog import Catalog, in_english, run_here
 
 TOP = 'title = "目录"\nbase_url = "https://a.cn/"\n[certifications.gi]\nzh = "地理标志"\n'  # lines 1-4
 
@@ -49,7 +49,7 @@ CASES = [
 def test_bad_setting_is_reported_at_its_line(catalog: Catalog, toml: str, code: str, line: int,
                                             params: dict) -> None:
     catalog.write("sitegen.toml", toml)
-    result = run(catalog.root, "check", "--format", "json")
+    result = run_here(catalog.root, "check", "--format", "json")
     assert result.returncode == 1 and "Traceback" not in result.stderr, result.stderr
     problems = [json.loads(x) for x in result.stdout.splitlines()]
     found = [p for p in problems if p["code"] == code and p["path"] == "sitegen.toml"]
@@ -60,7 +60,7 @@ def test_bad_setting_is_reported_at_its_line(catalog: Catalog, toml: str, code: 
 def test_every_duplicate_id_is_reported_in_one_run(catalog: Catalog) -> None:
     catalog.write("sitegen.toml", TOP + '[categories.tea]\nzh = "茶"\n[categories.tea]\nzh = "茶"\n'
                   '[certifications.gi]\nzh = "x"\n')
-    result = run(catalog.root, "check")
+    result = run_here(catalog.root, "check")
     assert "sitegen.toml:7: category id 'tea' is defined twice" in result.stderr
     assert "sitegen.toml:9: certification id 'gi' is defined twice" in result.stderr
 
@@ -71,7 +71,7 @@ def test_every_duplicate_id_is_reported_in_one_run(catalog: Catalog) -> None:
 ])
 def test_legal_ways_of_writing_ids_are_not_duplicates(catalog: Catalog, toml: str) -> None:
     catalog.write("sitegen.toml", toml)
-    result = run(catalog.root, "check", "--format", "json")
+    result = run_here(catalog.root, "check", "--format", "json")
     assert "Traceback" not in result.stderr and result.returncode in (0, 1), result.stderr
     codes = {json.loads(x)["code"] for x in result.stdout.splitlines()}  # a crash prints no JSON: it fails here
     assert codes <= {"unknown-key"}, codes  # '[categories.tea.extra]' is an unknown field, not a second 'tea'
@@ -80,14 +80,14 @@ def test_legal_ways_of_writing_ids_are_not_duplicates(catalog: Catalog, toml: st
 
 def test_missing_setting_says_how_to_write_it_in_toml(catalog: Catalog) -> None:
     catalog.write("sitegen.toml", 'title = "目录"\n[categories.tea]\nzh = "茶"\n')
-    result = run(catalog.root, "check")
+    result = run_here(catalog.root, "check")
     assert "sitegen.toml:1: sitegen.toml has no 'base_url'; add a line base_url = \"https://" in result.stderr
 
 
 @pytest.mark.parametrize("url", ["https://a.cn", "https://a.cn/", "http://shop.a.cn:8080/", "https://a.cn//"])
 def test_a_site_root_is_a_good_base_url(catalog: Catalog, url: str) -> None:
     catalog.write("sitegen.toml", TOP.replace("https://a.cn/", url) + '[categories.tea]\nzh = "茶"\n')
-    result = run(catalog.root, "check", "--format", "json")
+    result = run_here(catalog.root, "check", "--format", "json")
     assert result.returncode == 0 and "Traceback" not in result.stderr, result.stdout + result.stderr
 
 
@@ -96,10 +96,10 @@ def test_a_mistake_in_sitegen_toml_does_not_hide_the_content_problems(catalog: C
     product = catalog.root / "products/lishui/p1/index.md"
     product.write_text(product.read_text("utf-8").replace("category: tea", "category: teaa"), encoding="utf-8")
     for command in ("check", "build"):
-        result = run(catalog.root, command)
+        result = run_here(catalog.root, command)
         assert result.returncode == 1 and "Traceback" not in result.stderr, result.stderr
         assert "sitegen.toml:1: unknown field 'titel'; did you mean 'title'?" in result.stderr
         assert "products/lishui/p1/index.md:3: " in result.stderr and "teaa" in result.stderr
     assert not catalog.output.exists()
-    published = run(catalog.root, "publish", "--target", f"file://{catalog.root / 'bucket'}")
+    published = run_here(catalog.root, "publish", "--target", f"file://{catalog.root / 'bucket'}")
     assert published.returncode == 1 and "'titel'" in published.stderr and not (catalog.root / "bucket").exists()

@@ -4,6 +4,9 @@ Files nobody may read where the other hostile suites did not put them (the theme
 folders nested deeper than Python's stack, names that are not text: `sitegen check` and `sitegen build`
 answer each with the same `path: message` lines and exit 1, never a traceback, and what check refuses the
 build refuses too, warm cache or not.
+
+sitegen runs in-process (`run_here`: the same entry point, exit status and streams, and a time limit), but as
+another user for files nobody may read, and as a real process where what reaches a terminal is the point.
 """
 
 from __future__ import annotations
@@ -16,7 +19,7 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from tests.catalog import make_catalog, run
+from tests.catalog import make_catalog, run, run_here
 from tests.unreadable import Locked
 
 CARD = "themes/default/templates/partials/card.html"
@@ -82,7 +85,7 @@ def test_a_folder_nested_deeper_than_the_stack_is_walked_without_a_traceback(tmp
     deep(catalog.root / where)
     published = where.startswith("themes/default/static")
     for command in ("check", "build"):
-        result = run(catalog.root, command)
+        result = run_here(catalog.root, command)
         assert "Traceback" not in result.stderr, (command, result.stderr[-2000:])
         if not published:
             assert result.returncode == 0 and result.stderr == "", (command, result.stderr[-2000:])
@@ -102,11 +105,11 @@ def test_a_theme_file_whose_name_cannot_be_published_is_one_problem(tmp_path: Pa
     static = catalog.root / "themes/default/static"
     static.mkdir(parents=True)
     (static / os.fsdecode(name)).write_text("body { color: #333 }")
-    check = run(catalog.root, "check", "--format", "json")
+    check = run_here(catalog.root, "check", "--format", "json")
     assert check.returncode == 1 and "Traceback" not in check.stderr, check.stderr
     assert [(p["code"], p["path"]) for p in _problems(check)] == [
         ("bad-file-name", f"themes/default/static/{os.fsdecode(name)}")], check.stdout
-    build = run(catalog.root, "build")
+    build = run_here(catalog.root, "build")
     assert build.returncode == 1 and "Traceback" not in build.stderr, build.stderr
     assert f"themes/default/static/{shown}: '{shown}' cannot be published under this name" in build.stderr
     assert not catalog.output.exists()
@@ -120,13 +123,13 @@ def test_a_publish_target_index_publish_cannot_read_is_absent(tmp_path: Path, in
     that is not what publish writes is as good as none (every file is compared again), never a traceback."""
     catalog = make_catalog(tmp_path / "site")
     target = tmp_path / "preview"
-    assert run(catalog.root, "build").returncode == 0
-    assert run(catalog.root, "publish", "--target", target.as_uri()).returncode == 0
+    assert run_here(catalog.root, "build").returncode == 0
+    assert run_here(catalog.root, "publish", "--target", target.as_uri()).returncode == 0
     (target / ".sitegen-index.json").write_text(index)
     page = catalog.root / "products/lishui/p1/index.md"
     page.write_text(page.read_text("utf-8").replace("遂昌菊米1", "遂昌菊米（新）"), "utf-8")
-    assert run(catalog.root, "build").returncode == 0
-    result = run(catalog.root, "publish", "--target", target.as_uri())
+    assert run_here(catalog.root, "build").returncode == 0
+    result = run_here(catalog.root, "publish", "--target", target.as_uri())
     assert result.returncode == 0 and "Traceback" not in result.stderr, result.stderr
     published = {k: v for k, v in _tree(target).items() if k != ".sitegen-index.json"}
     assert published == {k: v for k, v in _tree(catalog.output).items() if not k.startswith(".sitegen-")}
@@ -137,8 +140,8 @@ def test_publish_json_stays_one_line_whatever_names_the_target_holds(tmp_path: P
     for CI tools, so a name with U+2028 or a C1 control (NEL, CSI) must not split it or act on a terminal."""
     catalog = make_catalog(tmp_path / "site")
     target = tmp_path / "preview"
-    assert run(catalog.root, "build").returncode == 0
-    assert run(catalog.root, "publish", "--target", target.as_uri()).returncode == 0
+    assert run_here(catalog.root, "build").returncode == 0
+    assert run_here(catalog.root, "publish", "--target", target.as_uri()).returncode == 0
     odd = "a\u2028b\x85c\x9b2J\u202e.html"
     (target / odd).write_text("left by someone else")
     result = run(catalog.root, "publish", "--target", target.as_uri(), "--json", "--dry-run")
@@ -171,10 +174,10 @@ def test_a_link_into_the_catalogs_hidden_folders_is_an_error_and_never_read(tmp_
     path.parent.mkdir(parents=True, exist_ok=True)
     path.unlink(missing_ok=True)
     path.symlink_to(target)
-    check = run(catalog.root, "check", "--format", "json")
+    check = run_here(catalog.root, "check", "--format", "json")
     assert check.returncode == 1 and "Traceback" not in check.stderr, check.stderr
     assert ("link-hidden", link) in {(p["code"], p["path"]) for p in _problems(check)}, check.stdout
-    build = run(catalog.root, "build")
+    build = run_here(catalog.root, "build")
     assert build.returncode == 1 and f"\n{link}: " in f"\n{build.stderr}", build.stderr
     assert TOKEN not in check.stdout + check.stderr + build.stdout + build.stderr
     assert not catalog.output.exists()
@@ -188,7 +191,7 @@ def test_a_photo_damaged_in_the_middle_fails_check_as_it_fails_the_build(tmp_pat
     table = data.find(b"\xff\xc4")  # a Huffman table: garbage in it, but the file still ends as a JPEG does
     data[table + 5 : table + 25] = b"\xff" * 20
     (catalog.root / PHOTO).write_bytes(bytes(data))
-    build = run(catalog.root, "build")
+    build = run_here(catalog.root, "build")
     assert build.returncode == 1 and f"{PHOTO}: 'photo.jpg' cannot be used as an image" in build.stderr
-    check = run(catalog.root, "check")
+    check = run_here(catalog.root, "check")
     assert check.returncode == 1 and f"{PHOTO}: 'photo.jpg' cannot be used as an image" in check.stderr

@@ -2,6 +2,9 @@
 
 And a build that is killed, stopped, run twice at once or out of disk space leaves nothing half-done:
 no worker process, no temp file, no staging folder, the previous output/ exactly as it was.
+
+sitegen runs in-process here (`run_here`: the same entry point, exit status and streams, and a time limit), but
+for the runs that a planted FIFO could hang where nothing in-process can interrupt them.
 """
 
 from __future__ import annotations
@@ -17,7 +20,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.catalog import Catalog, make_catalog, run
+from tests.catalog import Catalog, make_catalog, run_here
 
 EVIL = "MARK-pickle-ran"
 
@@ -40,7 +43,7 @@ def _clean_build(catalog: Catalog, tmp_path: Path) -> dict[str, bytes]:
     """The same sources built from nothing, elsewhere: what every build must produce."""
     fresh = tmp_path / "fresh"
     shutil.copytree(catalog.root, fresh, ignore=shutil.ignore_patterns("output", ".sitegen-cache"))
-    assert run(fresh, "build").returncode == 0
+    assert run_here(fresh, "build").returncode == 0
     return _tree(fresh / "output")
 
 
@@ -52,7 +55,7 @@ def _edit(catalog: Catalog) -> None:
 @pytest.mark.parametrize("poison", ["garbage", "pickle", "empty", "truncated"])
 def test_a_cache_full_of_garbage_or_pickles_is_a_cache_miss(tmp_path: Path, poison: str) -> None:
     catalog = make_catalog(tmp_path / "site")
-    assert run(catalog.root, "build").returncode == 0
+    assert run_here(catalog.root, "build").returncode == 0
     cache = catalog.root / ".sitegen-cache"
     evil = pickle.dumps(_Evil(tmp_path))
     legacy = [cache / "content" / "lishui.pickle", cache / "build-0123456789ab.pickle",
@@ -63,11 +66,11 @@ def test_a_cache_full_of_garbage_or_pickles_is_a_cache_miss(tmp_path: Path, pois
         path.write_bytes({"garbage": os.urandom(300), "pickle": evil, "empty": b"",
                           "truncated": data[: len(data) // 2]}[poison])
     _edit(catalog)
-    result = run(catalog.root, "build")
+    result = run_here(catalog.root, "build")
     assert result.returncode == 0 and "Traceback" not in result.stderr, result.stderr
     assert not (tmp_path / EVIL).exists()
     assert _tree(catalog.output) == _clean_build(catalog, tmp_path)
-    assert run(catalog.root, "build").returncode == 0  # and the cache works again afterwards
+    assert run_here(catalog.root, "build").returncode == 0  # and the cache works again afterwards
 
 
 def _state(catalog: Catalog) -> sqlite3.Connection:
@@ -76,12 +79,12 @@ def _state(catalog: Catalog) -> sqlite3.Connection:
 
 def test_a_state_file_with_a_trigger_or_an_extra_table_is_started_afresh(tmp_path: Path) -> None:
     catalog = make_catalog(tmp_path / "site")
-    assert run(catalog.root, "build").returncode == 0
+    assert run_here(catalog.root, "build").returncode == 0
     with _state(catalog) as db:
         db.execute("CREATE TABLE evil(x)")
         db.execute("CREATE TRIGGER t AFTER INSERT ON parsed BEGIN INSERT INTO evil VALUES (1); END")
     _edit(catalog)
-    assert run(catalog.root, "build").returncode == 0
+    assert run_here(catalog.root, "build").returncode == 0
     with _state(catalog) as db:
         names = {name for (name,) in db.execute("SELECT name FROM sqlite_master")}
     assert "evil" not in names and "t" not in names
@@ -95,7 +98,7 @@ def test_what_sqlite_opens_beside_the_state_file_is_never_waited_on_or_followed(
     """A cache restore can hold `state.sqlite-journal` as a FIFO: sqlite opened it to look for a transaction to
     roll back and waited for a writer forever, deaf to SIGTERM (it retries the interrupted open)."""
     catalog = make_catalog(tmp_path / "site")
-    assert run(catalog.root, "build").returncode == 0
+    assert run_here(catalog.root, "build").returncode == 0
     victim = tmp_path / "victim"
     victim.write_bytes(b"keep me" * 1000)
     planted = catalog.root / ".sitegen-cache" / f"state.sqlite{suffix}"
@@ -118,10 +121,10 @@ def test_what_sqlite_opens_beside_the_state_file_is_never_waited_on_or_followed(
                          ids=["nested", "digits", "infinity", "not-utf8"])
 def test_a_last_build_record_json_cannot_read_is_a_miss(tmp_path: Path, record: str) -> None:
     catalog = make_catalog(tmp_path / "site")
-    assert run(catalog.root, "build").returncode == 0
+    assert run_here(catalog.root, "build").returncode == 0
     with _state(catalog) as db:
         assert db.execute(f"UPDATE builds SET record = {record}").rowcount == 1
-    result = run(catalog.root, "build")
+    result = run_here(catalog.root, "build")
     assert result.returncode == 0 and result.stderr == "", result.stderr
     assert _tree(catalog.output) == _clean_build(catalog, tmp_path)
 
@@ -149,10 +152,10 @@ def _forge(catalog: Catalog, change) -> None:
 ], ids=["control", "type", "path", "rel", "id", "nested", "unknown", "number"])
 def test_a_forged_cache_record_is_never_used(tmp_path: Path, change) -> None:
     catalog = make_catalog(tmp_path / "site")
-    assert run(catalog.root, "build").returncode == 0
+    assert run_here(catalog.root, "build").returncode == 0
     _forge(catalog, change)
     (catalog.root / "sitegen.toml").touch()  # the whole-build shortcut does not apply: records are loaded
-    result = run(catalog.root, "build")
+    result = run_here(catalog.root, "build")
     assert result.returncode == 0, result.stderr
     assert not any(b"FORGED" in data for data in _tree(catalog.output).values())
     assert _tree(catalog.output) == _clean_build(catalog, tmp_path)
@@ -160,7 +163,7 @@ def test_a_forged_cache_record_is_never_used(tmp_path: Path, change) -> None:
 
 def test_a_manifest_that_names_files_outside_output_deletes_nothing_there(tmp_path: Path) -> None:
     catalog = make_catalog(tmp_path / "site")
-    assert run(catalog.root, "build").returncode == 0
+    assert run_here(catalog.root, "build").returncode == 0
     victim = tmp_path / "victim.txt"
     victim.write_text("keep me")
     manifest_path = catalog.output / ".sitegen-manifest.json"
@@ -169,7 +172,7 @@ def test_a_manifest_that_names_files_outside_output_deletes_nothing_there(tmp_pa
         manifest["files"][rel] = {"sha256": "0" * 64, "size": 7}
     manifest_path.write_text(json.dumps(manifest))
     _edit(catalog)
-    assert run(catalog.root, "build").returncode == 0
+    assert run_here(catalog.root, "build").returncode == 0
     assert victim.read_text() == "keep me"
     assert _tree(catalog.output) == _clean_build(catalog, tmp_path)
 
@@ -177,7 +180,7 @@ def test_a_manifest_that_names_files_outside_output_deletes_nothing_there(tmp_pa
 @pytest.mark.parametrize("planted", ["products", "products/lishui/p1/index.html", "index.html", "img"])
 def test_a_symlink_planted_in_output_is_replaced_never_written_through(tmp_path: Path, planted: str) -> None:
     catalog = make_catalog(tmp_path / "site")
-    assert run(catalog.root, "build").returncode == 0
+    assert run_here(catalog.root, "build").returncode == 0
     victim = tmp_path / "victim"
     target = catalog.output / planted
     if target.is_dir():
@@ -189,7 +192,7 @@ def test_a_symlink_planted_in_output_is_replaced_never_written_through(tmp_path:
     target.symlink_to(victim)
     before = _tree(victim) if victim.is_dir() else victim.read_bytes()
     _edit(catalog)
-    assert run(catalog.root, "build").returncode == 0
+    assert run_here(catalog.root, "build").returncode == 0
     assert (_tree(victim) if victim.is_dir() else victim.read_bytes()) == before
     assert not target.is_symlink()
     assert _tree(catalog.output) == _clean_build(catalog, tmp_path)
@@ -201,11 +204,11 @@ def test_a_folder_nested_deeper_than_the_stack_is_removed_without_a_traceback(tm
     """Stale staging folders (or a committed folder of that name) are removed by the next build, and so is
     the old output/ when a new tree is swapped in: however deep they go."""
     catalog = make_catalog(tmp_path / "site")
-    assert run(catalog.root, "build").returncode == 0
+    assert run_here(catalog.root, "build").returncode == 0
     deep(catalog.root / where)
     (catalog.output / ".sitegen-manifest.json").unlink()  # the next commit assembles a new tree
     _edit(catalog)
-    result = run(catalog.root, "build")
+    result = run_here(catalog.root, "build")
     assert result.returncode == 0 and result.stderr == "", result.stderr
     assert not os.path.lexists(catalog.root / where)
     assert sorted(p.name for p in catalog.root.iterdir()) == [".sitegen-cache", "brands", "output", "products",
@@ -219,12 +222,12 @@ def test_output_and_cache_linked_to_elsewhere_from_the_catalog_are_refused(tmp_p
     elsewhere.mkdir()
     (elsewhere / "keep.txt").write_text("keep me")
     catalog.output.symlink_to(elsewhere)
-    result = run(catalog.root, "build")
+    result = run_here(catalog.root, "build")
     assert result.returncode == 2 and "symbolic link" in result.stderr, result.stderr
     catalog.output.unlink()
     (catalog.root / ".sitegen-cache").symlink_to(elsewhere)
     for command in ("check", "build"):
-        result = run(catalog.root, command)
+        result = run_here(catalog.root, command)
         assert result.returncode == 1 and ".sitegen-cache: " in result.stderr, result.stderr
     assert sorted(p.name for p in elsewhere.iterdir()) == ["keep.txt"]
 
@@ -242,7 +245,7 @@ def test_a_cache_dir_under_a_link_to_elsewhere_is_refused_before_anything_is_wri
     config = catalog.root / "sitegen.toml"
     config.write_text(config.read_text("utf-8") + '\n[images]\ncache_dir = "cache/sub/dir"\n', encoding="utf-8")
     for command in ("check", "build"):
-        result = run(catalog.root, command)
+        result = run_here(catalog.root, command)
         assert result.returncode == 1 and "cache/sub/dir: " in result.stderr, (command, result.stderr)
         assert list(elsewhere.iterdir()) == [], command
     assert not catalog.output.exists()

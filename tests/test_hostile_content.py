@@ -6,6 +6,9 @@ outside the catalog, files nobody may read), `sitegen check` and `sitegen build`
 `path:line: message` lines and exit 1: never a traceback, never minutes of work, never a byte from
 outside the catalog, never a raw escape sequence on the editor's terminal. What check passes, build
 builds.
+
+The tables run sitegen in-process (`run_here`: the same entry point, exit status and streams, and a time
+limit); what reaches a terminal, and files nobody may read, are checked with a real process.
 """
 
 from __future__ import annotations
@@ -22,7 +25,7 @@ from pathlib import Path
 import pytest
 
 from sitegen.untrusted import MAX_BODY_BYTES, MAX_FILE_BYTES, MAX_FRONT_MATTER_BYTES, MAX_VALUE_CHARS
-from tests.catalog import CONFIG, Catalog, photo, run
+from tests.catalog import CONFIG, Catalog, photo, run, run_here
 from tests.unreadable import Locked
 
 P = "products/lishui/p1/index.md"
@@ -291,8 +294,8 @@ def _problems(result: subprocess.CompletedProcess[str]) -> list[dict]:
 def test_check_and_build_both_report_it_at_its_line(catalog: Catalog, tmp_path: Path, case: Case) -> None:
     _prepare(catalog, case, tmp_path / "outside")
     started = time.monotonic()
-    check = run(catalog.root, "check", "--format", "json")
-    build = run(catalog.root, "build")
+    check = run_here(catalog.root, "check", "--format", "json")
+    build = run_here(catalog.root, "build")
     assert time.monotonic() - started < 60  # bounded work: seconds, not minutes
     assert "Traceback" not in check.stderr + build.stderr, check.stderr + build.stderr
     assert check.returncode == build.returncode == 1, (check.stdout, build.stderr)
@@ -311,9 +314,9 @@ def test_a_link_made_after_a_build_stops_the_next_build_as_it_fails_the_check(ca
                                                                                case: Case) -> None:
     """A rebuild with nothing changed does no work; a new link (which changes no file a page is made from) is
     not 'nothing changed'."""
-    assert run(catalog.root, "build").returncode == 0
+    assert run_here(catalog.root, "build").returncode == 0
     _prepare(catalog, case, tmp_path / "outside")
-    check, build = run(catalog.root, "check"), run(catalog.root, "build")
+    check, build = run_here(catalog.root, "check"), run_here(catalog.root, "build")
     assert check.returncode == build.returncode == 1, build.stdout + build.stderr
     where = f"{case.path}: "
     assert any(line.startswith(where) for line in build.stderr.splitlines()), build.stderr
@@ -322,8 +325,8 @@ def test_a_link_made_after_a_build_stops_the_next_build_as_it_fails_the_check(ca
 @pytest.mark.parametrize("case", ALLOWED, ids=[c.name for c in ALLOWED])
 def test_what_check_passes_build_builds(catalog: Catalog, tmp_path: Path, case: Case) -> None:
     _prepare(catalog, case, tmp_path / "outside")
-    check = run(catalog.root, "check")
-    build = run(catalog.root, "build")
+    check = run_here(catalog.root, "check")
+    build = run_here(catalog.root, "build")
     assert check.returncode == build.returncode == 0, check.stderr + build.stderr
     assert (catalog.output / "index.html").is_file()
 
@@ -337,7 +340,7 @@ def test_a_huge_index_md_is_refused_without_reading_it(catalog: Catalog) -> None
             handle.write(line)
     for command in ("check", "build"):
         started = time.monotonic()
-        result = run(catalog.root, command)
+        result = run_here(catalog.root, command)
         assert time.monotonic() - started < 20
         assert result.returncode == 1 and "Traceback" not in result.stderr
         assert f"{P}:" in result.stderr and "larger than 2,000,000 bytes" in result.stderr
@@ -356,14 +359,15 @@ def test_the_limits_are_documented_with_their_values() -> None:
 
 def test_every_tagged_value_is_one_problem_and_nothing_else_is_read_from_the_file(catalog: Catalog) -> None:
     catalog.write(P, HEAD + "available: !!bool maybe\nsummary: !!python/object/apply:os.system [ls]\n---\n")
-    found = [(p["code"], p["line"], p["params"]) for p in _problems(run(catalog.root, "check", "--format", "json"))]
+    result = run_here(catalog.root, "check", "--format", "json")
+    found = [(p["code"], p["line"], p["params"]) for p in _problems(result)]
     assert found == [("yaml-tag", 5, {"field": "available", "tag": "!!bool"}),
                      ("yaml-tag", 6, {"field": "summary", "tag": "!!python/object/apply:os.system"})]
 
 
 def test_an_empty_photo_entry_says_what_to_write(catalog: Catalog) -> None:
     catalog.write(P, "---\ntitle: x\ncategory: tea\nimages: [photo.jpg, '']\n---\n")
-    result = run(catalog.root, "check")
+    result = run_here(catalog.root, "check")
     assert f"{P}:4: 'images' has an entry with no file name" in result.stderr, result.stderr
 
 
@@ -404,7 +408,7 @@ def test_json_lines_cannot_be_broken_or_fail_to_print(catalog: Catalog) -> None:
 def test_editor_html_keeps_no_id_or_class(catalog: Catalog) -> None:
     catalog.write(P, HEAD + '---\n\n<p id="x" class="site-header" title="t" lang="en">文字</p>\n\n'
                             '<span class="price" id="main">特价</span>\n')
-    assert run(catalog.root, "build").returncode == 0
+    assert run_here(catalog.root, "build").returncode == 0
     page = (catalog.output / "products/lishui/p1/index.html").read_text("utf-8")
     assert '<p title="t" lang="en">文字</p>' in page
     assert "<span>特价</span>" in page

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.catalog import Catalog, make_catalog, run
+from tests.catalog import Catalog, make_catalog, run, run_here
 
 # Rendering slowed down, so that a signal or a second build lands while the first is busy.
 _SLOW = """
@@ -125,7 +125,7 @@ def _fill(disk: Path, leave: int) -> Path:
 def test_a_full_disk_leaves_the_previous_output_exactly_as_it_was(small_disk: Path, tmp_path: Path, leave: int,
                                                                    few: bool) -> None:
     catalog = _many(small_disk / "site", 0 if few else 70)
-    assert run(catalog.root, "build").returncode == 0
+    assert run_here(catalog.root, "build").returncode == 0
     before = _tree(catalog.output)
     if few:
         path = catalog.root / "products/lishui/p1/index.md"
@@ -137,7 +137,7 @@ def test_a_full_disk_leaves_the_previous_output_exactly_as_it_was(small_disk: Pa
     assert "Traceback" not in result.stderr, result.stderr
     expected = tmp_path / "expected"
     shutil.copytree(catalog.root, expected, ignore=shutil.ignore_patterns("output", ".sitegen-cache"))
-    assert run(expected, "build").returncode == 0
+    assert run_here(expected, "build").returncode == 0  # the reference: built from nothing, with room
     if result.returncode == 1:
         assert "the disk is full" in result.stderr and str(catalog.output) in result.stderr, result.stderr
         assert len(result.stderr.strip().splitlines()) == 1, result.stderr
@@ -149,7 +149,7 @@ def test_a_full_disk_leaves_the_previous_output_exactly_as_it_was(small_disk: Pa
         assert result.returncode == 1
     assert _leftovers(small_disk) == []
     filler.unlink()
-    assert run(catalog.root, "build").returncode == 0
+    assert run_here(catalog.root, "build").returncode == 0
     assert _tree(catalog.output) == _tree(expected / "output")
 
 
@@ -158,7 +158,7 @@ def test_two_builds_at_once_take_turns(tmp_path: Path, lock: str) -> None:
     """Also when the cache holds something else where the lock belongs (restored, or committed: git stores a
     folder `build.lock/` with a file in it): the lock is made again, never skipped."""
     catalog = _many(tmp_path / "site", 20)
-    assert run(catalog.root, "build").returncode == 0
+    assert run_here(catalog.root, "build").returncode == 0
     path = catalog.root / ".sitegen-cache" / "build.lock"
     if lock != "file":
         path.unlink()
@@ -184,7 +184,7 @@ def test_two_builds_at_once_take_turns(tmp_path: Path, lock: str) -> None:
 @pytest.mark.parametrize("how", [signal.SIGKILL, signal.SIGTERM], ids=["kill-9", "sigterm"])
 def test_no_worker_outlives_a_killed_build_and_the_next_build_cleans_up(tmp_path: Path, how: int) -> None:
     catalog = _many(tmp_path / "site", 300)
-    assert run(catalog.root, "build").returncode == 0
+    assert run_here(catalog.root, "build").returncode == 0
     before = _tree(catalog.output)
     _retitle(catalog, "测试品牌目录", "新的目录")
     build = _slow_build(catalog, "--jobs", "2")
@@ -197,7 +197,7 @@ def test_no_worker_outlives_a_killed_build_and_the_next_build_cleans_up(tmp_path
         assert build.returncode == 143 and "stopped" in err and "Traceback" not in err, err
         assert _leftovers(catalog.root) == []
     assert _tree(catalog.output) == before
-    result = run(catalog.root, "build")
+    result = run_here(catalog.root, "build")
     assert result.returncode == 0, result.stderr
     assert _leftovers(catalog.root) == []
     assert "新的目录" in (catalog.output / "index.html").read_text("utf-8")

@@ -2,7 +2,9 @@
 
 Each case is what a hostile commit to `themes/` could try; the safe outcome is asserted through the CLI:
 the exit status, the `path:line:` of the message, no marker file written by an escape, and no secret
-(an environment variable, a file outside the catalog) in any built page.
+(an environment variable, a file outside the catalog) in any built page. Escapes that check or the sandbox
+refuse, and theme files linked from elsewhere, run sitegen in-process (with the secrets in os.environ);
+templates that would take the memory, time or stack of their process, and the environment itself, a real one.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.catalog import Catalog, make_catalog
+from tests.catalog import Catalog, make_catalog, run_here
 
 SECRET = "s3cr3t-AKIA-do-not-leak"
 CARD = "themes/default/templates/partials/card.html"
@@ -26,10 +28,29 @@ def catalog(tmp_path: Path) -> Catalog:
     return make_catalog(tmp_path / "site")
 
 
+SECRETS = {"AWS_SECRET_ACCESS_KEY": SECRET, "SITEGEN_SECRET": SECRET}
+
+
 def _run(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "AWS_SECRET_ACCESS_KEY": SECRET, "SITEGEN_SECRET": SECRET}
+    """A real process, with the secrets in its environment: for what is about the environment, and for templates
+    that take the memory, the time or the stack of the process they run in."""
     return subprocess.run([sys.executable, "-m", "sitegen", *args, "--root", str(root)], capture_output=True,
-                          text=True, timeout=120, env=env)
+                          text=True, timeout=120, env={**os.environ, **SECRETS})
+
+
+def _run_here(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    """`_run` in-process (run_here: the same entry point, exit status and streams, and a time limit), with the
+    secrets in os.environ for the length of the run: for escapes the sandbox or check refuses before any work."""
+    before = {name: os.environ.get(name) for name in SECRETS}
+    os.environ.update(SECRETS)
+    try:
+        return run_here(root, *args)
+    finally:
+        for name, value in before.items():
+            if value is None:
+                del os.environ[name]
+            else:
+                os.environ[name] = value
 
 
 def _leaked(root: Path) -> list[str]:
@@ -69,7 +90,7 @@ ESCAPES = [
 def test_template_escapes_fail_at_their_line_in_check_and_build(catalog: Catalog, text: str, says: str) -> None:
     catalog.write(CARD, "<article>\n" + text + "\n</article>\n")
     for command in ("check", "build"):
-        result = _run(catalog.root, command)
+        result = _run_here(catalog.root, command)
         assert result.returncode == 1, (command, result.stdout, result.stderr)
         assert f"{CARD}:2: " in result.stderr and "Traceback" not in result.stderr, (command, result.stderr)
         # check names what it found without running the template; the sandbox refuses the first unsafe step
@@ -81,7 +102,7 @@ def test_template_escapes_fail_at_their_line_in_check_and_build(catalog: Catalog
 
 def test_check_reports_an_escape_as_json_with_its_code(catalog: Catalog) -> None:
     catalog.write(CARD, "<article>\n\n{{ cycler.__init__.__globals__ }}\n</article>\n")
-    result = _run(catalog.root, "check", "--format", "json")
+    result = _run_here(catalog.root, "check", "--format", "json")
     problems = [json.loads(line) for line in result.stdout.splitlines()]
     assert result.returncode == 1
     assert {(p["code"], p["path"], p["line"], p["params"]["value"]) for p in problems} == {
@@ -182,10 +203,10 @@ def test_a_theme_file_or_folder_linked_from_outside_is_an_error_and_never_read(
     path.parent.mkdir(parents=True, exist_ok=True)
     path.symlink_to(secret / target if target != "." else secret)
     for command in ("check", "build"):
-        result = _run(catalog.root, command, *(["--format", "json"] if command == "check" else []))
+        result = _run_here(catalog.root, command, *(["--format", "json"] if command == "check" else []))
         assert result.returncode == 1, (command, result.stderr)
         assert "Traceback" not in result.stderr
-    problems = [json.loads(line) for line in _run(catalog.root, "check", "--format", "json").stdout.splitlines()]
+    problems = [json.loads(line) for line in _run_here(catalog.root, "check", "--format", "json").stdout.splitlines()]
     assert ("link-outside", reported) in {(p["code"], p["path"]) for p in problems}, problems
     assert not catalog.output.exists() and _leaked(catalog.root) == []
 
@@ -196,7 +217,7 @@ def test_theme_links_that_stay_inside_the_catalog_are_followed(catalog: Catalog)
     card = catalog.root / CARD
     card.parent.mkdir(parents=True)
     card.symlink_to(catalog.root / "shared" / "card.html")
-    result = _run(catalog.root, "build")
+    result = _run_here(catalog.root, "build")
     assert result.returncode == 0, result.stderr
     assert "共享" in (catalog.output / "products/lishui/p1/index.html").read_text("utf-8")
 
@@ -207,6 +228,6 @@ def test_a_theme_name_that_leaves_themes_is_not_a_theme(tmp_path: Path, catalog:
     config = catalog.root / "sitegen.toml"
     config.write_text(f'theme = "{theme}"\n' + config.read_text("utf-8"), encoding="utf-8")
     for command in ("check", "build"):
-        result = _run(catalog.root, command)
+        result = _run_here(catalog.root, command)
         assert result.returncode == 1 and "sitegen.toml:1:" in result.stderr, result.stderr
     assert _leaked(catalog.root) == []

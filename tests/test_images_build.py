@@ -8,7 +8,7 @@ from pathlib import Path
 
 from PIL import Image
 
-from tests.catalog import make_catalog, photo, run
+from tests.catalog import make_catalog, photo, run_here
 from tests.test_images_support import png_declaring
 
 
@@ -24,7 +24,7 @@ def _srcsets(html: str) -> list[tuple[str, int]]:
 def test_built_pages_point_at_real_variants(tmp_path: Path) -> None:
     cat = make_catalog(tmp_path / "site", products=1)
     photo(cat.root / "products" / "lishui" / "p1" / "photo.jpg", size=(2000, 1500))
-    result = run(cat.root, "build", "-q")
+    result = run_here(cat.root, "build", "-q")
     assert result.returncode == 0, result.stderr
     pages = [p for p in cat.output.rglob("*.html") if "<picture>" in p.read_text(encoding="utf-8")]
     assert pages
@@ -44,7 +44,7 @@ def test_built_pages_point_at_real_variants(tmp_path: Path) -> None:
         sorted(p.name for p in (cat.root / ".sitegen-cache" / "img").iterdir())
 
     mtimes = {p: p.stat().st_mtime_ns for p in (cat.root / ".sitegen-cache" / "img").iterdir()}
-    again = run(cat.root, "build", "-q")
+    again = run_here(cat.root, "build", "-q")
     assert again.returncode == 0, again.stderr
     assert {p: p.stat().st_mtime_ns for p in mtimes} == mtimes  # the rebuild touched no image
 
@@ -52,7 +52,7 @@ def test_built_pages_point_at_real_variants(tmp_path: Path) -> None:
 def test_bad_photo_fails_the_build_with_its_path(tmp_path: Path) -> None:
     cat = make_catalog(tmp_path / "site", products=1)
     (cat.root / "products" / "lishui" / "p1" / "photo.jpg").write_bytes(png_declaring(50_000, 50_000))
-    result = run(cat.root, "build")
+    result = run_here(cat.root, "build")
     assert result.returncode == 1
     assert "products/lishui/p1/photo.jpg" in result.stderr and "megapixels" in result.stderr
     assert "Traceback" not in result.stderr
@@ -60,10 +60,10 @@ def test_bad_photo_fails_the_build_with_its_path(tmp_path: Path) -> None:
 
 
 def test_identical_photos_in_many_folders_are_processed_once(tmp_path) -> None:
-    from tests.catalog import make_catalog, run
+    from tests.catalog import make_catalog, run_here
 
     catalog = make_catalog(tmp_path / "site", products=6)  # every product has the same photo bytes
-    result = run(catalog.root, "build")
+    result = run_here(catalog.root, "build")
     assert result.returncode == 0, result.stderr
     metas = list((catalog.root / ".sitegen-cache" / "meta").glob("*.json"))
     assert len(metas) == 1
@@ -98,7 +98,7 @@ def test_avif_without_a_codec_is_a_setting_error(tmp_path: Path) -> None:
         assert f"sitegen.toml:{line}: 'images.formats' includes \"avif\"" in result.stderr, result.stderr
         assert "pillow-avif-plugin" in result.stderr and "Traceback" not in result.stderr
     assert not cat.output.exists() and not (cat.root / ".sitegen-cache" / "img").exists()
-    assert run(cat.root, "build", "-q").returncode == 0  # with the codec (this Pillow has it) all is well
+    assert run_here(cat.root, "build", "-q").returncode == 0  # with the codec (this Pillow has it) all is well
     assert any(p.suffix == ".avif" for p in (cat.output / "img").iterdir())
 
 
@@ -144,7 +144,7 @@ def test_killed_image_worker_is_a_clear_error_not_a_hang(tmp_path: Path) -> None
     assert list(leftover_temps(cache)) == []
     for meta in (cache / "meta").glob("*.json"):  # whatever finished is whole
         assert all((cache / "img" / entry[0]).is_file() for entry in json.loads(meta.read_text())["sources"])
-    again = run(cat.root, "build", "-q")  # without the killer, the next build finishes the job
+    again = run_here(cat.root, "build", "-q")  # without the killer, the next build finishes the job
     assert again.returncode == 0, again.stderr
     assert any(p.name.startswith("die-") for p in (cat.output / "img").iterdir())
 
@@ -156,14 +156,14 @@ def test_a_photo_path_written_with_windows_backslashes_is_checked_built_and_show
     index = folder / "index.md"
     text = index.read_text("utf-8").replace("{file: photo.jpg,", r"{file: 'photos\cover.jpg',")
     index.write_text(text, "utf-8")
-    assert run(cat.root, "check").returncode == 0
-    result = run(cat.root, "build")
+    assert run_here(cat.root, "check").returncode == 0
+    result = run_here(cat.root, "build")
     assert result.returncode == 0, result.stderr
     page = (cat.output / "products/lishui/p1/index.html").read_text("utf-8")
     shown = re.findall(r'src="/(img/cover-[^"]+)"', page)
     assert shown and all((cat.output / rel).is_file() for rel in shown)
     index.write_text(text.replace(r"photos\cover.jpg", r"..\p1\..\..\x.jpg"), "utf-8")
-    result = run(cat.root, "check")
+    result = run_here(cat.root, "check")
     assert result.returncode == 1 and "Traceback" not in result.stderr
     assert "products/lishui/p1/index.md:5: " in result.stderr and "outside" in result.stderr, result.stderr
 
@@ -178,7 +178,7 @@ def test_logos_get_small_widths_and_photos_keep_theirs(tmp_path: Path) -> None:
     brand = cat.root / "brands" / "lishui" / "index.md"
     brand.write_text(brand.read_text("utf-8").replace("summary:", "logo: logo.jpg\nsummary:"), "utf-8")
     photo(cat.root / "products" / "lishui" / "p1" / "photo.jpg", size=(2000, 1500))
-    assert run(cat.root, "build").returncode == 0
+    assert run_here(cat.root, "build").returncode == 0
     home = (cat.output / "index.html").read_text("utf-8")
     logo = re.search(r'srcset="([^"]*/logo-[^"]*)"', home)
     assert logo and sorted(int(w) for w in re.findall(r" (\d+)w", logo.group(1))) == sorted(LOGO_WIDTHS)
@@ -187,6 +187,6 @@ def test_logos_get_small_widths_and_photos_keep_theirs(tmp_path: Path) -> None:
     assert {int(w) for w in re.findall(r"/img/photo-\S+ (\d+)w", product)} == {480, 960, 1600}
     brand.write_text(brand.read_text("utf-8").replace("logo: logo.jpg", "logo: logo.jpg\nbanner: logo.jpg"),
                      "utf-8")
-    assert run(cat.root, "build").returncode == 0
+    assert run_here(cat.root, "build").returncode == 0
     page = (cat.output / "brands/lishui/index.html").read_text("utf-8")
     assert {int(w) for w in re.findall(r"/img/logo-\S+ (\d+)w", page)} == {480, 600}  # clamped to the source

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from tests.catalog import make_catalog, run
+from tests.catalog import make_catalog, run, run_here
 
 # ------------------------------------------------------------------ photos beyond WebP's 16,383-pixel side
 
@@ -55,9 +55,9 @@ def test_photos_longer_than_webp_allows_build_and_their_pictures_tell_the_truth(
     _long_photo(cat.root / "products/lishui/p2/photo.jpg", (17000, 600))  # a banner
     if formats:
         cat.write("sitegen.toml", (cat.root / "sitegen.toml").read_text("utf-8") + f"\n[images]\nformats = {formats}\n")
-    checked = run(cat.root, "check")
+    checked = run_here(cat.root, "check")
     assert checked.returncode == 0, checked.stderr
-    built = run(cat.root, "build")
+    built = run_here(cat.root, "build")
     assert built.returncode == 0, built.stderr
     for product, (width, height) in (("p1", (750, 17000)), ("p2", (17000, 600))):
         tags = _tags((cat.output / f"products/lishui/{product}/index.html").read_text("utf-8"))

@@ -10,11 +10,11 @@ import sys
 
 from PIL import Image
 
-from tests.catalog import Catalog, run
+from tests.catalog import Catalog, run, run_here
 
 
 def test_publish_to_a_folder_after_a_build(catalog: Catalog, tmp_path) -> None:
-    assert run(catalog.root, "build").returncode == 0
+    assert run_here(catalog.root, "build").returncode == 0
     target = tmp_path / "published"
     result = run(catalog.root, "publish", "--target", f"file://{target}")
     assert result.returncode == 0, result.stderr
@@ -28,7 +28,7 @@ def test_publish_to_a_folder_after_a_build(catalog: Catalog, tmp_path) -> None:
 
 
 def test_progress_bar_on_a_terminal_even_for_a_small_site(catalog: Catalog, tmp_path) -> None:
-    assert run(catalog.root, "build").returncode == 0
+    assert run_here(catalog.root, "build").returncode == 0
     files = len(json.loads((catalog.output / ".sitegen-manifest.json").read_text())["files"])
     assert files < 200  # below the page bar's threshold: publish draws its own
     leader, follower = pty.openpty()
@@ -70,7 +70,7 @@ def test_every_file_a_build_writes_has_a_known_content_type(catalog: Catalog) ->
                        "logo.svg": "<svg/>", "app.js": "", "data.json": "{}"}.items():
         (static / name).parent.mkdir(parents=True, exist_ok=True)
         (static / name).write_bytes(data if isinstance(data, bytes) else data.encode())
-    built = run(catalog.root, "build")
+    built = run_here(catalog.root, "build")
     assert built.returncode == 0, built.stderr
     paths = json.loads((catalog.output / ".sitegen-manifest.json").read_text())["files"]
     suffixes = {p.rsplit(".", 1)[-1] for p in paths}
@@ -91,7 +91,7 @@ def test_publish_without_a_build_is_refused_in_one_line(catalog: Catalog, tmp_pa
 
 
 def test_publish_with_a_bad_flag_value_is_a_usage_error(catalog: Catalog) -> None:
-    assert run(catalog.root, "build").returncode == 0
+    assert run_here(catalog.root, "build").returncode == 0
     result = run(catalog.root, "publish", "--target", "ftp://nowhere")
     assert result.returncode == 2 and result.stderr.startswith("sitegen: ")
 

@@ -113,17 +113,17 @@ def test_gzip_does_not_apply_to_a_folder(local) -> None:
 def test_a_site_built_with_drafts_is_not_published_unless_allowed(tmp_path: Path) -> None:
     """`build --drafts` marks its manifest when a draft is in the site; publish refuses it, says why and what
     to type, and publishes nothing; `--allow-drafts` publishes it; a build without --drafts publishes."""
-    from tests.catalog import make_catalog, run
+    from tests.catalog import make_catalog, run, run_here
 
     catalog = make_catalog(tmp_path / "site", products=2)
     dest = tmp_path / "public"
     target = f"--target={dest.as_uri()}"
-    assert run(catalog.root, "build", "--drafts").returncode == 0
+    assert run_here(catalog.root, "build", "--drafts").returncode == 0
     manifest = json.loads((catalog.output / ".sitegen-manifest.json").read_text("utf-8"))
     assert "drafts" not in manifest  # --drafts, but no product is a draft: nothing to refuse
     path = catalog.root / "products/lishui/p2/index.md"
     path.write_text(path.read_text("utf-8").replace("season:", "draft: true\nseason:"), "utf-8")
-    assert run(catalog.root, "build", "--drafts").returncode == 0
+    assert run_here(catalog.root, "build", "--drafts").returncode == 0
     assert json.loads((catalog.output / ".sitegen-manifest.json").read_text("utf-8"))["drafts"] is True
     refused = run(catalog.root, "publish", target)
     assert refused.returncode == 1 and not dest.exists()
@@ -132,7 +132,7 @@ def test_a_site_built_with_drafts_is_not_published_unless_allowed(tmp_path: Path
         "ready for shoppers; run 'sitegen build' without --drafts, or publish anyway with --allow-drafts")
     allowed = run(catalog.root, "publish", target, "--allow-drafts")
     assert allowed.returncode == 0 and (dest / "products/lishui/p2/index.html").is_file()
-    assert run(catalog.root, "build").returncode == 0  # the draft leaves the site, and the mark with it
+    assert run_here(catalog.root, "build").returncode == 0  # the draft leaves the site, and the mark with it
     assert "drafts" not in json.loads((catalog.output / ".sitegen-manifest.json").read_text("utf-8"))
     published = run(catalog.root, "publish", target)
     assert published.returncode == 0 and not (dest / "products/lishui/p2/index.html").exists()

@@ -195,21 +195,39 @@ def test_missing_pages_are_the_sites_404_and_files_have_their_types(site: Catalo
     assert status == 200 and body == b"" and int(headers["content-length"]) > 0
 
 
-@pytest.mark.parametrize("path", [
-    "/../../../../etc/passwd", "/%2e%2e/%2e%2e/%2e%2e/etc/passwd", "/..%2f..%2f..%2fetc/passwd",
-    "/%2E%2E/%2E%2E/etc/passwd", "/products/../../../../etc/passwd", "//etc/passwd", "/..\\..\\etc\\passwd",
-    "/%00/etc/passwd", "/%c0%ae%c0%ae/etc/passwd", "/link-out/passwd", "/link-file", "/../site/sitegen.toml",
-    "/" + "a" * 5000, "/a" * 3000, "/%ff%fe", "/%", "/%zz",
-    "/.sitegen-manifest.json/../../../sitegen.toml", "http://127.0.0.1/../../etc/passwd",
-])
-def test_nothing_outside_the_preview_folder_is_served(site: Catalog, server: Server, path: str) -> None:
-    preview = site.root / PREVIEW
-    os.symlink("/etc", preview / "link-out")
-    os.symlink(site.root / "sitegen.toml", preview / "link-file")
-    status, _, body = server.get(path)
-    assert status == 404, path
-    assert b"root:" not in body and "测试品牌目录".encode() not in body.split(b"<title>")[0]
-    assert b"base_url" not in body
+@pytest.fixture(scope="class")
+def linked_preview(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Catalog, Server]]:
+    """One server for every path below (the requests only read, each on a connection of its own), with links
+    out of its preview folder: to /etc and to the catalog's sitegen.toml."""
+    site = make_catalog(tmp_path_factory.mktemp("preview-links") / "site", products=3)
+    server = start(site.root)
+    try:
+        preview = site.root / PREVIEW
+        os.symlink("/etc", preview / "link-out")
+        os.symlink(site.root / "sitegen.toml", preview / "link-file")
+        yield site, server
+    finally:
+        server.stop()
+
+
+class TestNothingOutsideThePreviewFolderIsServed:
+    @pytest.mark.parametrize("path", [
+        "/../../../../etc/passwd", "/%2e%2e/%2e%2e/%2e%2e/etc/passwd", "/..%2f..%2f..%2fetc/passwd",
+        "/%2E%2E/%2E%2E/etc/passwd", "/products/../../../../etc/passwd", "//etc/passwd", "/..\\..\\etc\\passwd",
+        "/%00/etc/passwd", "/%c0%ae%c0%ae/etc/passwd", "/link-out/passwd", "/link-file", "/../site/sitegen.toml",
+        "/" + "a" * 5000, "/a" * 3000, "/%ff%fe", "/%", "/%zz",
+        "/.sitegen-manifest.json/../../../sitegen.toml", "http://127.0.0.1/../../etc/passwd",
+    ])
+    def test_nothing_outside_the_preview_folder_is_served(self, linked_preview: tuple[Catalog, Server],
+                                                          path: str) -> None:
+        site, server = linked_preview
+        assert server.proc.poll() is None, "an earlier path stopped the server"
+        assert (site.root / PREVIEW / "link-out").is_symlink() and (site.root / PREVIEW / "link-file").is_symlink()
+        status, _, body = server.get(path)
+        assert status == 404, path
+        assert b"root:" not in body and "测试品牌目录".encode() not in body.split(b"<title>")[0]
+        assert b"base_url" not in body
+        assert server.get("/products/lishui/p1/")[0] == 200, "the server no longer serves its own pages"
 
 
 def test_drafts_are_shown_only_with_drafts_and_carry_a_badge(site: Catalog) -> None:
