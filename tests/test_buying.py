@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from tests.catalog import BRAND, PRODUCT, Catalog, run, run_here
+from tests.catalog import BRAND, PRODUCT, Catalog, run_here
 
 P = "products/lishui/p1/index.md"
 
@@ -37,7 +37,7 @@ def test_buttons_and_customer_service_on_the_product_page(catalog: Catalog) -> N
     catalog.write(P, _links("https://detail.tmall.com/item.htm?id=1", "weixin://dl/business/?t=AbC&x=1"))
     catalog.write("brands/lishui/index.md", BRAND.replace("summary:", "contact: {phone: 0578-1234567, email: "
                                                           "kf@example.cn}\nsummary:"))
-    assert run(catalog.root, "build").returncode == 0
+    assert run_here(catalog.root, "build").returncode == 0
     html = (catalog.output / "products/lishui/p1/index.html").read_text("utf-8")
     assert '<a class="button" href="https://detail.tmall.com/item.htm?id=1" rel="noopener nofollow">店0</a>' in html
     assert '<a class="button" href="weixin://dl/business/?t=AbC&amp;x=1" rel="noopener nofollow">店1</a>' in html

@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from tests.catalog import CONFIG, Catalog, run, run_here
+from tests.catalog import CONFIG, Catalog, run_here
 
 P = "products/lishui/p1/index.md"
 TERMS = """
@@ -81,7 +81,7 @@ def test_an_unknown_number_format_is_a_setting_problem(certified: Catalog) -> No
 def test_verify_links_only_beside_a_number_and_only_to_https(certified: Catalog) -> None:
     certified.write(P, _product("  - {id: green-food, number: \"GF330102240567\"}\n  - organic\n"
                                 "  - {id: local, number: \"42\"}\n"))
-    assert run(certified.root, "build").returncode == 0
+    assert run_here(certified.root, "build").returncode == 0
     page = (certified.output / "products/lishui/p1/index.html").read_text("utf-8")
     assert page.count("查验") == 1
     assert '<a href="https://www.greenfood.org.cn/" rel="noopener">查验</a>' in page

@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 import xml.etree.ElementTree as ET
 
-from tests.catalog import PRODUCT, Catalog, run
+from tests.catalog import PRODUCT, Catalog, run_here
 
 SITE = "https://shop.example.com"
 ATOM = "{http://www.w3.org/2005/Atom}"
@@ -25,7 +25,7 @@ def _catalog(catalog: Catalog) -> Catalog:
     catalog.product("lishui", "p4", title="草稿茶")
     catalog.write("products/lishui/p4/index.md", PRODUCT.format(title="草稿茶", category="tea").replace(
         "season:", "draft: true\ndate: 2026-01-01\nseason:"))
-    result = run(catalog.root, "build")
+    result = run_here(catalog.root, "build")
     assert result.returncode == 0, result.stderr
     return catalog
 
@@ -82,7 +82,7 @@ def test_a_feed_follows_an_edit(catalog: Catalog) -> None:
     _catalog(catalog)
     path = catalog.root / "products/lishui/p2/index.md"
     path.write_text(path.read_text("utf-8").replace("遂昌菊米2", "改名的菊米"), "utf-8")
-    assert run(catalog.root, "build").returncode == 0
+    assert run_here(catalog.root, "build").returncode == 0
     data = json.loads((catalog.output / "products.json").read_text("utf-8"))
     assert [p["title"] for p in data["products"] if p["id"] == "lishui/p2"] == ["改名的菊米"]
     assert "改名的菊米" in (catalog.output / "merchant.xml").read_text("utf-8")

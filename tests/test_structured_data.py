@@ -8,7 +8,7 @@ import json
 import re
 from pathlib import Path
 
-from tests.catalog import PRODUCT, Catalog, run
+from tests.catalog import PRODUCT, Catalog, run_here
 
 LD = re.compile(r'<script type="application/ld\+json">(.*?)</script>', re.S)
 CRUMB = re.compile(r'<li>(?:<a href="([^"]+)">([^<]+)</a>|<span aria-current="page">([^<]+)</span>)</li>')
@@ -33,7 +33,7 @@ def _build(catalog: Catalog) -> Path:
                "  - {name: 试饮装}\nseason:"
     catalog.write("products/lishui/p2/index.md", PRODUCT.format(title="菊米礼盒", category="tea").replace(
         "season:", variants))
-    result = run(catalog.root, "build")
+    result = run_here(catalog.root, "build")
     assert result.returncode == 0, result.stderr
     return catalog.output
 
