@@ -218,3 +218,11 @@ def test_a_nested_message_is_shown_in_the_language_of_the_sentence_around_it() -
     assert render("publish-requests", {"count": 12_000}) == "12,000 requests"
     assert msg("hint-allowed-fields", choices=["a", "b"]).text(ZH).count("、") == 1
     assert Msg("no-such-code").text(ZH) == "no-such-code"
+
+
+def test_the_sandbox_s_limits_are_said_in_the_editor_s_language() -> None:
+    from sitegen.render.sandbox import MAX_RENDER_MEMORY
+    from sitegen.render.theme import SANDBOX
+
+    assert ENGLISH.keys() >= SANDBOX
+    assert f"({MAX_RENDER_MEMORY >> 20:,} MB)" in ENGLISH["sandbox-page-memory"]

@@ -403,6 +403,11 @@ sitegen <命令> --help 查看详细用法 (a command's options); sitegen --vers
     "short",
     "template-failed": "{where}: {problem}",
     "template-failed-own": "{where}: {problem}; fix this template, or delete it to use the one sitegen ships",
+    "sandbox-too-deep": "this is nested too deep for the template reader: write it flatter (fewer blocks, brackets "
+    "or filters inside each other)",
+    "sandbox-power": "a power this large would take the machine's memory",
+    "sandbox-repeat": "text or a list repeated this often would take the machine's memory",
+    "sandbox-page-memory": "this page would take more memory than a template may use (1,024 MB)",
     # publishing
     "publish-counts": "upload {files:@file|files} ({size}); delete {delete}; {unchanged} unchanged",
     "publish-counts-why": "upload {files:@file|files} ({size}: {why}); delete {delete}; {unchanged} unchanged",

@@ -22,7 +22,7 @@ from sitegen.render.i18n import texts, translator
 from sitegen.render.markdown import body_key, plain_text, render_markdown, resanitized
 from sitegen.render.picture import largest, picture, smallest
 from sitegen.render.reads import Reads, Recorder, Tracked, untracked
-from sitegen.render.sandbox import MAX_RENDER_MEMORY, CatalogSandbox, CompiledTemplates
+from sitegen.render.sandbox import CatalogSandbox, CompiledTemplates
 from sitegen.render.seo import brand_ld, breadcrumb_ld, graph, json_ld, price_range, product_ld
 from sitegen.render.theme import Theme
 from sitegen.structure import Page, Site, Urls, paged_url
@@ -82,9 +82,7 @@ class Renderer:
         try:
             return self.env.get_template(TEMPLATES[page.kind]).render(context), reads
         except MemoryError as exc:  # past sandbox.bounded_memory: said at the template's line, like any other
-            limit = f"{MAX_RENDER_MEMORY >> 20:,} MB"
-            raise self.theme.error(SecurityError(f"this page would take more memory than a template may use "
-                                                 f"({limit})").with_traceback(exc.__traceback__)) from None
+            raise self.theme.error(SecurityError("sandbox-page-memory").with_traceback(exc.__traceback__)) from None
         except Exception as exc:  # a template is the catalog's code: 1/0, a loop of includes, a wrong call …
             raise self.theme.error(exc) from None
 

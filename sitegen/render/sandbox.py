@@ -132,16 +132,15 @@ class CatalogSandbox(ImmutableSandboxedEnvironment):
             return super().compile(source, name, filename, raw, defer_init)  # type: ignore[call-overload]
         except (RecursionError, SyntaxError, MemoryError):
             line = _deepest_line(self, text) if text is not None else 1
-            raise TemplateSyntaxError("this is nested too deep for the template reader: write it flatter (fewer "
-                                      "blocks, brackets or filters inside each other)", line, name, filename) from None
+            raise TemplateSyntaxError("sandbox-too-deep", line, name, filename) from None  # a message code
 
     def call_binop(self, context: jinja2.runtime.Context, operator: str, left: Any, right: Any) -> Any:
         if operator == "**" and isinstance(left, int) and isinstance(right, int) and abs(left) > 1 and right > 64:
-            raise SecurityError("a power this large would take the machine's memory")
+            raise SecurityError("sandbox-power")
         if operator == "*":
             count, seq = (left, right) if isinstance(left, int) else (right, left)
             if isinstance(count, int) and isinstance(seq, str | list | tuple) and len(seq) * count > _MAX_SIZE:
-                raise SecurityError("text or a list repeated this often would take the machine's memory")
+                raise SecurityError("sandbox-repeat")
         return super().call_binop(context, operator, left, right)
 
 

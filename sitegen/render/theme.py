@@ -16,12 +16,17 @@ from typing import TYPE_CHECKING
 
 from sitegen.errors import Problem, UsageError, cannot_read
 from sitegen.fsutil import safe_rel
+from sitegen.messages import Msg, msg
 from sitegen.untrusted import CONTROL
 
 if TYPE_CHECKING:
     import jinja2
 
 PACKAGE_THEMES = Path(__file__).resolve().parent.parent / "themes"
+# The limits the sandbox puts on a template, raised under these message codes (sandbox.py, pages.py)
+SANDBOX = frozenset({"sandbox-too-deep", "sandbox-power", "sandbox-repeat", "sandbox-page-memory"})
+
+
 class ThemeError(UsageError):
     """A template that cannot be rendered (a site's own override, usually): `path:line: what`, exit 1, no
     traceback. Built from plain strings so that it crosses from a render worker to the main process intact."""
@@ -94,7 +99,7 @@ class Theme:
         base = self._base(filename)
         return Path(filename).relative_to(base).as_posix() if base else filename
 
-    def _locate(self, exc: Exception) -> tuple[str, int | None, str, bool]:
+    def _locate(self, exc: Exception) -> tuple[str, int | None, str | Msg, bool]:
         """(template path, line, Jinja's words, whether the template is the site's own)."""
         filename, line = getattr(exc, "filename", None), getattr(exc, "lineno", None)
         if filename is None:  # a runtime error: Jinja puts the template's file and line in the traceback
@@ -107,6 +112,8 @@ class Theme:
             where = Path(filename).relative_to(base).as_posix()
             own = base != PACKAGE_THEMES.parents[1]
         message = (getattr(exc, "message", None) or str(exc) or type(exc).__name__).rstrip(".")
+        if message in SANDBOX:  # sitegen's own limits say why in the editor's language; Jinja's words stay its own
+            return where, line, msg(message), own
         return where, line, message, own
 
     def _base(self, filename: str) -> Path | None:
