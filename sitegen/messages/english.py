@@ -451,6 +451,7 @@ sitegen <命令> --help 查看详细用法 (a command's options); sitegen --vers
     "watching by polling instead, which notices changes within a second",
     "serve-watch-limit-later": "the limit of watched folders is reached: watching by polling instead",
     "serve-stopped": "stopped",
+    "serve-foreign-host": "sitegen serve answers only to this computer's own names (127.0.0.1, localhost)",
     "overlay-title": "sitegen: the preview is not updated until these problems are fixed",
 }
 

@@ -139,12 +139,15 @@ class PreviewServer(ThreadingHTTPServer):
     daemon_threads = True
     allow_reuse_address = True
 
-    def __init__(self, address: tuple[str, int], folder: Path, hub: Hub, hosts: frozenset[str] | None):
+    def __init__(self, address: tuple[str, int], folder: Path, hub: Hub, hosts: frozenset[str] | None,
+                 refusal: str = "sitegen serve answers only to 127.0.0.1 and localhost"):
         """`hosts`: the names a request may give in its Host header (None: any). On this computer only, a
-        web page the editor opens elsewhere must not read the preview through DNS rebinding."""
+        web page the editor opens elsewhere must not read the preview through DNS rebinding. `refusal`:
+        what such a request is told, in the editor's language."""
         self.folder = folder
         self.hub = hub
         self.hosts = hosts
+        self.refusal = (refusal + "\n").encode()
         self.script = resources.files("sitegen.serve").joinpath("reload.js").read_bytes()
         super().__init__(address, Handler)
 
@@ -169,8 +172,7 @@ class Handler(BaseHTTPRequestHandler):
         url_path = parts.path
         hosts = self.server.hosts
         if hosts is not None and _host_name(self.headers.get("Host", "")) not in hosts:
-            self._send(HTTPStatus.FORBIDDEN, "text/plain; charset=utf-8",
-                       b"sitegen serve answers only to this computer's own names (127.0.0.1, localhost)\n", head)
+            self._send(HTTPStatus.FORBIDDEN, "text/plain; charset=utf-8", self.server.refusal, head)
             return
         if url_path == EVENTS and not head:
             self._events()

@@ -143,7 +143,7 @@ def serve(options: ServeOptions, terminal: Terminal, ready: Callable[[str], None
     preview = Preview(options, terminal, folder)
     terminal.info(msg("serve-building", root=str(root)))
     preview.rebuild()  # before any thread starts: this first pass may fork workers (a cold build)
-    server = _listen(options, folder, preview.hub)
+    server = _listen(options, folder, preview.hub, terminal.text(msg("serve-foreign-host")))
     changes = Changes(root)
     watcher: Watcher | None = None
     thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.2}, name="sitegen-http",
@@ -189,13 +189,13 @@ def serve(options: ServeOptions, terminal: Terminal, ready: Callable[[str], None
         thread.join(timeout=5)
 
 
-def _listen(options: ServeOptions, folder: Path, hub: Hub) -> PreviewServer:
+def _listen(options: ServeOptions, folder: Path, hub: Hub, refusal: str) -> PreviewServer:
     folder.mkdir(parents=True, exist_ok=True)
     try:
         if ":" in options.host:
             PreviewServer.address_family = socket.AF_INET6
         hosts = frozenset({"127.0.0.1", "localhost", "::1", options.host}) if _loopback(options.host) else None
-        return PreviewServer((options.host, options.port), folder, hub, hosts)
+        return PreviewServer((options.host, options.port), folder, hub, hosts, refusal)
     except OSError as exc:
         if exc.errno == errno.EADDRINUSE:
             raise UsageError("serve-port-in-use", port=str(options.port), host=options.host,
