@@ -128,7 +128,7 @@ def run(args: argparse.Namespace, config: SiteConfig, output_dir: Path, ui: Repo
         return _run(args, config, output_dir, ui, report)
     except PublishError as exc:
         if as_json:
-            report["error"] = exc.as_json()
+            report["error"] = exc.as_json(getattr(ui, "lang", DEFAULT))  # its text in the CLI's language
             _print_json(report)
         raise
 
@@ -156,7 +156,7 @@ def _run(args: argparse.Namespace, config: SiteConfig, output_dir: Path, ui: Rep
     if any(o.path == INDEX_NAME for o in local):
         raise PublishError("index-in-output", key=INDEX_NAME)
     warnings = target_warnings(target, config.base_url)
-    report["warnings"] = [w.text() for w in warnings]
+    report["warnings"] = [w.text(lang) for w in warnings]
     for warning in warnings:
         say(msg("warning-prefix", text=warning))
     store = open_store(target, output_dir)
@@ -166,7 +166,7 @@ def _run(args: argparse.Namespace, config: SiteConfig, output_dir: Path, ui: Rep
         refusal = _refusal(outcome, args)
         report.update(status="dry-run", plan=outcome.plan.as_json(), result=outcome.as_json())
         if refusal:
-            report["refusal"] = refusal.as_json()
+            report["refusal"] = refusal.as_json(lang)
         if as_json:
             _print_json(report)
         else:
