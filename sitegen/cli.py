@@ -23,7 +23,7 @@ from typing import Any
 from sitegen import __version__
 from sitegen.errors import ContentError, Problem, UsageError, by_place, did_you_mean
 from sitegen.messages import Msg, choose, msg, render, supported, text_of
-from sitegen.messages.english import ARGPARSE
+from sitegen.messages.english_commands import ARGPARSE
 from sitegen.untrusted import json_safe, visible
 
 # Below these counts the work is over in about a second: a progress bar would only flicker.

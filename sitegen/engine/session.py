@@ -53,7 +53,7 @@ from sitegen.output import (
 )
 from sitegen.render.feeds import Feeds
 from sitegen.render.theme import Theme
-from sitegen.structure import Page, Site, Urls
+from sitegen.structure import Page, Site
 from sitegen.validate import Validated, published_products
 
 if TYPE_CHECKING:  # the image and render steps (Pillow, process pools) are imported when a pass needs them:
@@ -153,17 +153,15 @@ class Session:
         self._requests: dict[str, tuple[Product, list[ImageRequest]]] = {}  # each product's photos (by folder)
         self._planned = Planned()  # the pages and their fingerprints, while the catalog's shape holds
         self._feeds = Feeds()  # each product's part of the feeds and the sitemap, while it is the same
-        # what the last pass left in the output folder: its files as the state store has them, the source
-        # hashes, the manifest, and the manifest's (size, mtime) then
+        # what the last pass left in output/: its files as the store has them, source hashes, manifest, its stat
         self._output: tuple[str, dict[str, Written], dict[tuple[str, int, int], str], Manifest,
                             tuple[int, int]] | None = None
         self._stamp: str | None = None  # of the last pass, if it remembered one (see LastBuild)
         self._drafts: bool | None = None  # whether the manifest the last pass wrote says drafts are in it
 
     def build(self, changed: Iterable[str] | None = None, first: Collection[str] | None = None) -> BuildResult:
-        """One pass. `changed`: the paths (relative to the catalog, '/'-separated) that may have changed since
-        the last pass of this session, as a watcher reports them; a folder none of them touches is taken as
-        the last pass found it, without a look. None (`sitegen build`): anything may have changed.
+        """One pass. `changed`: the paths (catalog-relative, '/'-separated) that may have changed since the last
+        pass, as a watcher reports them; a folder none touches is taken as it was. None: anything may have.
 
         `first`: the output files of the pages open in a browser. When a change touches many pages (a theme
         template), only those are rendered, and the others stay as they were, marked for the next pass
@@ -383,10 +381,8 @@ class Session:
     def _write(self, plan: Plan, checked: Checked, requests: list[ImageRequest],
                images: dict[str, ProcessedImage], assembly: Assembly) -> None:
         """Everything else the site needs, then the swap into output/: all of it, or none of it."""
-        for rel, data in self._planned.extras(checked.config, plan.now["c"], plan.pages).items():
-            assembly.small(rel, data)
-        language = checked.config.language
-        for rel, data in self._feeds.files(plan.site, plan.pages, Urls.for_language(language, language)).items():
+        for rel, data in (self._planned.extras(checked.config, plan.now["c"], plan.pages)
+                          | self._feeds.files(plan.site, plan.pages)).items():
             assembly.small(rel, data)
         for asset in checked.theme.assets.values():  # copied: a theme file edited in place must not leak
             assembly.source(asset.output, asset.source, link=False)

@@ -17,7 +17,7 @@ from typing import Any
 from sitegen.config import SiteConfig
 from sitegen.content.models import Brand, Product
 from sitegen.images.model import ProcessedImage
-from sitegen.structure import Page, Site
+from sitegen.structure import Page, Site, Urls
 
 FEED_SIZE = 50  # entries of the Atom feed: the newest products by date
 SCHEMA_VERSION = 1  # of /products.json (docs/feeds.md); raised when a field changes meaning or goes
@@ -93,10 +93,10 @@ class Feeds:
     def __init__(self) -> None:
         self._parts: dict[str, _Parts] = {}
 
-    def files(self, site: Site, pages: Iterable[Page], urls: Any) -> dict[str, bytes]:
-        """feed.xml, products.json, merchant.xml and sitemap.xml for this pass. `urls`: the site paths of
-        the catalog's language (structure.Urls)."""
+    def files(self, site: Site, pages: Iterable[Page]) -> dict[str, bytes]:
+        """feed.xml, products.json, merchant.xml and sitemap.xml for this pass, of the catalog's language."""
         config = site.config
+        urls = Urls.for_language(config.language, config.language)
         parts = {}
         for product in site.products:
             brand = site.brands.get(product.brand_id)
