@@ -86,3 +86,21 @@ def test_a_feed_follows_an_edit(catalog: Catalog) -> None:
     data = json.loads((catalog.output / "products.json").read_text("utf-8"))
     assert [p["title"] for p in data["products"] if p["id"] == "lishui/p2"] == ["改名的菊米"]
     assert "改名的菊米" in (catalog.output / "merchant.xml").read_text("utf-8")
+
+
+def test_the_traceability_fields_of_gb_t_38574_are_shown_and_fed(catalog: Catalog) -> None:
+    text = PRODUCT.format(title="菊米", category="tea").replace(
+        "season:", "producer: 遂昌县菊米合作社\nbatch: SC-2024-09-A\nproduction_date: 2024-09-12\n"
+                   "shelf_life: 18个月\nseason:")
+    catalog.write("products/lishui/p1/index.md", text)
+    assert run_here(catalog.root, "build").returncode == 0
+    html = (catalog.output / "products/lishui/p1/index.html").read_text("utf-8")
+    for label, value in (("生产者", "遂昌县菊米合作社"), ("批次", "SC-2024-09-A"), ("生产日期", "2024-09-12"),
+                         ("保质期", "18个月")):
+        assert f"<dt>{label}</dt><dd>{value}</dd>" in html
+    data = json.loads((catalog.output / "products.json").read_text("utf-8"))
+    p1 = next(p for p in data["products"] if p["id"] == "lishui/p1")
+    assert (p1["batch"], p1["production_date"], p1["shelf_life"]) == ("SC-2024-09-A", "2024-09-12", "18个月")
+    catalog.write("products/lishui/p1/index.md", text.replace("2024-09-12", "2024-13-01"))
+    result = run_here(catalog.root, "check")
+    assert result.returncode == 1 and "'production_date' is 2024-13-01, a day that does not exist" in result.stderr

@@ -106,6 +106,8 @@ class Product:
     weight: str = ""
     shelf_life: str = ""
     storage: str = ""
+    batch: str = ""  # GB/T 38574-2020 traceability, with producer and shelf_life
+    production_date: str = ""  # ISO date
 
     @property
     def key(self) -> str:

@@ -93,6 +93,10 @@ PRODUCT: tuple[Field, ...] = (
     Field("weight", "text", "净含量", "Net weight", "净含量", "net weight, e.g. 500克", '""'),
     Field("shelf_life", "text", "保质期", "Shelf life", "保质期", "shelf life, e.g. 18个月", '""'),
     Field("storage", "text", "储存方式", "Storage", "储存方式", "how to store it", '""'),
+    # GB/T 38574-2020 (traceability of agricultural products): with producer and shelf_life above
+    Field("batch", "text", "批次", "Batch", "生产批次号（追溯用）", "the production batch (for traceability)", '""'),
+    Field("production_date", "date", "生产日期", "Production date", "生产日期，写成 YYYY-MM-DD",
+          "YYYY-MM-DD, when this batch was made", "{today}"),
 )
 
 SCHEMAS = {"brand": BRAND, "product": PRODUCT}

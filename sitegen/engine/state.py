@@ -27,7 +27,7 @@ from sitegen.content.codec import clean_json
 from sitegen.fsutil import remove_tree, safe_rel
 
 STATE_FILE = "state.sqlite"
-_VERSION = 4  # PRAGMA user_version: bump when the schema or the meaning of a column changes
+_VERSION = 5  # PRAGMA user_version: bump when the schema or the meaning of a column changes
 
 _SCHEMA = (
     "CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL)",

@@ -60,7 +60,8 @@ def _entry(config: SiteConfig, product: Product, brand: Brand | None, url: str,
         "shop_links": [{"platform": s.platform, "url": s.url} for s in product.shop_links],
         "traceability_url": product.traceability_url, "available": product.available, "date": product.date,
         "tags": list(product.tags), "gtin": product.gtin, "weight": product.weight,
-        "shelf_life": product.shelf_life, "storage": product.storage,
+        "shelf_life": product.shelf_life, "storage": product.storage, "batch": product.batch,
+        "production_date": product.production_date,
     }
 
 
