@@ -22,11 +22,20 @@ from typing import Any
 from sitegen.errors import Problem
 from sitegen.fsutil import can_read
 from sitegen.images import worker
-from sitegen.images.cache import Layout, SourceIndex, StatKey, image_key, read_meta, source_digest, stat_key
+from sitegen.images.cache import (
+    Layout,
+    SourceIndex,
+    StatKey,
+    image_key,
+    leftover_temps,
+    read_meta,
+    source_digest,
+    stat_key,
+)
 from sitegen.images.check import check_images
 from sitegen.images.model import ImageRequest, ProcessedImage, Variant
 from sitegen.images.settings import ImageSettings
-from sitegen.workers import count, finished
+from sitegen.workers import WorkerDied, count, finished
 from sitegen.workers import pool as workers_pool
 
 __all__ = ["RunStats", "check_images", "last_run", "process_images"]
@@ -231,12 +240,20 @@ def _run(jobs: list[worker.Job], workers: int, progress: Progress | None = None,
             outcomes.append(worker.run(job))
             tell(len(outcomes), len(jobs))
         return outcomes, 0
-    with workers_pool(n, _context()) as pool:  # one photo per task: big ones first
-        outcomes = []
-        for out in finished(pool, worker.run, jobs, "worker-died-photos", meanwhile):
-            outcomes.append(out)
-            tell(len(outcomes), len(jobs))
-        return outcomes, n
+    try:
+        with workers_pool(n, _context()) as pool:  # one photo per task: big ones first
+            outcomes = []
+            for out in finished(pool, worker.run, jobs, "worker-died-photos", meanwhile):
+                outcomes.append(out)
+                tell(len(outcomes), len(jobs))
+            return outcomes, n
+    except WorkerDied:
+        # When one worker dies the pool ends the others at once (SIGTERM), perhaps mid-write: now that every
+        # one is gone, their half-written temp files go too (what they finished is whole, and kept)
+        for root in {job.cache_root for job in jobs}:
+            for leftover in list(leftover_temps(root)):
+                leftover.unlink(missing_ok=True)
+        raise
 
 
 def _context() -> multiprocessing.context.BaseContext:
