@@ -6,6 +6,8 @@ from __future__ import annotations
 import json
 import xml.etree.ElementTree as ET
 
+import pytest
+
 from tests.catalog import PRODUCT, Catalog, run_here
 
 SITE = "https://shop.example.com"
@@ -104,3 +106,24 @@ def test_the_traceability_fields_of_gb_t_38574_are_shown_and_fed(catalog: Catalo
     catalog.write("products/lishui/p1/index.md", text.replace("2024-09-12", "2024-13-01"))
     result = run_here(catalog.root, "check")
     assert result.returncode == 1 and "'production_date' is 2024-13-01, a day that does not exist" in result.stderr
+
+
+def test_a_preview_pass_after_one_edit_remakes_only_that_product_s_part(catalog: Catalog,
+                                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    """A session's next pass loads an equal copy of the settings and the same records for unchanged files: the
+    feeds keep those products' parts (20,000 of them at province scale) and remake the edited one."""
+    import sitegen.render.feeds as feeds
+    from sitegen.build import BuildOptions
+    from sitegen.engine.session import Session
+
+    session = Session(BuildOptions(catalog.root, catalog.output, jobs=1))
+    session.build()
+    made: list[str] = []
+    real = feeds._entry
+    monkeypatch.setattr(feeds, "_entry", lambda config, product, *rest: made.append(product.id) or real(
+        config, product, *rest))
+    path = catalog.root / "products/lishui/p2/index.md"
+    path.write_text(path.read_text("utf-8").replace("遂昌菊米2", "改名的菊米"), "utf-8")
+    session.build({"products/lishui/p2/index.md"})
+    assert made == ["p2"]
+    assert "改名的菊米" in (catalog.output / "products.json").read_text("utf-8")

@@ -34,7 +34,6 @@ class _Parts:
     record: Product
     brand: Brand | None
     images: tuple[ProcessedImage | None, ...]
-    config: SiteConfig
     json: str
     merchant: str
     sitemap_images: str
@@ -93,23 +92,26 @@ class Feeds:
 
     def __init__(self) -> None:
         self._parts: dict[str, _Parts] = {}
+        self._config: SiteConfig | None = None  # what the parts were made under (a pass loads an equal copy)
 
     def files(self, site: Site, pages: Iterable[Page]) -> dict[str, bytes]:
         """feed.xml, products.json, merchant.xml and sitemap.xml for this pass, of the catalog's language."""
         config = site.config
         urls = Urls.for_language(config.language, config.language)
+        if config != self._config:  # compared once a pass; each part is then the same while its inputs are
+            self._parts, self._config = {}, config
         parts = {}
         for product in site.products:
             brand = site.brands.get(product.brand_id)
             images = tuple(site.image(product.folder, ref.file) for ref in product.images)
             known = self._parts.get(product.key)
-            if not (known is not None and known.record is product and known.brand is brand and known.config is config
+            if not (known is not None and known.record is product and known.brand is brand
                     and len(known.images) == len(images) and all(a is b for a, b in zip(known.images, images,
                                                                                         strict=True))):
                 url = config.url(urls.product(product))
                 photos = [config.url(img.fallback.url) for img in images if img is not None]
                 entry = _entry(config, product, brand, url, photos)
-                known = _Parts(product, brand, images, config, json.dumps(entry, ensure_ascii=False, sort_keys=True),
+                known = _Parts(product, brand, images, json.dumps(entry, ensure_ascii=False, sort_keys=True),
                                _merchant_item(config, product, brand, url, photos),
                                "".join(f"<image:image><image:loc>{_x(p)}</image:loc></image:image>" for p in photos))
             parts[product.key] = known
