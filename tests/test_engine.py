@@ -240,3 +240,20 @@ def test_a_drafts_photo_added_then_removed_shows_in_the_next_pass(catalog: Catal
     (catalog.root / "products/lishui/p9/photo.jpg").unlink()
     assert [p.code for p in session.build(["products/lishui/p9/photo.jpg"]).warnings] == ["missing-image-draft"]
     assert _tree(catalog.output) == clean()
+
+
+@pytest.mark.parametrize("module", ["render/listing_index.py", "structure.py", "themes/default/static/filters.js",
+                                    "themes/default/templates/base.html", "engine/session.py"])
+def test_an_edit_anywhere_in_sitegen_changes_the_code_digest(module: str) -> None:
+    """The digest once covered sitegen/engine/ only: an edit to render/ left the output 'up to date'."""
+    from sitegen.engine.previous import code_digest
+
+    path = Path(sitegen.render.pages.__file__).resolve().parent.parent / module
+    before = code_digest()
+    st = path.stat()
+    try:
+        os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns + 1_000_000_000))
+        assert code_digest() != before
+    finally:
+        os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns))
+    assert code_digest() == before

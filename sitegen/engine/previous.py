@@ -125,10 +125,11 @@ def fingerprint(*parts: object) -> str:
 
 
 def code_digest() -> str:
-    """sitegen's own code: an upgrade, or a developer's edit, must not be mistaken for 'nothing changed'."""
-    package = Path(__file__).resolve().parent
+    """sitegen's own code and built-in theme: an upgrade, or a developer's edit, must not be mistaken for
+    'nothing changed'. The whole package: this module's own folder alone once missed an edit to render/."""
+    package = Path(__file__).resolve().parent.parent
     digest = hashlib.blake2b(digest_size=16)
-    for path in sorted(package.rglob("*.py")):
+    for path in sorted(p for p in package.rglob("*") if p.suffix in {".py", ".html", ".css", ".js", ".mo"}):
         st = path.stat()
         digest.update(f"{path.relative_to(package)}:{st.st_size}:{st.st_mtime_ns};".encode())
     return digest.hexdigest()
