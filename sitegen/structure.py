@@ -11,11 +11,13 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 from sitegen.config import SiteConfig
 from sitegen.content.models import Brand, Product
 from sitegen.fsutil import digest
 from sitegen.images.model import ProcessedImage
+from sitegen.provinces import Province, province
 
 PER_PAGE = 48  # cards on one listing page: a phone on 4G should not load 600 cards at once
 
@@ -32,20 +34,33 @@ class Site:
     by_brand: Mapping[str, tuple[Product, ...]] = field(default_factory=dict)
     by_category: Mapping[str, tuple[Product, ...]] = field(default_factory=dict)
     place: Mapping[str, tuple[Product, int]] = field(default_factory=dict)  # key → (product, index in brand)
+    by_month: Mapping[int, tuple[Product, ...]] = field(default_factory=dict)  # harvest months 1-12, all twelve
+    by_cert: Mapping[str, tuple[Product, ...]] = field(default_factory=dict)  # every certification of the config
+    by_province: Mapping[str, tuple[Product, ...]] = field(default_factory=dict)  # by Province.id, of their brand
+    provinces: Mapping[str, Province] = field(default_factory=dict)  # the brands' provinces by id, sorted
 
     @staticmethod
     def create(config: SiteConfig, brands: tuple[Brand, ...], products: tuple[Product, ...],
                images: Mapping[str, ProcessedImage], today: dt.date) -> Site:
         ordered = tuple(sorted(products, key=lambda p: (p.brand_id, p.id)))
-        by_brand: dict[str, list[Product]] = defaultdict(list)
-        by_category: dict[str, list[Product]] = defaultdict(list)
+        where = {b.id: found for b in brands if (found := province(b.province))}
+        groups: dict[str, dict[Any, list[Product]]] = {
+            "brand": defaultdict(list), "category": defaultdict(list), "month": {m: [] for m in range(1, 13)},
+            "cert": {c: [] for c in config.certifications}, "province": defaultdict(list)}
         for p in ordered:
-            by_brand[p.brand_id].append(p)
-            by_category[p.category].append(p)
-        by_brand_t = {k: tuple(v) for k, v in by_brand.items()}
-        place = {p.key: (p, i) for group in by_brand_t.values() for i, p in enumerate(group)}
+            groups["brand"][p.brand_id].append(p)
+            groups["category"][p.category].append(p)
+            for m in p.season:
+                groups["month"].get(m, []).append(p)
+            for c in {r.id for r in p.certifications if r.id in groups["cert"]}:
+                groups["cert"][c].append(p)
+            if p.brand_id in where:
+                groups["province"][where[p.brand_id].id].append(p)
+        by = {kind: {k: tuple(v) for k, v in group.items()} for kind, group in groups.items()}
+        place = {p.key: (p, i) for group in by["brand"].values() for i, p in enumerate(group)}
+        provinces = {p.id: p for p in sorted(where.values(), key=lambda p: p.id)}
         return Site(config, {b.id: b for b in sorted(brands, key=lambda b: b.id)}, ordered, images, today,
-                    by_brand_t, {k: tuple(v) for k, v in by_category.items()}, place)
+                    by["brand"], by["category"], place, by["month"], by["cert"], by["province"], provinces)
 
     def image(self, folder: str, file: str) -> ProcessedImage | None:
         return self.images.get(f"{folder}/{file}")
@@ -61,8 +76,9 @@ class Site:
         return found[0] if found else None
 
     def members(self, name: str) -> tuple[Brand | Product, ...]:
-        """A list pages show, by name: 'brands', 'new', 'season', 'brand:<id>', 'category:<id>',
-        'related:<product key>'; '<name>@<n>' is listing page n of it."""
+        """A list pages show, by name: 'brands', 'new', 'season' (now), 'season:<month>', 'brand:<id>',
+        'category:<id>', 'cert:<id>', 'province:<id>', 'related:<product key>'; '<name>@<n>' is listing page n
+        of it."""
         name, _, number = name.partition("@")
         kind, _, arg = name.partition(":")
         items: tuple[Brand | Product, ...]
@@ -70,12 +86,16 @@ class Site:
             items = tuple(self.brands.values())
         elif kind == "new":
             items = self.new_products(besides=self.in_season())  # the home page shows "in season" above it
-        elif kind == "season":
-            items = self.in_season()
         elif kind == "brand":
             items = self.by_brand.get(arg, ())
         elif kind == "category":
             items = self.by_category.get(arg, ())
+        elif kind == "season":
+            items = self.by_month.get(int(arg), ()) if arg.isdigit() else self.in_season()
+        elif kind == "cert":
+            items = self.by_cert.get(arg, ())
+        elif kind == "province":
+            items = self.by_province.get(arg, ())
         elif kind == "related":
             found = self.place.get(arg)
             items = related_products(self, found[0]) if found else ()
@@ -89,11 +109,19 @@ class Site:
     def list_digest(self, name: str) -> str:
         """Which records a list holds, in order (and, for a listing page, how many pages there are)."""
         if name == "counts":
-            return digest(sorted((k, len(v)) for k, v in self.by_category.items()))
+            return digest(self.counts())
         keys = tuple(item.key for item in self.members(name))
+        if name == "season":  # "in season now" also links to this month's listing
+            return digest((keys, self.today.month))
         if "@" in name:
             return digest((keys, len(self.members(name.partition("@")[0]))))
         return digest(keys)
+
+    def counts(self) -> tuple[object, ...]:
+        """How many products each listing holds: what the pages that list the listings show."""
+        return (sorted((k, len(v)) for k, v in self.by_category.items()), [len(v) for v in self.by_month.values()],
+                [(k, len(v)) for k, v in self.by_cert.items()],
+                [(p.id, p.zh, p.en, len(self.by_province.get(p.id, ()))) for p in self.provinces.values()])
 
     def share_image(self) -> ProcessedImage | None:
         """The picture a shared link to a page without its own shows: the first brand banner (or logo)."""
@@ -117,7 +145,8 @@ class Site:
 
 @dataclass(frozen=True, slots=True)
 class Page:
-    kind: str  # home | brands | brand | product | categories | category | 404
+    kind: str  # home | brands | brand | product | categories | category | 404, and a listing and its index for
+    # each facet: season(s) | certification(s) | province(s)
     url: str  # site path, '/products/b/p/'
     output: str  # 'products/b/p/index.html'
     lang: str
@@ -154,6 +183,24 @@ class Urls:
     def category(self, category: str) -> str:
         return f"{self.prefix}/categories/{category}/"
 
+    def seasons(self) -> str:
+        return self.prefix + "/seasons/"
+
+    def season(self, month: int | str) -> str:
+        return f"{self.prefix}/seasons/{month}/"
+
+    def certifications(self) -> str:
+        return self.prefix + "/certifications/"
+
+    def certification(self, cert: str) -> str:
+        return f"{self.prefix}/certifications/{cert}/"
+
+    def provinces(self) -> str:
+        return self.prefix + "/provinces/"
+
+    def province(self, province: str) -> str:
+        return f"{self.prefix}/provinces/{province}/"
+
     def not_found(self) -> str:
         return self.prefix + "/404.html"
 
@@ -178,13 +225,23 @@ def plan_pages(site: Site, lang: str) -> list[Page]:
     pages = [
         Page("home", urls.home(), url_to_output(urls.home()), lang),
         Page("brands", urls.brands(), url_to_output(urls.brands()), lang),
-        Page("categories", urls.categories(), url_to_output(urls.categories()), lang),
+        *(Page(kind, url, url_to_output(url), lang) for kind, url in (
+            ("categories", urls.categories()), ("seasons", urls.seasons()), ("certifications", urls.certifications()),
+            ("provinces", urls.provinces()))),
         Page("404", urls.not_found(), urls.not_found().lstrip("/"), lang),
     ]
     for brand in site.brands.values():
         pages += _listing("brand", urls.brand(brand), brand.id, site.by_brand.get(brand.id, ()), lang)
     for category in site.config.categories:
         pages += _listing("category", urls.category(category), category, site.by_category.get(category, ()), lang)
+    for month, items in site.by_month.items():  # a month or certification with no product has no page
+        if items:
+            pages += _listing("season", urls.season(month), str(month), items, lang)
+    for cert, items in site.by_cert.items():
+        if items:
+            pages += _listing("certification", urls.certification(cert), cert, items, lang)
+    for ident, items in site.by_province.items():
+        pages += _listing("province", urls.province(ident), ident, items, lang)
     for product in site.products:
         url = urls.product(product)
         pages.append(Page("product", url, url_to_output(url), lang, f"{product.brand_id}/{product.id}"))

@@ -49,6 +49,8 @@ def test_the_ci_workflow_builds_without_secrets_and_publishes_in_a_job_that_runs
     text = (DOCS / "ci-github-actions.yml").read_text(encoding="utf-8")
     workflow = yaml.safe_load(text)
     assert {"push", "pull_request"} <= set(workflow[True])  # PyYAML reads the key `on` as True
+    # a scheduled build moves "in season now" on at the turn of each month, Beijing time
+    assert workflow[True]["schedule"] == [{"cron": "5 16 * * *"}] and workflow["env"]["TZ"] == "Asia/Shanghai"
     assert set(workflow["jobs"]) == {"build", "publish"}
     build, publish = workflow["jobs"]["build"], workflow["jobs"]["publish"]
 

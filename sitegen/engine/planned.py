@@ -20,6 +20,8 @@ def shape(site: Site, lang: str) -> tuple[object, ...]:
     return (lang, config.language, tuple(config.categories),
             tuple((b, len(site.by_brand.get(b, ()))) for b in site.brands),
             tuple(len(site.by_category.get(c, ())) for c in config.categories),
+            tuple(len(v) for v in site.by_month.values()), tuple((c, len(v)) for c, v in site.by_cert.items()),
+            tuple((i, len(v)) for i, v in site.by_province.items()),
             tuple(p.key for p in site.products))
 
 

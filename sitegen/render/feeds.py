@@ -1,5 +1,6 @@
 """What other programs read of the catalog: an Atom feed of new products, /products.json, a shopping feed in
-Google Merchant's RSS format, and the sitemap with each product's photos.
+Google Merchant's RSS format, the sitemap with each product's photos, and the listings' items.json that the
+theme's filters read.
 
 Each product's part of every file is made once and kept while its record, its brand and its photos are the
 very objects of the last pass (`Feeds`), so a preview's pass after one edit joins 20,000 kept strings rather
@@ -17,6 +18,7 @@ from typing import Any
 from sitegen.config import SiteConfig
 from sitegen.content.models import Brand, Product
 from sitegen.images.model import ProcessedImage
+from sitegen.render.listing_index import index_files, row
 from sitegen.structure import Page, Site, Urls
 
 FEED_SIZE = 50  # entries of the Atom feed: the newest products by date
@@ -37,6 +39,7 @@ class _Parts:
     json: str
     merchant: str
     sitemap_images: str
+    row: str  # of the listings' items.json
 
 
 def _entry(config: SiteConfig, product: Product, brand: Brand | None, url: str,
@@ -113,7 +116,8 @@ class Feeds:
                 entry = _entry(config, product, brand, url, photos)
                 known = _Parts(product, brand, images, json.dumps(entry, ensure_ascii=False, sort_keys=True),
                                _merchant_item(config, product, brand, url, photos),
-                               "".join(f"<image:image><image:loc>{_x(p)}</image:loc></image:image>" for p in photos))
+                               "".join(f"<image:image><image:loc>{_x(p)}</image:loc></image:image>" for p in photos),
+                               row(product, brand, images[0] if images else None, urls, config.language))
             parts[product.key] = known
         self._parts = parts
         return {
@@ -121,6 +125,7 @@ class Feeds:
             "merchant.xml": _merchant(config, parts.values()),
             "feed.xml": _atom(config, site, urls),
             "sitemap.xml": _sitemap(config, pages, {urls.product(p.record): p.sitemap_images for p in parts.values()}),
+            **index_files(site, pages, {k: p.row for k, p in parts.items()}),
         }
 
 

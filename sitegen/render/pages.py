@@ -18,7 +18,9 @@ from markupsafe import Markup
 from sitegen.config import Term
 from sitegen.content.models import CertRef
 from sitegen.images.model import ProcessedImage
+from sitegen.provinces import province as province_of
 from sitegen.render.i18n import texts, translator
+from sitegen.render.listing_index import members, money
 from sitegen.render.markdown import body_key, plain_text, render_markdown, resanitized
 from sitegen.render.picture import largest, picture, smallest
 from sitegen.render.reads import Reads, Recorder, Tracked, untracked
@@ -28,7 +30,9 @@ from sitegen.render.theme import Theme
 from sitegen.structure import Page, Site, Urls, paged_url
 
 TEMPLATES = {"home": "home.html", "brands": "brands.html", "brand": "brand.html", "product": "product.html",
-             "categories": "categories.html", "category": "category.html", "404": "404.html"}
+             "categories": "categories.html", "category": "category.html", "404": "404.html",
+             "season": "listing.html", "certification": "listing.html", "province": "listing.html",
+             "seasons": "terms.html", "certifications": "terms.html", "provinces": "terms.html"}
 
 
 class Renderer:
@@ -56,7 +60,8 @@ class Renderer:
             site=self.config, _=self._, t=texts(lang), asset=self.asset, picture=picture, largest=largest,
             smallest=smallest, lang=lang,
             urls=self.urls, product_url=self.urls.product, brand_url=self.urls.brand,
-            category_url=self.urls.category, image=self.image, term_name=self.term_name,
+            category_url=self.urls.category, season_url=self.urls.season, cert_url=self.urls.certification,
+            province_url=self.urls.province, province=self.province, image=self.image, term_name=self.term_name,
             month_names=self.month_names, cert_terms=self.cert_terms, money=money, card=self.card,
             categories=_Noted(site.config.categories, lambda: self.recorder.reads.field("config", "categories")),
             category_counts=_Noted({k: len(v) for k, v in site.by_category.items()},
@@ -67,6 +72,8 @@ class Renderer:
         self._contexts: dict[str, Callable[[Page], dict[str, Any]]] = {
             "home": self._home, "brands": self._brands, "brand": self._brand, "product": self._product,
             "categories": self._categories, "category": self._category, "404": self._not_found,
+            "season": self._facet, "certification": self._facet, "province": self._facet,
+            "seasons": self._facets, "certifications": self._facets, "provinces": self._facets,
         }
 
     def render(self, page: Page) -> tuple[str, Reads]:
@@ -188,7 +195,8 @@ class Renderer:
     def _home(self, page: Page) -> dict[str, Any]:
         site = {"@type": "WebSite", "name": self.config.title, "url": self.config.url(page.url)}
         return {"title": self.config.title, "brands": self._list("brands"), "new_products": self._list("new"),
-                "in_season": self._list("season"), "json_ld": json_ld(graph(site))}
+                "in_season": self._list("season"), "now_month": self.site.today.month,  # in the "season" list's digest
+                "json_ld": json_ld(graph(site))}
 
     def _brands(self, page: Page) -> dict[str, Any]:
         crumbs = self._crumbs((self._("all_brands"), page.url))
@@ -207,7 +215,8 @@ class Renderer:
         ld = graph(brand_ld(self.config, brand, self.config.url(self.urls.brand(page.subject)), logo, description),
                    breadcrumb_ld(self.config, crumbs))
         return {"title": brand.name, "brand": brand, "body": body, "products": items, "banner": banner,
-                "logo": logo, "pager": _pager(page), "og_image": self._og(banner or logo),
+                "logo": logo, "pager": _pager(page), "filters": self._filters(page),
+                "og_image": self._og(banner or logo),
                 "description": description, "crumbs": crumbs, "json_ld": json_ld(ld)}
 
     def _product(self, page: Page) -> dict[str, Any]:
@@ -244,8 +253,57 @@ class Renderer:
         cover = self.image(items[0].folder, items[0].cover.file) if items else None
         crumbs = self._crumbs((self._("categories"), self.urls.categories()), (self.term_name(term), page.url))
         return {"title": self.term_name(term), "term": term, "products": items, "pager": _pager(page),
+                "filters": self._filters(page),
                 "description": term.description or self.term_name(term), "og_image": self._og(cover),
                 "crumbs": crumbs, "json_ld": json_ld(graph(breadcrumb_ld(self.config, crumbs)))}
+
+    def _facet_names(self, kind: str) -> list[tuple[str, str, str]]:
+        """(id, name, URL) of each listing of a facet, in the order shoppers expect (months in order)."""
+        if kind == "season":
+            return [(str(m), self._("month", m=m), self.urls.season(m)) for m in range(1, 13)]
+        if kind == "certification":
+            return [(c, self.term_name(term), self.urls.certification(c))
+                    for c, term in self.config.certifications.items()]
+        self.recorder.reads.lists.add("counts")  # the provinces are the brands' ones: their names are counted
+        return [(i, p.name(self.lang), self.urls.province(i)) for i, p in self.site.provinces.items()]
+
+    def province(self, brand: Any) -> tuple[str, str] | None:
+        """(name, URL) of the listing of a brand's province, for its brand and product pages."""
+        found = province_of(brand.province)
+        if found is None or found.id not in self.site.by_province:
+            return None
+        return found.name(self.lang), self.urls.province(found.id)
+
+    def _facet(self, page: Page) -> dict[str, Any]:
+        """A listing of one month, certification or province."""
+        index = {"season": ("seasons", self.urls.seasons()), "certification": ("certifications",
+                 self.urls.certifications()), "province": ("provinces", self.urls.provinces())}[page.kind]
+        name = next(n for i, n, _ in self._facet_names(page.kind) if i == page.subject)
+        items = self._list(f"{members(page)}@{page.number}")
+        cover = self.image(items[0].folder, items[0].cover.file) if items else None
+        crumbs = self._crumbs((self._(index[0]), index[1]), (name, page.url))
+        return {"title": name, "products": items, "pager": _pager(page), "filters": self._filters(page),
+                "description": self._(f"{page.kind}_description", name=name), "og_image": self._og(cover),
+                "crumbs": crumbs, "json_ld": json_ld(graph(breadcrumb_ld(self.config, crumbs)))}
+
+    def _facets(self, page: Page) -> dict[str, Any]:
+        """The listings of one facet, with how many products each has."""
+        kind = page.kind[:-1]
+        self.recorder.reads.lists.add("counts")
+        site = self.site
+        lists = site.by_month.items() if kind == "season" else (site.by_cert if kind == "certification"
+                                                                 else site.by_province).items()
+        counts = {str(i): len(items) for i, items in lists}
+        entries = [(name, url, counts.get(i, 0)) for i, name, url in self._facet_names(kind)]
+        crumbs = self._crumbs((self._(page.kind), page.url))
+        return {"title": self._(page.kind), "entries": entries, "crumbs": crumbs,
+                "json_ld": json_ld(graph(breadcrumb_ld(self.config, crumbs)))}
+
+    def _filters(self, page: Page) -> dict[str, Any]:
+        """What the filter form of a listing offers; filters.js reads the listing's items.json."""
+        return {"index": page.url.rsplit("page/", 1)[0] + "items.json", "kind": page.kind,
+                "categories": [(i, self.term_name(t)) for i, t in self.config.categories.items()],
+                "certifications": [(i, self.term_name(t)) for i, t in self.config.certifications.items()]}
 
     def _not_found(self, page: Page) -> dict[str, Any]:
         # Served at every missing URL, so it has no URL of its own: no canonical link and no og:url.
@@ -279,10 +337,3 @@ def _pager(page: Page) -> dict[str, Any]:
         "prev": paged_url(base, page.number - 1) if page.number > 1 else "",
         "next": paged_url(base, page.number + 1) if page.number < page.pages else "",
     }
-
-
-def money(amount: float | None, currency: str = "CNY") -> str:
-    if amount is None:
-        return ""
-    symbol = {"CNY": "¥", "RMB": "¥", "USD": "$", "EUR": "€"}.get(currency, currency + " ")
-    return f"{symbol}{amount:,.2f}".replace(".00", "")
