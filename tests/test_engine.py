@@ -259,3 +259,16 @@ def test_an_edit_anywhere_in_sitegen_changes_the_code_digest(module: str) -> Non
     finally:
         os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns))
     assert code_digest() == before
+
+
+def test_a_theme_file_changed_between_builds_keeps_the_build_cache_writable(catalog: Catalog) -> None:
+    """Its old (size, mtime) and its new one were both saved, one row too many for the file: the cache
+    could not be written ('unique constraint failed: hashes.path') after a theme's file was edited."""
+    from tests.catalog import run_here
+
+    catalog.write("themes/default/static/extra.css", "p { color: red; }\n")
+    assert run_here(catalog.root, "build").returncode == 0
+    catalog.write("themes/default/static/extra.css", "p { color: blue; margin: 0; }\n")
+    for _ in range(2):
+        result = run_here(catalog.root, "--lang", "en", "build")
+        assert result.returncode == 0 and "cannot be written" not in result.stderr, result.stderr

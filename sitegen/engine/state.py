@@ -253,8 +253,10 @@ class StateStore:
         return found
 
     def save_hashes(self, hashes: dict[tuple[str, int, int], str]) -> None:
-        self._write(("DELETE FROM hashes", [()]),
-                    ("INSERT INTO hashes VALUES (?, ?, ?, ?)", [(*key, sha) for key, sha in hashes.items()]))
+        """One row a file: a file changed since it was hashed has its old (size, mtime) in `hashes` too, and
+        the newest, added last, is the one kept."""
+        newest = {key[0]: (*key, sha) for key, sha in hashes.items()}
+        self._write(("DELETE FROM hashes", [()]), ("INSERT INTO hashes VALUES (?, ?, ?, ?)", list(newest.values())))
 
     # -- the last complete build into `target`: a JSON record its reader checks
 
