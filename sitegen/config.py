@@ -16,6 +16,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from sitegen import qr
 from sitegen.errors import Problem, cannot_read, did_you_mean
 from sitegen.images.settings import ImageSettings, parse_image_settings
 from sitegen.messages import Msg, msg
@@ -68,6 +69,9 @@ class SiteConfig:
     base_url: str
     language: str = DEFAULT_LANGUAGE
     description: str = ""
+    languages: tuple[str, ...] = ()  # the catalog's own language first, then "en" for an English catalog at /en/
+    title_en: str = ""
+    description_en: str = ""
     theme: str = "default"
     icp_record: str = ""
     police_record: str = ""
@@ -77,6 +81,10 @@ class SiteConfig:
     images: ImageSettings = field(default_factory=ImageSettings)
     publish: PublishSettings = field(default_factory=PublishSettings)
 
+    def all_languages(self) -> tuple[str, ...]:
+        """Every language the catalog is built in, its own first."""
+        return self.languages or (self.language,)
+
     def url(self, path: str) -> str:
         """Absolute URL for a site path such as '/brands/x/'."""
         return self.base_url.rstrip("/") + "/" + path.lstrip("/")
@@ -84,7 +92,7 @@ class SiteConfig:
 
 _TOP_KEYS = {
     "title", "base_url", "language", "description", "theme", "icp_record", "police_record",
-    "contact", "categories", "certifications", "images", "publish",
+    "languages", "title_en", "description_en", "contact", "categories", "certifications", "images", "publish",
 }
 _TERM_KEYS = {"zh", "en", "description", "url", "number_format"}
 # The public formats of certificate numbers: 绿色食品 GF + 12 digits (older certificates: LB-…), 有机码 17 digits
@@ -166,7 +174,8 @@ def _from_data(
         add("unknown-key", (key,), field=key, hint=did_you_mean(key, _TOP_KEYS))
     _control_characters(data, add)
     strings: dict[str, str] = {}
-    for key in ("title", "base_url", "language", "description", "theme", "icp_record", "police_record"):
+    for key in ("title", "base_url", "language", "description", "theme", "icp_record", "police_record", "title_en",
+                "description_en"):
         value = data.get(key, "")
         if not isinstance(value, str):
             add("wrong-type", (key,), field=key, expected=msg("expect-toml-text"), got=type_word(value))
@@ -188,9 +197,13 @@ def _from_data(
         # the site's links start at "/": a catalog in a sub-folder of a domain would have broken links
         add("bad-setting", ("base_url",), field="base_url", problem=msg("setting-base-url-root",
                                                                         value=strings["base_url"]))
+    elif len(address := qr.address(strings["base_url"])) > qr.MAX_SITE_ADDRESS:  # every product's QR code holds it
+        add("bad-setting", ("base_url",), field="base_url", problem=msg("setting-base-url-long",
+                                                                        limit=qr.MAX_SITE_ADDRESS, length=len(address)))
     language = strings["language"] or "zh-CN"
     if not LANGUAGE.match(language):
         add("bad-language", ("language",), value=language)
+    languages = _languages(data, language, add)
     theme = strings["theme"] or "default"
     if not THEME.match(theme):
         add("bad-setting", ("theme",), field="theme", problem=msg("setting-theme", value=theme))
@@ -206,6 +219,12 @@ def _from_data(
         add("bad-setting", ("images", "cache_dir"), field="images.cache_dir",
             problem=msg("setting-cache-dir-inside", value=images.cache_dir))
         images = replace(images, cache_dir=ImageSettings().cache_dir)
+    if "en" in languages[1:]:  # the English catalog shows the Chinese name of each of these meanwhile
+        gaps: list[tuple[tuple[str, ...], str]] = [(("title_en",), "title_en")] if not strings["title_en"] else []
+        gaps += [((kind, term.id), f"[{kind}.{term.id}] en") for kind, terms in (
+            ("categories", categories), ("certifications", certifications)) for term in terms.values() if not term.en]
+        problems += [Problem("english-missing", CONFIG_FILE, line(key) or 1, {"fields": [name], "example": 'en = "…"'
+                             if name.endswith(" en") else 'title_en = "…"'}, severity="warning") for key, name in gaps]
     base_url = strings["base_url"].rstrip("/") + "/"
     return (
         SiteConfig(
@@ -214,6 +233,9 @@ def _from_data(
             base_url=base_url,
             language=language,
             description=strings["description"],
+            languages=languages,
+            title_en=strings["title_en"],
+            description_en=strings["description_en"],
             theme=theme,
             icp_record=strings["icp_record"],
             police_record=strings["police_record"],
@@ -228,6 +250,22 @@ def _from_data(
 
 
 AddProblem = Callable[..., None]
+TRANSLATED = ("en",)  # languages a catalog can add to its own: the *_en fields and the theme's English words
+
+
+def _languages(data: dict[str, Any], language: str, add: AddProblem) -> tuple[str, ...]:
+    """`languages = ["zh-CN", "en"]`: the catalog's own language, then the ones it is translated into."""
+    value = data.get("languages")
+    if value is None:
+        return ()
+    example = f'languages = ["{language}", "en"]'
+    if not (isinstance(value, list) and value and all(isinstance(v, str) for v in value)):
+        add("bad-setting", ("languages",), field="languages", problem=msg("setting-languages", example=example))
+        return ()
+    if value[0] != language or len(set(value)) != len(value) or not set(value[1:]) <= set(TRANSLATED):
+        add("bad-setting", ("languages",), field="languages", problem=msg("setting-languages", example=example))
+        return ()
+    return tuple(value)
 
 
 def _contact(value: Any, key: tuple[str, ...], add: AddProblem) -> Contact:

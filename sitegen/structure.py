@@ -146,7 +146,7 @@ class Site:
 @dataclass(frozen=True, slots=True)
 class Page:
     kind: str  # home | brands | brand | product | categories | category | 404, and a listing and its index for
-    # each facet: season(s) | certification(s) | province(s)
+    # each facet: season(s) | certification(s) | province(s); search
     url: str  # site path, '/products/b/p/'
     output: str  # 'products/b/p/index.html'
     lang: str
@@ -201,6 +201,9 @@ class Urls:
     def province(self, province: str) -> str:
         return f"{self.prefix}/provinces/{province}/"
 
+    def search(self) -> str:
+        return self.prefix + "/search/"
+
     def not_found(self) -> str:
         return self.prefix + "/404.html"
 
@@ -227,7 +230,7 @@ def plan_pages(site: Site, lang: str) -> list[Page]:
         Page("brands", urls.brands(), url_to_output(urls.brands()), lang),
         *(Page(kind, url, url_to_output(url), lang) for kind, url in (
             ("categories", urls.categories()), ("seasons", urls.seasons()), ("certifications", urls.certifications()),
-            ("provinces", urls.provinces()))),
+            ("provinces", urls.provinces()), ("search", urls.search()))),
         Page("404", urls.not_found(), urls.not_found().lstrip("/"), lang),
     ]
     for brand in site.brands.values():

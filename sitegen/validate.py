@@ -39,8 +39,11 @@ def validate(config: SiteConfig, content: Content, folders: Mapping[str, Folder]
     memo = memo or Validated()
     memo.start(config)
     problems: list[Problem] = []
+    english = "en" in config.languages[1:]
     for brand in content.brands:
         problems += _certs(brand.rel, brand.certifications, config.certifications)
+        if english:
+            problems += _english(brand.rel, brand.line, brand.name_en, brand.summary, brand.summary_en, "name_en")
         for ref in (brand.logo, brand.banner):
             if ref is not None:
                 problems += _image(brand.rel, ref, folders[brand.folder], want_alt=False)
@@ -58,9 +61,20 @@ def validate(config: SiteConfig, content: Content, folders: Mapping[str, Folder]
         mine += _certs(product.rel, product.certifications, config.certifications)
         for ref in product.images:
             mine += _image(product.rel, ref, folder, want_alt=True, draft=product.draft)
+        if english:
+            mine += _english(product.rel, product.line, product.title_en, product.summary, product.summary_en,
+                             "title_en")
         found[product.rel] = (product, folder, mine)
         problems += mine
     return problems
+
+
+def _english(rel: str, line: int, name_en: str, summary: str, summary_en: str, name_field: str) -> list[Problem]:
+    """The gaps of the English catalog in one file: it shows the Chinese there until they are filled."""
+    gaps = [f for f, missing in ((name_field, not name_en), ("summary_en", summary and not summary_en)) if missing]
+    if not gaps:
+        return []
+    return [Problem("english-missing", rel, line, {"fields": gaps, "example": f"{gaps[0]}: …"}, severity="warning")]
 
 
 def _certs(rel: str, refs: Iterable[CertRef], terms: Mapping[str, Term]) -> list[Problem]:

@@ -13,7 +13,7 @@ import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NoReturn
 
 import pytest
 from PIL import Image, ImageDraw
@@ -44,6 +44,8 @@ CONFIG = f"""\
 title = "{SITE_TITLE}"
 base_url = "https://shop.example.com/"
 description = "浏览器测试用的县域公用品牌目录"
+languages = ["zh-CN", "en"]
+title_en = "Yunling Goods (test)"
 icp_record = "{ICP}"
 police_record = "{POLICE}"
 
@@ -227,9 +229,14 @@ def need_chromium() -> None:
         except ImportError:
             reason = "the playwright package is missing (pip install -e '.[test]')"
     if reason:
-        if os.environ.get("CI"):
-            pytest.fail(f"CI is set, so browser tests must run: {reason}", pytrace=False)
-        pytest.skip(reason)
+        cannot_run(reason)
+
+
+def cannot_run(reason: str) -> NoReturn:
+    """Skip a browser test that this machine cannot run, except under CI, which must prove what it proves."""
+    if os.environ.get("CI"):
+        pytest.fail(f"CI is set, so browser tests must run: {reason}", pytrace=False)
+    pytest.skip(reason)
 
 
 def _build_and_serve(root: Path) -> Iterator[Served]:
@@ -337,6 +344,11 @@ PAGE_KINDS = {
     "unavailable product": UNAVAILABLE_ITEM.url,
     "categories": "/categories/",
     "category": "/categories/tea/",
+    "season": "/seasons/3/",
+    "province": "/provinces/yunnan/",
+    "search": "/search/?q=" + PRODUCT_ITEM.title[:2],  # results shown by catalog.js
+    "English home": "/en/",
+    "English product": "/en" + PRODUCT_ITEM.url,
     "404": "/404.html",
 }
 

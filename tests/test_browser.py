@@ -10,6 +10,7 @@ Skips when /usr/bin/chromium is missing, unless CI is set: CI must prove the the
 
 from __future__ import annotations
 
+import gzip
 import re
 import urllib.error
 import urllib.request
@@ -279,23 +280,44 @@ def test_crawl_every_internal_link_resolves(served: Served) -> None:
     assert {local(loc, "/") for loc in locs} >= expected
 
 
-def test_theme_css_and_js_under_30kb(browser: Browser, served: Served) -> None:
-    context = browser.new_context()
-    sizes: dict[str, int] = {}
+def _text_files(browser: Browser, url: str) -> list[tuple[str, str, bytes]]:
+    """(html|css|js, path, body) of a page and each stylesheet and script it loads: what a phone downloads before
+    the photos."""
+    context = browser.new_context(**PHONE)
+    files: list[tuple[str, str, bytes]] = []
 
     def record(response: Any) -> None:
-        if urlsplit(response.url).path.endswith((".css", ".js")) or response.request.resource_type in (
-                "stylesheet", "script"):
-            sizes[response.url] = len(response.body())
+        path, kind = urlsplit(response.url).path, response.request.resource_type
+        if kind == "document" or path.endswith(".html"):
+            files.append(("html", path, response.body()))
+        elif kind in ("stylesheet", "script") or path.endswith((".css", ".js")):
+            files.append(("js" if kind == "script" or path.endswith(".js") else "css", path, response.body()))
 
     try:
         page = context.new_page()
         page.on("response", record)
-        page.goto(served.url(PRODUCT_ITEM.url), wait_until="networkidle")
-        assert sizes, "no stylesheet was loaded"
-        assert 0 < sum(sizes.values()) < 30 * 1024, sizes
+        page.goto(url, wait_until="networkidle")
+        return files
     finally:
         context.close()
+
+
+def test_theme_css_and_js_under_30kb(browser: Browser, served: Served) -> None:
+    sizes = {path: len(body) for kind, path, body in _text_files(browser, served.url(PRODUCT_ITEM.url))
+             if kind != "html"}
+    assert sizes, "no stylesheet was loaded"
+    assert 0 < sum(sizes.values()) < 30 * 1024, sizes
+
+
+def test_product_page_html_css_and_js_under_50kb_gzipped(browser: Browser, served: Served) -> None:
+    """The issue's page weight: HTML + CSS + JS of a product page at most 50 KB transferred, before images and
+    without search (its script and index load when a shopper searches). Each file is measured gzipped as
+    `sitegen publish --gzip` stores it (level 9) and a static host sends it."""
+    files = _text_files(browser, served.url(PRODUCT_ITEM.url))
+    sizes = {path: len(gzip.compress(body, compresslevel=9, mtime=0)) for _, path, body in files
+             if "search" not in path and "/pagefind/" not in path}
+    assert [kind for kind, _, _ in files].count("html") == 1, files
+    assert sum(sizes.values()) <= 50 * 1024, f"{sum(sizes.values())} bytes gzipped: {sizes}"
 
 
 def test_body_font_stack_has_cjk_family(browser: Browser, served: Served) -> None:
@@ -338,15 +360,19 @@ def test_phone_screenshots(phone: tuple[BrowserContext, Watch], served: Served) 
 
 
 def test_a_printed_product_page_is_one_sheet(browser: Browser, served: Served) -> None:
-    """Printed on A4, a product page is one page: photo, name, price and facts; no menu, buttons or other
-    products."""
+    """Printed on A4, a product page is one page: photo, name, price, facts and the QR code, 2.5 cm wide; no menu,
+    buttons or other products."""
     context = browser.new_context()
     page = open_page(context, served.url(PRODUCT_ITEM.url))
     page.emulate_media(media="print")
-    hidden = page.evaluate("""() => ['.top nav', '.buy', 'main > section', '.crumbs']
+    hidden = page.evaluate("""() => ['.top nav', '.buy', 'main > section', '.crumbs', '.qr a']
         .map(s => [...document.querySelectorAll(s)].every(e => getComputedStyle(e).display === 'none'))""")
-    assert hidden == [True, True, True, True]
+    assert hidden == [True, True, True, True, True]
     assert page.locator("h1").is_visible() and page.locator(".gallery .photo").first.is_visible()
+    code = page.locator(".qr img")
+    box = code.bounding_box()
+    assert code.is_visible() and code.evaluate("img => img.complete && img.naturalWidth > 0") and box is not None
+    assert abs(box["width"] - 2.5 / 2.54 * 96) < 0.5 and abs(box["height"] - box["width"]) < 0.5  # 2.5 cm square
     pdf = page.pdf(format="A4")
     ARTIFACTS.mkdir(exist_ok=True)
     (ARTIFACTS / "print-product.pdf").write_bytes(pdf)

@@ -97,7 +97,7 @@ def test_every_page_has_lang_title_description_canonical_and_open_graph(catalog:
     result = run_here(catalog.root, "build")
     assert result.returncode == 0, result.stderr
     pages = sorted(catalog.output.rglob("*.html"))
-    assert len(pages) == 16  # 9, and the indexes and listings of seasons, certifications and provinces
+    assert len(pages) == 17  # 9, the search page, and the indexes and listings of seasons, certifications and provinces
     for page in pages:
         rel = page.relative_to(catalog.output).as_posix()
         head = _head(page)
@@ -193,13 +193,13 @@ def test_summary_line_and_progress_bar_on_a_terminal(tmp_path: Path) -> None:
         catalog.product("lishui", f"q{i}", title=f"产品{i}")
     piped = run(catalog.root, "build")
     assert piped.returncode == 0
-    assert re.fullmatch(r"built 239 pages in \d+\.\d s \(239 rendered, \d+ files written\) → \S+\n", piped.stdout)
+    assert re.fullmatch(r"built 240 pages in \d+\.\d s \(240 rendered, \d+ files written\) → \S+\n", piped.stdout)
     assert "#" not in piped.stderr, "no progress bar when stderr is not a terminal"
     config = catalog.root / "sitegen.toml"
     config.write_text(config.read_text("utf-8").replace("测试品牌目录", "新的目录"), encoding="utf-8")
     code, stdout, terminal = _build_on_a_terminal(catalog.root)
-    assert code == 0 and stdout.startswith("built 239 pages")
-    assert re.search(r"\[#{30}\] 239/239 pages", terminal), terminal
+    assert code == 0 and stdout.startswith("built 240 pages")
+    assert re.search(r"\[#{30}\] 240/240 pages", terminal), terminal
 
 
 def test_photos_have_their_own_progress_bar_on_a_terminal(tmp_path: Path) -> None:
@@ -209,7 +209,7 @@ def test_photos_have_their_own_progress_bar_on_a_terminal(tmp_path: Path) -> Non
         catalog.product("lishui", f"q{i}", title=f"产品{i}")
         photo(catalog.root / f"products/lishui/q{i}/photo.jpg", color=(10 * i, 90, 200 - 10 * i))
     code, stdout, terminal = _build_on_a_terminal(catalog.root)
-    assert code == 0 and stdout.startswith("built 27 pages")
+    assert code == 0 and stdout.startswith("built 28 pages")
     bars = re.findall(r"\[[#.]{30}\] (\d+)/(\d+) photos", terminal)
     assert bars and bars[-1] == ("13", "13"), terminal
     assert "pages" not in terminal, "20 pages are done in a moment: no bar for them"

@@ -74,7 +74,8 @@ def test_a_card_override_showing_another_field_is_rendered_again_when_that_field
 @pytest.mark.parametrize(("edit", "rendered", "feeds"), [
     (("products/lishui/p1/index.md", "香气清雅。", "香气清雅，回味甘甜。"), {"products/lishui/p1/index.html"}, set()),
     (("products/lishui/p1/index.md", "老张合作社", "老李合作社"), {"products/lishui/p1/index.html"},
-     {"products.json"}),  # the producer is a public field of the feed; the text below the fields is not
+     {"products.json", "search/g0.json"}),  # the producer is a public field of the feed and searched; the text
+    # below the fields is neither
 ])
 def test_an_edit_renders_only_the_pages_that_read_what_changed(catalog: Catalog, tmp_path: Path, edit: tuple,
                                                                rendered: set[str], feeds: set[str]) -> None:
@@ -244,7 +245,7 @@ def test_a_drafts_photo_added_then_removed_shows_in_the_next_pass(catalog: Catal
     assert _tree(catalog.output) == clean()
 
 
-@pytest.mark.parametrize("module", ["render/listing_index.py", "structure.py", "themes/default/static/filters.js",
+@pytest.mark.parametrize("module", ["render/listing_index.py", "structure.py", "themes/default/static/catalog.js",
                                     "themes/default/templates/base.html", "engine/session.py"])
 def test_an_edit_anywhere_in_sitegen_changes_the_code_digest(module: str) -> None:
     """The digest once covered sitegen/engine/ only: an edit to render/ left the output 'up to date'."""

@@ -611,8 +611,10 @@ CASES = [
          _set("lishui", "jumi", certifications=[{"id": "gi", "number": "AGI-0002"}])),
     Case("shop-links", "shop links, added",
          _set("lishui", "jumi", shop_links=[{"platform": "淘宝", "url": "https://shop.example.cn/jumi"}])),
-    Case("traceability", "a traceability link, added",
+    Case("traceability", "a traceability link, added (the product's QR code holds it now)",
          _set("lishui", "jumi", traceability_url="https://trace.example.cn/1")),
+    Case("traceability-long", "a traceability link too long for a QR code on a label (the code keeps the page's)",
+         _set("lishui", "jumi", traceability_url="https://trace.example.cn/" + "q" * 200)),
     Case("category", "a product moved to another category (both category pages, counts, JSON-LD)",
          _set("lishui", "jumi", category="rice")),
     Case("body", "a product's Markdown text",
@@ -706,6 +708,8 @@ CASES = [
          _config(title="新目录")),
     Case("config-description", "the catalog's description",
          _config(description="新的描述")),
+    Case("config-base-url", "the site's address (canonical links, feeds, every product's QR code)",
+         _config(base_url="https://www.example.cn/")),
     Case("config-language", "the catalog's language (every page's words)",
          _config(language="en")),
     Case("config-phone", "the contact phone (every footer)",
@@ -798,7 +802,8 @@ BODY_CHARS = CJK + string.ascii_letters + string.digits + " ,.!?，。：*_"
 words = st.text(alphabet=TEXT_CHARS, min_size=1, max_size=14).map(str.strip).filter(bool)
 paragraph = st.text(alphabet=BODY_CHARS, min_size=1, max_size=40).map(str.strip).filter(bool)
 amounts = st.integers(0, 9999) | st.sampled_from([0.5, 12.5, 68.8])
-urls = st.sampled_from(["https://a.example.cn/", "https://b.example.cn/x", "http://c.example.cn/y?z=1"])
+urls = st.sampled_from(["https://a.example.cn/", "https://b.example.cn/x", "http://c.example.cn/y?z=1",
+                        "https://d.example.cn/" + "q" * 200])  # too long for a QR code on a label
 pics = st.builds(Pic, st.sampled_from([(32, 24), (24, 32), (40, 30), (30, 30)]),
                  st.tuples(*[st.integers(0, 255)] * 3))
 
@@ -1102,9 +1107,11 @@ class IncrementalBuilds(RuleBasedStateMachine):
     @rule(data=st.data())
     def edit_config(self, data: st.DataObject) -> None:
         what = data.draw(st.sampled_from(["title", "description", "language", "contact", "images", "category",
-                                          "certification"]), "setting")
+                                          "certification", "base_url"]), "setting")
         if what == "title":
             self.m.config["title"] = value = data.draw(words, what)
+        elif what == "base_url":  # every canonical link, feed and QR code
+            self.m.config["base_url"] = value = data.draw(st.sampled_from([BASE_URL, "https://www.example.cn/"]), what)
         elif what == "description":
             value = data.draw(optional(words), what)
             _config(description=value)(self.m)

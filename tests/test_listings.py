@@ -1,5 +1,5 @@
 """Listing pages by harvest month, certification and province (each with an index page), the items.json
-beside every listing that filters.js filters and sorts, and the links that lead shoppers to them."""
+beside every listing that catalog.js filters and sorts, and the links that lead shoppers to them."""
 
 from __future__ import annotations
 
@@ -75,7 +75,7 @@ def test_items_json_has_every_product_of_the_listing_with_what_filters_need(cata
         assert (out / listing / "items.json").is_file(), listing
         html = (out / listing / "index.html").read_text("utf-8")
         assert f'<form class="filters" hidden data-index="/{listing}/items.json"' in html
-        assert re.search(r'<script src="/assets/filters\.[0-9a-f]+\.js" defer></script>', html)
+        assert re.search(r'<script src="/assets/catalog\.[0-9a-f]+\.js" defer></script>', html)
     assert not (out / "products/lishui/p2/items.json").exists()
 
 

@@ -10,6 +10,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from sitegen import qr
 from sitegen.config import Contact
 from sitegen.content.fields import FieldReader
 from sitegen.content.frontmatter import decode, split
@@ -114,4 +115,8 @@ def read_product(brand_id: str, product_id: str, raw: bytes, rel: str) -> tuple[
                       digest=hashlib.blake2b(raw, digest_size=12).hexdigest(), line=reader.fm.start_line,
                       category_line=reader.fm.line("category"), **_read(reader, PRODUCT))
     reader.body_pictures({ref.file for ref in product.images}, "images:")
+    if product.traceability_url and not qr.fits_label(product.traceability_url):
+        reader.problems.append(Problem("qr-too-long", rel, reader.fm.line("traceability_url"), {
+            "field": "traceability_url", "length": len(qr.address(product.traceability_url)),
+            "limit": qr.LABEL_BYTES}, "warning"))  # the code holds the page's address: the page is whole
     return product, reader.problems

@@ -44,14 +44,25 @@ class Assembly:
     def small(self, rel: str, data: bytes) -> None:
         """A file made here (sitemap.xml, robots.txt): written to staging only if it changed."""
         sha = hashlib.sha256(data).hexdigest()
-        old = self.state.reusable(rel, sha, self.output, self.manifest)
+        if not self.kept(rel, sha):
+            self._stage(rel, sha, data, sha)
+
+    def kept(self, rel: str, fingerprint: str) -> bool:
+        """Whether the file the last build wrote at `rel` from inputs whose digest is `fingerprint` (a QR code, of
+        its text) is intact, and so kept; else the caller makes it (`made`)."""
+        old = self.state.reusable(rel, fingerprint, self.output, self.manifest)
         if old is not None:
             self.keep(rel, old)
-            return
+        return old is not None
+
+    def made(self, rel: str, fingerprint: str, data: bytes) -> None:
+        self._stage(rel, fingerprint, data, hashlib.sha256(data).hexdigest())
+
+    def _stage(self, rel: str, fingerprint: str, data: bytes, sha: str) -> None:
         path = self.staging / rel
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(data)
-        self.rendered(rel, sha, sha, len(data))
+        self.rendered(rel, fingerprint, sha, len(data))
 
     def source(self, rel: str, source: Path, link: bool) -> None:
         """A file copied or linked from elsewhere (a theme asset, a photo from the image cache)."""

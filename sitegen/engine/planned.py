@@ -14,10 +14,10 @@ from sitegen.engine.previous import code_digest, fingerprint
 from sitegen.structure import Page, Site, plan_pages
 
 
-def shape(site: Site, lang: str) -> tuple[object, ...]:
+def shape(site: Site, langs: tuple[str, ...]) -> tuple[object, ...]:
     """Everything `plan_pages` reads."""
     config = site.config
-    return (lang, config.language, tuple(config.categories),
+    return (langs, config.language, tuple(config.categories),
             tuple((b, len(site.by_brand.get(b, ()))) for b in site.brands),
             tuple(len(site.by_category.get(c, ())) for c in config.categories),
             tuple(len(v) for v in site.by_month.values()), tuple((c, len(v)) for c, v in site.by_cert.items()),
@@ -32,11 +32,11 @@ class Planned:
         self.fingerprints: list[str] = []  # what each page is; what it shows is in its reads
         self._extras: tuple[list[Page], str, dict[str, bytes]] | None = None
 
-    def plan(self, site: Site, lang: str) -> list[tuple[Page, str]]:
-        """Every page of `lang`, with its fingerprint."""
-        now = shape(site, lang)
+    def plan(self, site: Site, langs: tuple[str, ...]) -> list[tuple[Page, str]]:
+        """Every page of each language, with its fingerprint."""
+        now = shape(site, langs)
         if now != self._shape:
-            self.pages = plan_pages(site, lang)
+            self.pages = [page for lang in langs for page in plan_pages(site, lang)]
             code = code_digest()
             self.fingerprints = [fingerprint(__version__, code, page) for page in self.pages]
             self._shape = now

@@ -33,11 +33,43 @@ Rendered = tuple[str, str, str, int, tuple[str, list[str]]]  # rel, fingerprint,
 CHUNK = 64  # pages a worker renders per task: fewer round trips, still an even spread
 
 
+class Renderers:
+    """A Renderer per language, made when a page of that language is first rendered (each has its own
+    translator, URLs and cards; the compiled templates are shared)."""
+
+    def __init__(self, site: Site, theme: Theme, bodies: Callable[[str], str | None],
+                 compiled: dict[tuple[str, str], Any] | None = None):
+        self.site, self.theme, self.bodies = site, theme, bodies
+        self.compiled = {} if compiled is None else compiled
+        self._made: dict[str, Renderer] = {}
+
+    def __getitem__(self, lang: str) -> Renderer:
+        renderer = self._made.get(lang)
+        if renderer is None:
+            from sitegen.render.pages import Renderer
+
+            renderer = self._made[lang] = Renderer(self.site, self.theme, lang, self.bodies, self.compiled)
+        return renderer
+
+    def compile_templates(self) -> None:
+        """Every template, before workers start (a template error is found once, here)."""
+        for lang in self.site.config.all_languages():
+            self[lang].compile_templates()
+
+    def take_bodies(self) -> dict[str, str]:
+        """The Markdown bodies rendered anew since the last call, for the body cache."""
+        bodies: dict[str, str] = {}
+        for renderer in self._made.values():
+            bodies.update(renderer.new_bodies)
+            renderer.new_bodies = {}
+        return bodies
+
+
 @dataclass(frozen=True, slots=True)
 class RenderJob:
     """Everything rendering needs, built once per build."""
 
-    renderer: Renderer
+    renderers: Renderers
     staging: Path
     current: Current
 
@@ -45,11 +77,11 @@ class RenderJob:
 def render_pages(job: RenderJob, chunk: list[tuple[Page, str]]) -> tuple[list[Rendered], dict[str, str]]:
     """Render `chunk` into the staging area; for each page, its sha256, size and what it read; and the
     Markdown bodies rendered anew (for the body cache)."""
-    renderer = job.renderer
+    renderers = job.renderers
     base = str(job.staging)
     out = []
     for page, fp in chunk:
-        html, reads = renderer.render(page)
+        html, reads = renderers[page.lang].render(page)
         data = html.encode()
         folder, _, name = page.output.rpartition("/")
         target = f"{base}/{folder}" if folder else base
@@ -57,8 +89,7 @@ def render_pages(job: RenderJob, chunk: list[tuple[Page, str]]) -> tuple[list[Re
         with open(f"{target}/{name}", "wb") as handle:
             handle.write(data)
         out.append((page.output, fp, hashlib.sha256(data).hexdigest(), len(data), snapshot(reads, job.current)))
-    bodies, renderer.new_bodies = renderer.new_bodies, {}
-    return out, bodies
+    return out, renderers.take_bodies()
 
 
 _job: RenderJob | None = None  # in a worker process only: set once when it starts
@@ -75,15 +106,11 @@ class Recipe:
 
     site: Site
     theme: Theme
-    lang: str
     bodies: Callable[[str], str | None]
     staging: Path
 
     def make(self) -> RenderJob:
-        from sitegen.render.pages import Renderer
-
-        return RenderJob(Renderer(self.site, self.theme, self.lang, self.bodies), self.staging,
-                         Current(self.site, self.theme))
+        return RenderJob(Renderers(self.site, self.theme, self.bodies), self.staging, Current(self.site, self.theme))
 
 
 def _start_fresh(recipe: Recipe) -> None:
@@ -96,7 +123,7 @@ def render_chunk(chunk: list[tuple[Page, str]]) -> tuple[list[Rendered], dict[st
     return render_pages(_job, chunk)
 
 
-def render_all(site: Site, theme: Theme, lang: str, todo: list[tuple[Page, str]], staging: Path, jobs: int,
+def render_all(site: Site, theme: Theme, todo: list[tuple[Page, str]], staging: Path, jobs: int,
                progress: Progress | None, meanwhile: Callable[[], None], bodies: Callable[[str], str | None],
                new_bodies: dict[str, str], compiled: dict[tuple[str, str], Any] | None = None) -> Iterator[Rendered]:
     """Yields each rendered page. `meanwhile` runs in this process while workers render, or first when
@@ -105,14 +132,13 @@ def render_all(site: Site, theme: Theme, lang: str, todo: list[tuple[Page, str]]
     if not todo:
         meanwhile()
         return
-    from sitegen.render.pages import Renderer  # Jinja2, Markdown, nh3: only when something is rendered
     from sitegen.render.sandbox import bounded_memory
 
-    job = RenderJob(Renderer(site, theme, lang, bodies, compiled), staging, Current(site, theme))
+    job = RenderJob(Renderers(site, theme, bodies, compiled), staging, Current(site, theme))
     chunks = [todo[i : i + CHUNK] for i in range(0, len(todo), CHUNK)]
     with bounded_memory():  # templates are the catalog's code: none may take the machine's memory
         yield from _render_chunks(job, chunks, count(jobs), len(todo), progress, meanwhile, new_bodies,
-                                  Recipe(site, theme, lang, bodies, staging))
+                                  Recipe(site, theme, bodies, staging))
 
 
 def _fresh_workers_from() -> int:
@@ -130,7 +156,7 @@ def _render_chunks(job: RenderJob, chunks: list[list[tuple[Page, str]]], workers
     done = 0
     forked = can_fork()
     if workers > 1 and len(chunks) > (2 if forked else _fresh_workers_from()):
-        job.renderer.compile_templates()  # once here, not once per worker (a template error is found here)
+        job.renderers.compile_templates()  # once here, not once per worker (a template error is found here)
         start: Callable[..., None]
         context: multiprocessing.context.BaseContext
         args: tuple[RenderJob] | tuple[Recipe]

@@ -37,6 +37,7 @@ from sitegen.engine.previous import (
     open_first,
     target_key,
 )
+from sitegen.engine.qrcodes import QrCodes
 from sitegen.engine.state import BodyReader, StateStore
 from sitegen.errors import ContentError, Problem, errors_only
 from sitegen.fsutil import exclusive, remove_tree
@@ -152,7 +153,7 @@ class Session:
         self._compiled: dict[tuple[str, str], Any] = {}  # templates, by name and source (`CompiledTemplates`)
         self._requests: dict[str, tuple[Product, list[ImageRequest]]] = {}  # each product's photos (by folder)
         self._planned = Planned()  # the pages and their fingerprints, while the catalog's shape holds
-        self._feeds = Feeds()  # each product's part of the feeds and the sitemap, while it is the same
+        self._feeds, self._qr = Feeds(), QrCodes()  # each product's part of the feeds and its QR code, kept
         # what the last pass left in output/: its files as the store has them, source hashes, manifest, its stat
         self._output: tuple[str, dict[str, Written], dict[tuple[str, int, int], str], Manifest,
                             tuple[int, int]] | None = None
@@ -175,8 +176,7 @@ class Session:
 
     def _forget(self) -> None:
         self._tree, self._photos, self._pictures, self._lists, self._output = None, PhotoMemo(), {}, ListMemo(), None
-        self._requests, self._drafts = {}, None
-        self._stamp = None
+        self._requests, self._drafts, self._stamp = {}, None, None
 
     def _previous(self, store: StateStore, known: Changed | None) -> tuple[BuildState, Manifest | None]:
         """What the last build wrote: as this session's last pass left it, if this pass is told what changed
@@ -307,7 +307,6 @@ class Session:
 
         progress = self.progress
         from sitegen.images.pipeline import process_images
-
         settings = checked.config.images
         logo, photo = settings.for_logos().fingerprint(), settings.fingerprint()
         wanted: dict[str, tuple[str, str]] = {}  # rel → (source, the fingerprint of the settings it is made with)
@@ -334,7 +333,7 @@ class Session:
         that is different now; the others are kept as the last build wrote them."""
         output = self.options.output
         site = Site.create(checked.config, checked.content.brands, products, images, today)
-        planned = self._planned.plan(site, checked.config.language)
+        planned = self._planned.plan(site, checked.config.all_languages())
         pages = self._planned.pages
         current = Current(site, checked.theme, self._fields, self._pictures, self._lists)
         before = dict(self._inputs) if state.own else store.inputs(state.target)
@@ -368,7 +367,7 @@ class Session:
         page_reads: dict[str, tuple[str, list[str]]] = {}
         bodies = BodyReader(store.path)
         try:
-            for rel, fp, sha, size, reads in render_all(plan.site, checked.theme, checked.config.language,
+            for rel, fp, sha, size, reads in render_all(plan.site, checked.theme,
                                                         plan.todo, assembly.staging, self.options.jobs, self.progress,
                                                         meanwhile, bodies, plan.new_bodies, self._compiled):
                 assembly.rendered(rel, fp, sha, size)
@@ -384,6 +383,7 @@ class Session:
         for rel, data in (self._planned.extras(checked.config, plan.now["c"], plan.pages)
                           | self._feeds.files(plan.site, plan.pages)).items():
             assembly.small(rel, data)
+        self._qr.place(plan.site, assembly, checked.cache_dir, self.options.jobs)
         for asset in checked.theme.assets.values():  # copied: a theme file edited in place must not leak
             assembly.source(asset.output, asset.source, link=False)
         editable = {str(r.source) for r in requests}  # editors' own files: copy, never link

@@ -74,6 +74,9 @@ PROBLEMS: dict[str, str] = {
     "bad-month": "'{field}' has month {value}; months are whole numbers from 1 to 12, written as a list with "
     "English commas, e.g. {field}: [9, 10, 11]",
     "bad-url": "'{field}' must be a web address starting with http:// or https://, not '{value}'",
+    "qr-too-long": "'{field}' is {length} characters long as a web address, more than the {limit} a QR code printed "
+    "2.5 cm wide can hold and still be read by a phone; the product's QR code links to its page instead, which "
+    "links to the record. Ask the traceability platform for a shorter link to have the code open the record",
     "bad-date": "'{field}' must be a date written as YYYY-MM-DD, e.g. 2024-09-01 (or a year alone, e.g. 2014), "
     "not '{value}'",
     "no-such-date": "'{field}' is {value}, a day that does not exist in the calendar; check the month and day",
@@ -127,6 +130,8 @@ PROBLEMS: dict[str, str] = {
     "writable and the disk is not full (it is safe to delete the folder)",
     "bad-setting": "'{field}' {problem}",
     # site config
+    "english-missing": "the English catalog (/en/) shows the Chinese here: there is no {fields}; add it, "
+                       "e.g. {example}",
     "bad-language": "language '{value}' is not a language code such as zh-CN or en",
     "unknown-theme": "theme '{value}' was not found in themes/ or inside sitegen; use one of: {valid}",
     "template-error": "{problem}; fix this template, or delete it to use the one sitegen ships",
@@ -233,6 +238,10 @@ WORDS: dict[str, str] = {
     "cert-format-organic": "17 digits (the 有机码 on the label)",
     "setting-base-url-root": "must be the address of the site's root, such as https://www.example.cn/, not "
     "'{value}': the catalog is served from the root of its own (sub)domain",
+    "setting-languages": "must list the catalog's own language first (language = …), then \"en\" for an English "
+                         "catalog at /en/, e.g. {example}",
+    "setting-base-url-long": "must be at most {limit} characters long as a web address, not {length}: every "
+    "product's QR code holds it",
     "setting-theme": "must be the name of a folder in themes/ (or of a theme sitegen ships), such as \"default\", "
     "not '{value}': a theme cannot come from outside the catalog",
     "setting-cache-dir-inside": "must be a folder inside the catalog, such as \".sitegen-cache\", not '{value}'",

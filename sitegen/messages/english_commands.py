@@ -68,6 +68,9 @@ sitegen <命令> --help 查看详细用法 (a command's options); sitegen --vers
     "worker-died-content": "a worker process stopped abruptly (it was killed, perhaps for lack of memory) while "
     "reading the content files; nothing was built or changed; run the build again, with --jobs 1 if memory is "
     "short",
+    "worker-died-qr": "a worker process stopped abruptly (it was killed, perhaps for lack of memory) while "
+    "making the products' QR codes; nothing was built or changed; run the build again, with --jobs 1 if memory is "
+    "short",
     "template-failed": "{where}: {problem}",
     "template-failed-own": "{where}: {problem}; fix this template, or delete it to use the one sitegen ships",
     "sandbox-too-deep": "this is nested too deep for the template reader: write it flatter (fewer blocks, brackets "

@@ -1,6 +1,6 @@
 """What other programs read of the catalog: an Atom feed of new products, /products.json, a shopping feed in
-Google Merchant's RSS format, the sitemap with each product's photos, and the listings' items.json that the
-theme's filters read.
+Google Merchant's RSS format, the sitemap with each product's photos; and what the theme's scripts read: the
+listings' items.json (catalog.js) and the search index (render/search.py).
 
 Each product's part of every file is made once and kept while its record, its brand and its photos are the
 very objects of the last pass (`Feeds`), so a preview's pass after one edit joins 20,000 kept strings rather
@@ -19,6 +19,7 @@ from sitegen.config import SiteConfig
 from sitegen.content.models import Brand, Product
 from sitegen.images.model import ProcessedImage
 from sitegen.render.listing_index import index_files, row
+from sitegen.render.search import SearchIndex
 from sitegen.structure import Page, Site, Urls
 
 FEED_SIZE = 50  # entries of the Atom feed: the newest products by date
@@ -39,7 +40,7 @@ class _Parts:
     json: str
     merchant: str
     sitemap_images: str
-    row: str  # of the listings' items.json
+    rows: tuple[str, ...]  # of the listings' items.json, in each language of the catalog
 
 
 def _entry(config: SiteConfig, product: Product, brand: Brand | None, url: str,
@@ -96,11 +97,13 @@ class Feeds:
     def __init__(self) -> None:
         self._parts: dict[str, _Parts] = {}
         self._config: SiteConfig | None = None  # what the parts were made under (a pass loads an equal copy)
+        self._search: dict[str, SearchIndex] = {}  # by language
 
     def files(self, site: Site, pages: Iterable[Page]) -> dict[str, bytes]:
         """feed.xml, products.json, merchant.xml and sitemap.xml for this pass, of the catalog's language."""
         config = site.config
         urls = Urls.for_language(config.language, config.language)
+        languages = config.all_languages()
         if config != self._config:  # compared once a pass; each part is then the same while its inputs are
             self._parts, self._config = {}, config
         parts = {}
@@ -117,15 +120,20 @@ class Feeds:
                 known = _Parts(product, brand, images, json.dumps(entry, ensure_ascii=False, sort_keys=True),
                                _merchant_item(config, product, brand, url, photos),
                                "".join(f"<image:image><image:loc>{_x(p)}</image:loc></image:image>" for p in photos),
-                               row(product, brand, images[0] if images else None, urls, config.language))
+                               tuple(row(product, brand, images[0] if images else None,
+                                         Urls.for_language(config.language, lang), lang) for lang in languages))
             parts[product.key] = known
         self._parts = parts
+        search = {lang: self._search.get(lang) or SearchIndex(lang) for lang in languages}
+        self._search = search
         return {
+            **{rel: data for index in search.values() for rel, data in index.files(site).items()},
             "products.json": _products_json(config, parts.values()),
             "merchant.xml": _merchant(config, parts.values()),
             "feed.xml": _atom(config, site, urls),
             "sitemap.xml": _sitemap(config, pages, {urls.product(p.record): p.sitemap_images for p in parts.values()}),
-            **index_files(site, pages, {k: p.row for k, p in parts.items()}),
+            **index_files(site, pages, {lang: {k: p.rows[i] for k, p in parts.items()}
+                                        for i, lang in enumerate(languages)}),
         }
 
 
@@ -164,8 +172,17 @@ def _atom(config: SiteConfig, site: Site, urls: Any) -> bytes:
 
 
 def _sitemap(config: SiteConfig, pages: Iterable[Page], images: dict[str, str]) -> bytes:
-    """Every page but the 404, with each product page's photos (the sitemap image extension)."""
-    rows = "".join(f"<url><loc>{_x(config.url(p.url))}</loc>{images.get(p.url, '')}</url>\n"
-                   for p in pages if p.kind != "404")
+    """Every page but the 404, with each product page's photos (the sitemap image extension) and, in a
+    catalog of several languages, the page in each of them (hreflang, as in the pages' heads)."""
+    prefix = {lang: Urls.for_language(config.language, lang).prefix for lang in config.all_languages()}
+    rows = []
+    for page in pages:
+        if page.kind == "404":
+            continue
+        path = page.url[len(prefix.get(page.lang, "")):]  # the same page in the catalog's own language
+        links = "".join(f'<xhtml:link rel="alternate" hreflang="{_x(lang)}" href="{_x(config.url(there + path))}"/>'
+                        for lang, there in prefix.items()) if len(prefix) > 1 else ""
+        rows.append(f"<url><loc>{_x(config.url(page.url))}</loc>{links}{images.get(path, '')}</url>\n")
     return ('<?xml version="1.0" encoding="UTF-8"?>\n<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9" '
-            'xmlns:image="http://www.google.com/schemas/sitemap-image/1.1">\n' f"{rows}</urlset>\n").encode()
+            'xmlns:image="http://www.google.com/schemas/sitemap-image/1.1" xmlns:xhtml="http://www.w3.org/1999/xhtml">'
+            f"\n{''.join(rows)}</urlset>\n").encode()

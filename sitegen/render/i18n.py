@@ -24,6 +24,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "products_count": "{n} 款产品", "from_brand": "品牌：", "skip": "跳到正文", "menu": "导航",
         "pagination": "分页", "breadcrumbs": "当前位置", "service": "客服：",
         "all_of_brand": "{name}的全部产品 →", "photo_n": "第 {n} 张照片",
+        "qr_code": "本产品的二维码", "qr_download": "下载二维码（打印用）",
         "seasons": "时令", "certifications": "认证", "provinces": "产地", "season_description": "{name}上市的产品",
         "certification_description": "获得{name}认证的产品", "province_description": "产自{name}的产品",
         "browse": "逛一逛", "all": "全部", "filters": "筛选与排序", "in_season_now": "当季",
@@ -31,7 +32,9 @@ STRINGS: dict[str, dict[str, str]] = {
         "sort_default": "默认", "sort_price_up": "价格从低到高", "sort_price_down": "价格从高到低",
         "sort_newest": "最新上架", "results": "共 {n} 款", "no_results": "没有符合条件的产品",
         "show_more": "显示更多", "reset": "清除筛选", "see_all": "查看全部 →", "nothing_listed": "暂无产品",
-        "sep": "、",
+        "sep": "、", "search": "搜索", "search_hint": "输入产品名、品牌、产地或生产者，例如 龙井", "search_go": "搜索",
+        "search_needs_js": "搜索需要浏览器打开 JavaScript；也可以按分类、时令或产地浏览。",
+        "search_none": "没有找到“{q}”相关的产品", "search_count": "找到 {n} 款产品",
     },
     "en": {
         "home": "Home", "brands": "Brands", "categories": "Categories", "products": "Products",
@@ -46,7 +49,8 @@ STRINGS: dict[str, dict[str, str]] = {
         "products_count": "{n} products", "from_brand": "Brand: ", "skip": "Skip to content", "menu": "Menu",
         "pagination": "Pages", "breadcrumbs": "Breadcrumb", "service": "Customer service:",
         "all_of_brand": "All products of {name} →", "photo_n": "Photo {n}",
-        "seasons": "By season", "certifications": "Certifications", "provinces": "Regions",
+        "qr_code": "QR code of this product", "qr_download": "Download QR code (for printing)",
+        "seasons": "Seasons", "certifications": "Certifications", "provinces": "Regions",
         "season_description": "Products harvested in {name}", "certification_description": "{name} certified products",
         "province_description": "Products from {name}", "browse": "Browse", "all": "All",
         "filters": "Filter and sort", "in_season_now": "In season now", "in_stock": "In stock",
@@ -54,9 +58,17 @@ STRINGS: dict[str, dict[str, str]] = {
         "sort_price_up": "Price: low to high", "sort_price_down": "Price: high to low", "sort_newest": "Newest",
         "results": "{n} products", "no_results": "No products match", "show_more": "Show more",
         "reset": "Clear filters", "see_all": "See all →", "nothing_listed": "No products yet", "sep": ", ",
+        "search": "Search", "search_hint": "A product, brand, place or producer, e.g. honey", "search_go": "Search",
+        "search_needs_js": "Search needs JavaScript; you can also browse by category, season or region.",
+        "search_none": "Nothing found for “{q}”", "search_count": "{n} products found",
     },
 }
 
+
+# months by name where a language has names for them: `_('month', m=9)` is 'September'
+_MONTHS_EN = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+              "November", "December")
+STRINGS["en"].update({f"month_{m}": name for m, name in enumerate(_MONTHS_EN, 1)})
 
 for _field in (*BRAND, *PRODUCT):
     STRINGS["zh"].setdefault(_field.name, _field.zh)
@@ -77,6 +89,8 @@ def translator(language: str) -> Callable[..., str]:
     fallback = STRINGS["zh"]
 
     def _(key: str, **params: object) -> str:
+        if key == "month" and f"month_{params.get('m')}" in table:
+            return table[f"month_{params['m']}"]
         text = table.get(key) or fallback.get(key)
         if text is None:
             return str(key)

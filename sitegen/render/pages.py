@@ -19,11 +19,12 @@ from sitegen.config import Term
 from sitegen.content.models import CertRef
 from sitegen.images.model import ProcessedImage
 from sitegen.provinces import province as province_of
+from sitegen.qr import FILE as QR_FILE
 from sitegen.render.i18n import texts, translator
 from sitegen.render.listing_index import members, money
 from sitegen.render.markdown import body_key, plain_text, render_markdown, resanitized
 from sitegen.render.picture import largest, picture, smallest
-from sitegen.render.reads import Reads, Recorder, Tracked, untracked
+from sitegen.render.reads import Reads, Recorder, untracked, view
 from sitegen.render.sandbox import CatalogSandbox, CompiledTemplates
 from sitegen.render.seo import brand_ld, breadcrumb_ld, graph, json_ld, price_range, product_ld
 from sitegen.render.theme import Theme
@@ -32,7 +33,11 @@ from sitegen.structure import Page, Site, Urls, paged_url
 TEMPLATES = {"home": "home.html", "brands": "brands.html", "brand": "brand.html", "product": "product.html",
              "categories": "categories.html", "category": "category.html", "404": "404.html",
              "season": "listing.html", "certification": "listing.html", "province": "listing.html",
-             "seasons": "terms.html", "certifications": "terms.html", "provinces": "terms.html"}
+             "seasons": "terms.html", "certifications": "terms.html", "provinces": "terms.html",
+             "search": "search.html"}
+
+
+LANGUAGE_NAMES = {"zh-CN": "中文", "en": "English"}  # each in itself, as a language switch shows them
 
 
 class Renderer:
@@ -53,7 +58,8 @@ class Renderer:
             auto_reload=False,  # templates cannot change during a build; checking costs a stat per include
             bytecode_cache=None if compiled is None else CompiledTemplates(compiled),
         )
-        self.config = Tracked(site.config, "config", self.recorder)
+        self.view = view(lang, site.config.language)
+        self.config = self.view(site.config, "config", self.recorder)
         self._ = translator(lang)
         self.urls = Urls.for_language(site.config.language, lang)
         self.env.globals.update(
@@ -74,6 +80,7 @@ class Renderer:
             "categories": self._categories, "category": self._category, "404": self._not_found,
             "season": self._facet, "certification": self._facet, "province": self._facet,
             "seasons": self._facets, "certifications": self._facets, "provinces": self._facets,
+            "search": self._search,
         }
 
     def render(self, page: Page) -> tuple[str, Reads]:
@@ -84,6 +91,7 @@ class Renderer:
         if not context.get("og_image"):
             context["og_image"] = self._share_image()
         context.setdefault("description", self.config.description or self.config.title)
+        context["alternates"] = self._alternates(page)
         context["police_code"] = re.sub(r"\D", "", self.config.police_record)
         context["page"] = page
         try:
@@ -92,6 +100,16 @@ class Renderer:
             raise self.theme.error(SecurityError("sandbox-page-memory").with_traceback(exc.__traceback__)) from None
         except Exception as exc:  # a template is the catalog's code: 1/0, a loop of includes, a wrong call …
             raise self.theme.error(exc) from None
+
+    def _alternates(self, page: Page) -> list[tuple[str, str, str, str]]:
+        """(language, its name, site path, absolute URL) of this page in each language the catalog is built in,
+        for hreflang links and the language switch; none for a catalog in one language, or the 404."""
+        own, others = self.config.language, self.config.languages  # plain fields: what a page reads is compared
+        if len(others) < 2 or page.kind == "404":
+            return []
+        path = page.url[len(self.urls.prefix):]
+        return [(lang, LANGUAGE_NAMES.get(lang, lang), there, self.config.url(there))
+                for lang in others for there in [Urls.for_language(own, lang).prefix + path]]
 
     def _share_image(self) -> str:
         """og:image of the pages without a picture of their own (the first brand banner or logo): looked up
@@ -120,7 +138,7 @@ class Renderer:
 
     # -- what pages read, noted as they read it
     def _track(self, record: Any) -> Any:
-        return Tracked(record, record.key, self.recorder)
+        return self.view(record, record.key, self.recorder)
 
     def _record(self, key: str) -> Any:
         return self._track(self.site.record(key))
@@ -238,6 +256,7 @@ class Renderer:
             "related": self._list(f"related:{product.key}"), "canonical": canonical,
             "price_range": price_range(product), "currency": product.price.currency if product.price else "CNY",
             "og_image": self._og(images[0][0] if images else None),
+            "qr": Urls().product(product) + QR_FILE,  # one code per product, that of the catalog's own language
             "json_ld": json_ld(graph(product_ld(self.config, self.image, product, brand, description, canonical),
                                      breadcrumb_ld(self.config, crumbs))),
         }
@@ -300,10 +319,15 @@ class Renderer:
                 "json_ld": json_ld(graph(breadcrumb_ld(self.config, crumbs)))}
 
     def _filters(self, page: Page) -> dict[str, Any]:
-        """What the filter form of a listing offers; filters.js reads the listing's items.json."""
+        """What the filter form of a listing offers; catalog.js reads the listing's items.json."""
         return {"index": page.url.rsplit("page/", 1)[0] + "items.json", "kind": page.kind,
                 "categories": [(i, self.term_name(t)) for i, t in self.config.categories.items()],
                 "certifications": [(i, self.term_name(t)) for i, t in self.config.certifications.items()]}
+
+    def _search(self, page: Page) -> dict[str, Any]:
+        crumbs = self._crumbs((self._("search"), page.url))
+        return {"title": self._("search"), "crumbs": crumbs, "index": page.url, "description": self._("search_hint"),
+                "json_ld": json_ld(graph(breadcrumb_ld(self.config, crumbs)))}
 
     def _not_found(self, page: Page) -> dict[str, Any]:
         # Served at every missing URL, so it has no URL of its own: no canonical link and no og:url.

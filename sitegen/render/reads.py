@@ -85,6 +85,30 @@ class Tracked:
         return f"Tracked({self._key})"
 
 
+_ENGLISH = {"title": "title_en", "name": "name_en", "summary": "summary_en", "description": "description_en"}
+
+
+class InEnglish(Tracked):
+    """A record on a page of the English catalog: its title, name, summary (and the site's description) are
+    the editor's `*_en` ones where given, else the catalog's own (the build warns of each gap). Templates
+    and helpers need no `if lang == 'en'` of their own."""
+
+    __slots__ = ()
+
+    def __getattr__(self, name: str) -> Any:
+        english = _ENGLISH.get(name)
+        if english is not None and hasattr(self._record, english):
+            value = Tracked.__getattr__(self, english)
+            if value:
+                return value
+        return Tracked.__getattr__(self, name)
+
+
+def view(lang: str, site_language: str) -> type[Tracked]:
+    """How records are seen on the pages of `lang`."""
+    return InEnglish if lang != site_language and lang.startswith("en") else Tracked
+
+
 def untracked(value: Any) -> Any:
     """The record behind a tracked one (for code that must not note a read, such as a cache key)."""
     return value._record if isinstance(value, Tracked) else value

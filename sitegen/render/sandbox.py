@@ -37,7 +37,7 @@ from markupsafe import Markup
 from sitegen.config import Contact, SiteConfig, Term
 from sitegen.content.models import Brand, CertRef, ImageRef, Price, Product, ProductVariant, ShopLink
 from sitegen.images.model import ProcessedImage, Variant
-from sitegen.render.reads import Recorder, Tracked
+from sitegen.render.reads import InEnglish, Recorder, Tracked
 
 # What templates are given: records, their parts, and Python's plain values.
 _DATA: frozenset[type] = frozenset({
@@ -67,7 +67,7 @@ def _extra_types() -> frozenset[type]:
     from sitegen.render.pages import _Noted
     from sitegen.structure import Page, Urls
 
-    return frozenset({Page, Urls, Tracked, _Noted})
+    return frozenset({Page, Urls, Tracked, InEnglish, _Noted})
 
 
 class CatalogSandbox(ImmutableSandboxedEnvironment):

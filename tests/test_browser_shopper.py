@@ -1,5 +1,6 @@
-"""Filters and sorting of a listing in a real browser: filters.js reads the listing's items.json only when a
-shopper touches the form, keeps the choice in the address, and gives the build's own page back on reset."""
+"""What a shopper does with the catalog, in a real browser: filter and sort a listing (catalog.js reads the
+listing's items.json only when the form is touched, keeps the choice in the address, and gives the build's own
+page back on reset), search a Chinese name and click through, switch to English and back."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from tests.browser_site import ITEMS, Served, Watch, open_page
+from tests.browser_site import ITEMS, LONG_TITLE_EN, PRODUCT_ITEM, Served, Watch, open_page
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, Page
@@ -80,5 +81,53 @@ def test_the_certification_filter_keeps_only_options_the_listing_has(browser: Br
         options = page.locator("form.filters select[name=category] option").evaluate_all(
             "os => os.map(o => o.value)")
         assert options == ["", "tea"]  # the province's brand sells tea only
+    finally:
+        context.close()
+
+
+def test_search_a_chinese_name_and_click_through(browser: Browser, served: Served) -> None:
+    """From the home page's search field, as a shopper types: results as cards, the title's match first."""
+    item = ITEMS[0]
+    context = browser.new_context()
+    watch = Watch(served.origin)
+    watch.attach(context)
+    try:
+        page = open_page(context, served.url("/"))
+        page.fill("main form.search input[name=q]", "古树生茶")
+        page.press("main form.search input[name=q]", "Enter")
+        page.wait_for_url(served.url("/search/") + "?q=*")
+        page.wait_for_selector("main .results .card")
+        names = [n.strip() for n in page.locator("main .results .card .name").all_inner_texts()]
+        assert names[0] == item.title
+        first = page.locator("main .results .card").first
+        assert first.locator(".brand").inner_text() == "普洱茶" and first.locator(".price").inner_text().startswith(
+            f"¥{item.price}") and first.locator("img.thumb").evaluate("i => i.complete && i.naturalWidth > 0")
+        assert page.locator("main .count").inner_text() == f"找到 {len(names)} 款产品"
+        page.fill("main form.search input[name=q]", "没有这种东西")
+        page.wait_for_function("() => document.querySelector('main .count').textContent.startsWith('没有找到')")
+        assert page.locator("main .results .card").count() == 0
+        page.fill("main form.search input[name=q]", item.title[:2])
+        page.wait_for_selector("main .results .card")
+        page.locator("main .results .card a").first.click()
+        page.wait_for_url(served.url("/products/**"))
+        assert page.locator("h1").first.inner_text().strip() in [i.title for i in ITEMS]
+        assert watch.foreign() == [] and watch.errors == []
+    finally:
+        context.close()
+
+
+def test_switch_language_and_back(browser: Browser, served: Served) -> None:
+    context = browser.new_context()
+    try:
+        page = open_page(context, served.url(PRODUCT_ITEM.url))
+        assert page.evaluate("document.documentElement.lang") == "zh-CN"
+        page.locator('header nav a[hreflang="en"]').click()
+        page.wait_for_url(served.url("/en" + PRODUCT_ITEM.url))
+        assert page.evaluate("document.documentElement.lang") == "en"
+        assert page.locator("h1").first.inner_text().strip() == LONG_TITLE_EN
+        assert page.locator("header nav").inner_text().split()[:2] == ["Brands", "Categories"]
+        page.locator('header nav a[hreflang="zh-CN"]').click()
+        page.wait_for_url(served.url(PRODUCT_ITEM.url))
+        assert page.locator("h1").first.inner_text().strip() == PRODUCT_ITEM.title
     finally:
         context.close()
