@@ -72,7 +72,7 @@ def test_filter_and_sort_a_category(browser: Browser, served: Served) -> None:
         context.close()
 
 
-def test_the_certification_filter_keeps_only_options_the_listing_has(browser: Browser, served: Served) -> None:
+def test_the_filters_offer_only_categories_the_listing_has(browser: Browser, served: Served) -> None:
     context = browser.new_context()
     try:
         page = open_page(context, served.url("/provinces/yunnan/"))

@@ -128,7 +128,7 @@ class SearchIndex:
         keys = tuple(p.key for p in site.products)
         if config != self._config or keys != self._keys:  # another shape: numbered anew
             self._config, self._keys = config, keys
-            self._docs = [self._make(site, urls, p) for p in site.products]
+            self._docs = [self._make(site, urls, p, *_inputs(site, p)) for p in site.products]
             self._lists, self._titles = {}, {}
             for n, doc in enumerate(self._docs):
                 for piece in doc.all:
@@ -140,11 +140,10 @@ class SearchIndex:
         chunks: set[int] = set()
         for n, product in enumerate(site.products):
             old = self._docs[n]
-            brand = site.brands.get(product.brand_id)
-            cover = site.image(product.folder, product.cover.file) if product.images else None
+            brand, cover = _inputs(site, product)
             if old.record is product and old.brand is brand and old.cover is cover:
                 continue
-            new = self._docs[n] = self._make(site, urls, product)
+            new = self._docs[n] = self._make(site, urls, product, brand, cover)
             chunks.add(n // CHUNK)
             for lists, before, after in ((self._lists, old.all, new.all), (self._titles, old.title, new.title)):
                 for piece in before - after:
@@ -158,9 +157,8 @@ class SearchIndex:
                     touched.add(piece)
         return self._write(urls, touched, chunks)
 
-    def _make(self, site: Site, urls: Urls, product: Product) -> _Doc:
-        brand = site.brands.get(product.brand_id)
-        cover = site.image(product.folder, product.cover.file) if product.images else None
+    def _make(self, site: Site, urls: Urls, product: Product, brand: Brand | None,
+              cover: ProcessedImage | None) -> _Doc:
         return _doc(site.config, urls, self.lang, product, brand, cover)
 
     def _write(self, urls: Urls, touched: set[str] | None, chunks: set[int] | None) -> dict[str, bytes]:
@@ -196,6 +194,12 @@ class SearchIndex:
             entries = ",".join(encoded[piece] for piece in sorted(self._shards[k]))
             self._files[f"{base}g{k}.json"] = ("{" + entries + "}").encode()
         return dict(self._files)
+
+
+def _inputs(site: Site, product: Product) -> tuple[Brand | None, ProcessedImage | None]:
+    """What a product's entry is made from besides its record: its brand and its cover photo."""
+    cover = site.image(product.folder, product.cover.file) if product.images else None
+    return site.brands.get(product.brand_id), cover
 
 
 def _shards(docs: int) -> int:
